@@ -1,0 +1,222 @@
+//! Media outputs: panoramas sized for a phone's texture limit, tiny inline previews, photos and thumbnails,
+//! narration audio. Each output is named by a hash of its source bytes and parameters, and kept in a cache
+//! so an unchanged file is never processed twice.
+
+use std::fs;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use base64::Engine as _;
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, imageops::FilterType};
+
+use super::hash::StableHash;
+use crate::site::media::open_image;
+
+/// Widest panorama sent to the viewer: the texture size every WebGL phone supports.
+pub const MAX_PANORAMA_WIDTH: u32 = 4096;
+/// Widest photo on a page.
+const MAX_PHOTO_WIDTH: u32 = 1600;
+/// Width of photo thumbnails on the home page.
+const THUMB_WIDTH: u32 = 480;
+/// Size of the inline panorama preview.
+const PREVIEW: (u32, u32) = (128, 64);
+
+/// Where processed media go, and where finished outputs are cached between builds.
+pub struct MediaOut<'a> {
+    /// The build's output folder (temporary until swapped in).
+    pub out: &'a Path,
+    /// Cache folder kept between builds.
+    pub cache: &'a Path,
+}
+
+/// A processed panorama.
+#[derive(Debug, Clone)]
+pub struct PanoramaOut {
+    /// Public URL of the image for the viewer.
+    pub url: String,
+    /// Inline preview (`data:image/jpeg;base64,…`).
+    pub preview: String,
+}
+
+impl MediaOut<'_> {
+    /// Produces (or fetches from the cache) the bytes for `url_dir/stem.<hash>.ext` and writes them out.
+    fn output(
+        &self,
+        url_dir: &str,
+        stem: &str,
+        ext: &str,
+        key: StableHash,
+        make: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<String> {
+        let hash = key.hex(10);
+        let cached = self.cache.join(format!("{hash}.{ext}"));
+        let bytes = match fs::read(&cached) {
+            Ok(b) => b,
+            Err(_) => {
+                let b = make()?;
+                fs::create_dir_all(self.cache)
+                    .with_context(|| format!("cannot create {}", self.cache.display()))?;
+                let tmp = cached.with_extension(format!("{ext}.part{}", std::process::id()));
+                fs::write(&tmp, &b).with_context(|| format!("cannot write {}", tmp.display()))?;
+                fs::rename(&tmp, &cached)
+                    .with_context(|| format!("cannot write {}", cached.display()))?;
+                b
+            }
+        };
+        let rel = format!("{}/{stem}.{hash}.{ext}", url_dir.trim_matches('/'));
+        let dest = self.out.join(&rel);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        fs::write(&dest, &bytes).with_context(|| format!("cannot write {}", dest.display()))?;
+        Ok(format!("/{rel}"))
+    }
+
+    /// The panorama for the viewer plus its inline preview.
+    pub fn panorama(&self, url_dir: &str, stem: &str, src: &Path) -> Result<PanoramaOut> {
+        let source = read(src)?;
+        let is_jpeg = source.starts_with(&[0xFF, 0xD8]);
+        let mut decoded: Option<DynamicImage> = None;
+        let mut image = || -> Result<DynamicImage> {
+            if let Some(img) = &decoded {
+                return Ok(img.clone());
+            }
+            let img = open_image(src)
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("cannot decode {}", src.display()))?;
+            decoded = Some(img.clone());
+            Ok(img)
+        };
+        let key = StableHash::new()
+            .add("panorama-v1")
+            .add(&source)
+            .add(MAX_PANORAMA_WIDTH.to_le_bytes());
+        let url = self.output(url_dir, stem, "jpg", key, || {
+            let img = image()?;
+            // A small JPEG already fits: send the editor's bytes untouched rather than recompress them.
+            if is_jpeg && img.width() <= MAX_PANORAMA_WIDTH && !has_exif_rotation(&source) {
+                return Ok(source.clone());
+            }
+            let w = img.width().min(MAX_PANORAMA_WIDTH);
+            jpeg(&img.resize_exact(w, w / 2, FilterType::Lanczos3), 82)
+        })?;
+        let key = StableHash::new().add("preview-v1").add(&source);
+        let preview_path = self.output("_/preview", stem, "jpg", key, || {
+            let img = image()?;
+            jpeg(
+                &img.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle),
+                60,
+            )
+        })?;
+        let preview_bytes = read(&self.out.join(preview_path.trim_start_matches('/')))?;
+        let preview = format!(
+            "data:image/jpeg;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(preview_bytes)
+        );
+        Ok(PanoramaOut { url, preview })
+    }
+
+    /// A photo for the page and its thumbnail: (photo URL, thumbnail URL, width, height).
+    pub fn photo(
+        &self,
+        url_dir: &str,
+        stem: &str,
+        src: &Path,
+    ) -> Result<(String, String, u32, u32)> {
+        let source = read(src)?;
+        let img = open_image(src)
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("cannot decode {}", src.display()))?;
+        let scaled = |max: u32| {
+            if img.width() > max {
+                img.resize(max, u32::MAX, FilterType::Lanczos3)
+            } else {
+                img.clone()
+            }
+        };
+        let big = scaled(MAX_PHOTO_WIDTH);
+        let (w, h) = (big.width(), big.height());
+        let key = StableHash::new().add("photo-v1").add(&source);
+        let url = self.output(url_dir, stem, "jpg", key, || jpeg(&big, 82))?;
+        let key = StableHash::new().add("thumb-v1").add(&source);
+        let thumb = self.output(url_dir, &format!("{stem}-thumb"), "jpg", key, || {
+            jpeg(&scaled(THUMB_WIDTH), 78)
+        })?;
+        Ok((url, thumb, w, h))
+    }
+
+    /// A narration recording, copied as it is.
+    pub fn audio(&self, url_dir: &str, stem: &str, src: &Path) -> Result<String> {
+        let source = read(src)?;
+        let ext = src
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_else(|| "mp3".into());
+        let key = StableHash::new().add("audio-v1").add(&source);
+        self.output(url_dir, stem, &ext, key, || Ok(source.clone()))
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>> {
+    let mut buf = Cursor::new(Vec::new());
+    let rgb = img.to_rgb8();
+    JpegEncoder::new_with_quality(&mut buf, quality)
+        .encode_image(&rgb)
+        .context("cannot encode JPEG")?;
+    Ok(buf.into_inner())
+}
+
+/// True when the JPEG carries an EXIF orientation other than "normal", which browsers would apply to an
+/// `<img>` but WebGL would not: such files are re-encoded upright.
+fn has_exif_rotation(jpeg: &[u8]) -> bool {
+    let Some(start) = jpeg.windows(6).position(|w| w == b"Exif\0\0") else {
+        return false;
+    };
+    let tiff = &jpeg[start + 6..];
+    if tiff.len() < 8 {
+        return false;
+    }
+    let le = &tiff[..2] == b"II";
+    let u16_at = |i: usize| -> Option<u16> {
+        let b = tiff.get(i..i + 2)?;
+        Some(if le {
+            u16::from_le_bytes([b[0], b[1]])
+        } else {
+            u16::from_be_bytes([b[0], b[1]])
+        })
+    };
+    let u32_at = |i: usize| -> Option<u32> {
+        let b = tiff.get(i..i + 4)?;
+        let a = [b[0], b[1], b[2], b[3]];
+        Some(if le {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        })
+    };
+    let Some(ifd) = u32_at(4) else { return false };
+    let ifd = ifd as usize;
+    let Some(count) = u16_at(ifd) else {
+        return false;
+    };
+    (0..count as usize).any(|i| {
+        let entry = ifd + 2 + i * 12;
+        u16_at(entry) == Some(0x0112) && u16_at(entry + 8).is_some_and(|v| v > 1)
+    })
+}
+
+/// The cache folder for an output folder: beside it, so swapping the output never drops the cache.
+pub fn cache_dir(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dist".into());
+    out.with_file_name(format!(".{name}-cache"))
+}

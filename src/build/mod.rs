@@ -1,0 +1,259 @@
+//! Compiles a collection into a static website: media, pages, shipped assets, precompressed copies.
+//!
+//! Everything is written to a temporary folder beside the output and swapped in whole at the end, so a
+//! failed build never touches the last good output.
+
+pub mod assets;
+pub mod compress;
+pub mod hash;
+pub mod media;
+pub mod pages;
+pub mod strings;
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::site::{self, Collection};
+use hash::StableHash;
+use media::MediaOut;
+use pages::SiteMedia;
+
+/// File inside the output recording which inputs it was built from.
+pub const STAMP: &str = "_/build-id.txt";
+
+/// What a build did.
+#[derive(Debug)]
+pub struct Summary {
+    /// Where the site is.
+    pub out: PathBuf,
+    /// Sites built.
+    pub sites: usize,
+    /// Pages written.
+    pub pages: usize,
+    /// True when the previous output was already up to date.
+    pub reused: bool,
+    /// Wall time.
+    pub millis: u128,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.reused {
+            write!(
+                f,
+                "up to date: {} ({} sites)",
+                self.out.display(),
+                self.sites
+            )
+        } else {
+            write!(
+                f,
+                "built {} sites, {} pages into {} in {} ms",
+                self.sites,
+                self.pages,
+                self.out.display(),
+                self.millis
+            )
+        }
+    }
+}
+
+/// Builds the collection at `root` into `out`, or keeps `out` when it is already up to date.
+pub fn build(root: &Path, out: &Path) -> Result<Summary> {
+    let started = Instant::now();
+    let collection = site::load(root)?;
+    let id = build_id(root)?;
+    if fs::read_to_string(out.join(STAMP)).is_ok_and(|s| s.trim() == id) {
+        return Ok(Summary {
+            out: out.to_path_buf(),
+            sites: collection.sites.len(),
+            pages: 0,
+            reused: true,
+            millis: started.elapsed().as_millis(),
+        });
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dist".into());
+    let tmp = parent.join(format!(".{name}.building-{}", std::process::id()));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
+    }
+    fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let result = write_all(&collection, out, &tmp, &id);
+    match result {
+        Ok(pages) => {
+            swap_in(&tmp, out)?;
+            Ok(Summary {
+                out: out.to_path_buf(),
+                sites: collection.sites.len(),
+                pages,
+                reused: false,
+                millis: started.elapsed().as_millis(),
+            })
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            Err(e.context(format!(
+                "the build failed; {} was left as it was",
+                out.display()
+            )))
+        }
+    }
+}
+
+/// Writes the whole site into `tmp`; returns the number of pages.
+fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> {
+    let cache = media::cache_dir(out);
+    let mo = MediaOut {
+        out: tmp,
+        cache: &cache,
+    };
+    let media: Vec<SiteMedia> = c
+        .sites
+        .par_iter()
+        .map(|s| site_media(&mo, s))
+        .collect::<Result<_>>()?;
+
+    for (name, file) in assets::ASSET_NAMES {
+        let bytes = assets::bytes(name)
+            .with_context(|| format!("asset {name} is missing from the program"))?;
+        write(&tmp.join("_").join(file), &bytes)?;
+    }
+    let env = pages::environment()?;
+    let mut pages = 0;
+    for (i, lang) in c.languages.iter().enumerate() {
+        let home = pages::home(&env, c, &media, lang)?;
+        write(&tmp.join(lang).join("index.html"), home.as_bytes())?;
+        if i == 0 {
+            write(&tmp.join("index.html"), home.as_bytes())?;
+        }
+        pages += 1;
+        for (s, m) in c.sites.iter().zip(&media) {
+            let html = pages::site(&env, c, s, m, lang)?;
+            write(
+                &tmp.join(lang).join(&s.slug).join("index.html"),
+                html.as_bytes(),
+            )?;
+            pages += 1;
+        }
+    }
+    write(&tmp.join("404.html"), pages::not_found(&env, c)?.as_bytes())?;
+    write(&tmp.join("robots.txt"), b"User-agent: *\nAllow: /\n")?;
+    compress::precompress(tmp)?;
+    write(&tmp.join(STAMP), id.as_bytes())?;
+    Ok(pages + 1)
+}
+
+fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
+    let dir = format!("media/{}", s.slug);
+    let panoramas = s
+        .scenes
+        .par_iter()
+        .map(|sc| {
+            mo.panorama(&dir, &sc.id, &sc.panorama)
+                .map(|p| (p.url, p.preview))
+        })
+        .collect::<Result<_>>()?;
+    let photos = s
+        .photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| mo.photo(&dir, &format!("photo-{}", i + 1), &p.path))
+        .collect::<Result<_>>()?;
+    let audio = s
+        .narration
+        .iter()
+        .filter_map(|(lang, n)| n.audio.as_ref().map(|a| (lang, a)))
+        .map(|(lang, a)| {
+            mo.audio(&dir, &format!("narration-{lang}"), a)
+                .map(|u| (lang.clone(), u))
+        })
+        .collect::<Result<_>>()?;
+    Ok(SiteMedia {
+        panoramas,
+        photos,
+        audio,
+    })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Replaces `out` with `tmp`: the old output is moved aside first and removed only after the new one is in place.
+fn swap_in(tmp: &Path, out: &Path) -> Result<()> {
+    let old = out.with_file_name(format!(
+        ".{}.old-{}",
+        out.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let had_old = out.exists();
+    if had_old {
+        fs::rename(out, &old)
+            .with_context(|| format!("cannot move the previous {} aside", out.display()))?;
+    }
+    if let Err(e) = fs::rename(tmp, out) {
+        if had_old {
+            let _ = fs::rename(&old, out);
+        }
+        return Err(e)
+            .with_context(|| format!("cannot put the new build in place at {}", out.display()));
+    }
+    if had_old {
+        fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+    }
+    Ok(())
+}
+
+/// A hash of everything a build depends on: the program's assets, the YAML text, and each media file's
+/// size and modification time.
+fn build_id(root: &Path) -> Result<String> {
+    let mut h = StableHash::new().add(env!("CARGO_PKG_VERSION"));
+    for (name, file) in assets::ASSET_NAMES {
+        h = h.add(name).add(file);
+    }
+    for name in ["base.html", "home.html", "site.html", "404.html"] {
+        h = h.add(assets::template(name).unwrap_or_default());
+    }
+    for dir in ["sites", "content"] {
+        let d = root.join(dir);
+        if !d.is_dir() {
+            continue;
+        }
+        for f in compress::walk(&d)? {
+            let meta = fs::metadata(&f).with_context(|| format!("cannot read {}", f.display()))?;
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            h = h
+                .add(f.to_string_lossy().as_bytes())
+                .add(meta.len().to_le_bytes())
+                .add(mtime.to_le_bytes());
+            if dir == "sites" {
+                h = h.add(fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?);
+            }
+        }
+    }
+    Ok(h.hex(32))
+}

@@ -1,0 +1,311 @@
+//! HTML pages: the home page per language, one page per site and language, and the 404 page, rendered
+//! from the embedded minijinja templates. Content is passed already picked for the page's language, and
+//! every template escapes it (autoescape is on for `.html`).
+
+use anyhow::{Context, Result, anyhow};
+use minijinja::{Environment, Value, context};
+use serde::Serialize;
+use serde_json::json;
+
+use super::assets;
+use super::strings;
+use crate::site::model::{Collection, HotspotKind, Site, Text};
+
+/// URLs of the media made for one site.
+#[derive(Debug, Default, Clone)]
+pub struct SiteMedia {
+    /// Per scene: (viewer image URL, inline preview).
+    pub panoramas: Vec<(String, String)>,
+    /// Per photo: (URL, thumbnail URL, width, height).
+    pub photos: Vec<(String, String, u32, u32)>,
+    /// Per language: recording URL.
+    pub audio: Vec<(String, String)>,
+}
+
+/// The template engine with the shipped templates loaded.
+pub fn environment() -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    for name in ["base.html", "home.html", "site.html", "404.html"] {
+        let source = assets::template(name)
+            .ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
+        env.add_template_owned(name, source)
+            .with_context(|| format!("template {name} has an error"))?;
+    }
+    env.add_filter("paragraphs", |s: String| -> Vec<String> { paragraphs(&s) });
+    Ok(env)
+}
+
+/// Splits text into paragraphs on blank lines.
+pub fn paragraphs(s: &str) -> Vec<String> {
+    s.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn pick(t: &Text, lang: &str) -> String {
+    t.get(lang).cloned().unwrap_or_default()
+}
+
+fn map_url(lat: f64, lon: f64) -> String {
+    format!("https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=16/{lat:.5}/{lon:.5}")
+}
+
+/// URL of a site page.
+pub fn site_url(lang: &str, slug: &str) -> String {
+    format!("/{lang}/{slug}/")
+}
+
+#[derive(Serialize)]
+struct LangLink {
+    code: String,
+    name: String,
+    url: String,
+    current: bool,
+}
+
+fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String) -> Value {
+    let t = strings::for_language(lang);
+    let langs: Vec<LangLink> = c
+        .languages
+        .iter()
+        .map(|l| LangLink {
+            code: l.clone(),
+            name: strings::native_name(l).to_string(),
+            url: path_of(l),
+            current: l == lang,
+        })
+        .collect();
+    context! {
+        lang,
+        t,
+        langs,
+        site_title => pick(&c.title, lang),
+        description => c.description.as_ref().map(|d| pick(d, lang)),
+        organisation => pick(&c.organisation, lang),
+        contact => c.contact.clone(),
+        public_url => c.public_url.clone(),
+        css => assets::url("site.css"),
+        icon => assets::url("icon.svg"),
+        home_url => format!("/{lang}/"),
+    }
+}
+
+/// The home page in `lang`.
+pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) -> Result<String> {
+    let t = strings::for_language(lang);
+    let sites: Vec<_> = c
+        .sites
+        .iter()
+        .zip(media)
+        .map(|(s, m)| {
+            let thumb = m.photos.first().map(|p| p.1.clone());
+            json!({
+                "url": site_url(lang, &s.slug),
+                "name": pick(&s.name, lang),
+                "kind": t.get(format!("kind_{}", kind_key(s)).as_str()).copied().unwrap_or(""),
+                "level": s.recognition.as_ref().map(|r| level_label(&t, r.level)),
+                "summary": pick(&s.summary, lang),
+                "thumb": thumb,
+                "approximate": s.location.approximate,
+                "map_url": map_url(s.location.lat, s.location.lon),
+                "scenes": s.scenes.len(),
+            })
+        })
+        .collect();
+    let tmpl = env.get_template("home.html")?;
+    tmpl.render(context! { sites, page => "home", ..common(c, lang, |l| format!("/{l}/")) })
+        .context("cannot render the home page")
+}
+
+fn kind_key(s: &Site) -> String {
+    serde_json::to_value(s.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn level_label(
+    t: &std::collections::BTreeMap<&str, &str>,
+    level: crate::site::model::Level,
+) -> String {
+    let key = serde_json::to_value(level)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    t.get(format!("level_{key}").as_str())
+        .copied()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Serialises the viewer's data so it is safe inside `<script type="application/json">`.
+fn script_json(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// One site's page in `lang`.
+pub fn site(
+    env: &Environment,
+    c: &Collection,
+    s: &Site,
+    m: &SiteMedia,
+    lang: &str,
+) -> Result<String> {
+    let t = strings::for_language(lang);
+    let sections: Vec<_> = s
+        .sections
+        .iter()
+        .map(|sec| {
+            let key = serde_json::to_value(sec.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let title = sec
+                .title
+                .as_ref()
+                .map(|x| pick(x, lang))
+                .unwrap_or_else(|| {
+                    t.get(format!("section_{key}").as_str())
+                        .copied()
+                        .unwrap_or("")
+                        .to_string()
+                });
+            json!({ "title": title, "paragraphs": paragraphs(&pick(&sec.text, lang)) })
+        })
+        .collect();
+    let photos: Vec<_> = s
+        .photos
+        .iter()
+        .zip(&m.photos)
+        .map(|(p, (url, thumb, w, h))| json!({ "url": url, "thumb": thumb, "width": w, "height": h, "caption": pick(&p.caption, lang) }))
+        .collect();
+    let narration = s.narration.get(lang).map(|n| {
+        let audio = m
+            .audio
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map(|(_, u)| u.clone());
+        let audio_type = audio.as_deref().map(audio_mime);
+        json!({
+            "audio": audio,
+            "audio_type": audio_type,
+            "transcript": n.transcript.as_deref().map(paragraphs),
+            "speech_lang": speech_lang(lang),
+        })
+    });
+    let scenes: Vec<_> = s
+        .scenes
+        .iter()
+        .zip(&m.panoramas)
+        .map(|(sc, (url, preview))| {
+            let hotspots: Vec<_> = sc
+                .hotspots
+                .iter()
+                .map(|h| match h.kind {
+                    HotspotKind::Scene => json!({"type": "scene", "target": h.target, "yaw": h.yaw, "pitch": h.pitch, "title": pick(&h.title, lang)}),
+                    HotspotKind::Info => json!({"type": "info", "yaw": h.yaw, "pitch": h.pitch, "title": pick(&h.title, lang), "text": h.text.as_ref().map(|x| pick(x, lang))}),
+                })
+                .collect();
+            json!({
+                "id": sc.id, "title": pick(&sc.title, lang), "panorama": url, "preview": preview,
+                "yaw": sc.yaw, "pitch": sc.pitch, "hfov": sc.hfov, "north": sc.north, "hotspots": hotspots,
+            })
+        })
+        .collect();
+    let tour = (!scenes.is_empty()).then(|| {
+        let labels: serde_json::Map<String, serde_json::Value> = t
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("v_").map(|k| (k.to_string(), json!(v))))
+            .collect();
+        script_json(
+            &json!({ "lang": lang, "first": s.scenes[0].id, "scenes": scenes, "labels": labels }),
+        )
+    });
+    let recognition = s.recognition.as_ref().map(|r| {
+        json!({ "label": level_label(&t, r.level), "year": r.year, "decision": r.decision, "note": r.note.as_ref().map(|n| pick(n, lang)) })
+    });
+    let site = json!({
+        "slug": s.slug,
+        "name": pick(&s.name, lang),
+        "kind": t.get(format!("kind_{}", kind_key(s)).as_str()).copied().unwrap_or(""),
+        "recognition": recognition,
+        "summary": pick(&s.summary, lang),
+        "sections": sections,
+        "photos": photos,
+        "scene_titles": s.scenes.iter().map(|sc| pick(&sc.title, lang)).collect::<Vec<_>>(),
+        "location": {
+            "lat": s.location.lat, "lon": s.location.lon, "approximate": s.location.approximate,
+            "address": s.location.address.as_ref().map(|a| pick(a, lang)), "map_url": map_url(s.location.lat, s.location.lon),
+        },
+        "narration": narration,
+        "sources": s.sources,
+        "first_panorama": m.panoramas.first().map(|p| p.0.clone()),
+    });
+    let tmpl = env.get_template("site.html")?;
+    tmpl.render(context! {
+        site,
+        tour,
+        page => "site",
+        viewer_js => assets::url("viewer.js"),
+        viewer_css => assets::url("viewer.css"),
+        narration_js => assets::url("narration.js"),
+        ..common(c, lang, |l| site_url(l, &s.slug))
+    })
+    .with_context(|| format!("cannot render the page of {} in {lang}", s.slug))
+}
+
+/// The page shown for unknown addresses, in the default language with links to every site.
+pub fn not_found(env: &Environment, c: &Collection) -> Result<String> {
+    let lang = c.default_language();
+    let sites: Vec<_> = c
+        .sites
+        .iter()
+        .map(|s| json!({ "url": site_url(lang, &s.slug), "name": pick(&s.name, lang) }))
+        .collect();
+    let tmpl = env.get_template("404.html")?;
+    tmpl.render(context! { sites, page => "404", ..common(c, lang, |l| format!("/{l}/")) })
+        .context("cannot render the 404 page")
+}
+
+/// BCP 47 tag for the browser's speech synthesis.
+fn speech_lang(lang: &str) -> &str {
+    match lang {
+        "vi" => "vi-VN",
+        "en" => "en-GB",
+        other => other,
+    }
+}
+
+/// MIME type of a narration file, from its URL.
+pub fn audio_mime(url: &str) -> &'static str {
+    match url.rsplit('.').next().unwrap_or("") {
+        "mp3" => "audio/mpeg",
+        "m4a" | "aac" => "audio/mp4",
+        "ogg" | "opus" => "audio/ogg",
+        "wav" => "audio/wav",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_paragraphs() {
+        assert_eq!(
+            paragraphs("a\nb\n\n\nc  d\n"),
+            vec!["a b".to_string(), "c d".to_string()]
+        );
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let s = script_json(&json!({"t": "</script><script>alert(1)</script>"}));
+        assert!(!s.contains("</script"), "{s}");
+    }
+}

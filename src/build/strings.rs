@@ -1,0 +1,131 @@
+//! Interface words of the generated pages, per language. Content comes from the editors; these are the
+//! program's own words (buttons, headings, labels).
+
+use std::collections::BTreeMap;
+
+/// The interface words in `lang`, falling back to English for a language without a translation.
+pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
+    let table: &[(&str, &str, &str)] = &[
+        // key, Vietnamese, English
+        ("lang_name", "Tiếng Việt", "English"),
+        ("home", "Trang chủ", "Home"),
+        ("sites", "Các di tích", "Sites"),
+        ("tour", "Tham quan 360°", "360° tour"),
+        (
+            "tour_hint",
+            "Kéo để nhìn quanh, chạm vào các nút để di chuyển.",
+            "Drag to look around; tap the buttons to move.",
+        ),
+        ("narration", "Thuyết minh", "Narration"),
+        ("transcript", "Lời thuyết minh", "Transcript"),
+        ("listen", "Nghe thuyết minh", "Listen"),
+        (
+            "speak",
+            "Đọc bằng giọng máy",
+            "Read aloud (synthetic voice)",
+        ),
+        ("stop", "Dừng đọc", "Stop reading"),
+        (
+            "no_voice",
+            "Máy của bạn chưa có giọng đọc cho ngôn ngữ này; bạn có thể đọc lời thuyết minh bên dưới.",
+            "Your device has no voice for this language; the transcript is below.",
+        ),
+        ("photos", "Hình ảnh", "Photos"),
+        ("location", "Vị trí", "Location"),
+        (
+            "approximate",
+            "vị trí ước lượng, chưa được kiểm chứng",
+            "approximate position, not yet verified",
+        ),
+        ("map", "Xem bản đồ", "Open map"),
+        ("recognition", "Xếp hạng", "Recognition"),
+        ("decision", "Quyết định", "Decision"),
+        ("sources", "Nguồn tư liệu", "Sources"),
+        ("scenes", "Các điểm nhìn", "Viewpoints"),
+        ("not_found_title", "Không tìm thấy trang", "Page not found"),
+        (
+            "not_found_text",
+            "Trang bạn tìm không có ở đây. Hãy chọn một di tích dưới đây.",
+            "The page you asked for is not here. Choose a site below.",
+        ),
+        ("other_language", "English", "Tiếng Việt"),
+        ("contact", "Liên hệ", "Contact"),
+        ("published_by", "Thực hiện", "Published by"),
+        // Kinds of site.
+        (
+            "kind_historical_relic",
+            "Di tích lịch sử",
+            "Historical relic",
+        ),
+        ("kind_scenic_site", "Danh lam thắng cảnh", "Scenic site"),
+        (
+            "kind_historical_and_scenic",
+            "Di tích lịch sử và danh thắng",
+            "Historical relic and scenic site",
+        ),
+        (
+            "kind_architectural_relic",
+            "Di tích kiến trúc nghệ thuật",
+            "Architectural relic",
+        ),
+        (
+            "kind_religious_relic",
+            "Di tích tín ngưỡng, tôn giáo",
+            "Religious relic",
+        ),
+        // Recognition levels.
+        (
+            "level_special_national",
+            "Di tích quốc gia đặc biệt",
+            "Special national relic",
+        ),
+        ("level_national", "Di tích quốc gia", "National relic"),
+        ("level_provincial", "Di tích cấp tỉnh", "Provincial relic"),
+        // Section headings.
+        ("section_history", "Lịch sử", "History"),
+        ("section_legend", "Truyền thuyết", "Legend"),
+        ("section_architecture", "Kiến trúc", "Architecture"),
+        (
+            "section_tangible_values",
+            "Giá trị vật thể",
+            "Tangible heritage",
+        ),
+        (
+            "section_intangible_values",
+            "Giá trị phi vật thể",
+            "Intangible heritage",
+        ),
+        ("section_festivals", "Lễ hội", "Festivals"),
+        // Viewer.
+        ("v_loading", "Đang tải…", "Loading…"),
+        ("v_close", "Đóng", "Close"),
+        ("v_zoom_in", "Phóng to", "Zoom in"),
+        ("v_zoom_out", "Thu nhỏ", "Zoom out"),
+        ("v_fullscreen", "Toàn màn hình", "Full screen"),
+        (
+            "v_no_webgl",
+            "Trình duyệt không hiển thị được ảnh 360°: đang hiện ảnh toàn cảnh phẳng.",
+            "This browser cannot show 360° images: showing the flat panorama.",
+        ),
+        ("v_scene_link", "Đi tới", "Go to"),
+        ("v_info", "Thông tin", "Information"),
+        ("v_drag_hint", "Kéo để nhìn quanh", "Drag to look around"),
+    ];
+    table
+        .iter()
+        .map(|(k, vi, en)| (*k, if lang == "vi" { *vi } else { *en }))
+        .collect()
+}
+
+/// Language names in their own language, for the language switcher.
+pub fn native_name(lang: &str) -> &str {
+    match lang {
+        "vi" => "Tiếng Việt",
+        "en" => "English",
+        "fr" => "Français",
+        "zh" => "中文",
+        "ko" => "한국어",
+        "ja" => "日本語",
+        other => other,
+    }
+}

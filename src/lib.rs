@@ -1,0 +1,9 @@
+//! disan: turns YAML descriptions of heritage sites into a fast 360° tour website with narration, and hosts it.
+//!
+//! The modules follow the data flow: [`site`] reads and checks what editors write, [`build`] compiles it
+//! into static files, [`serve`] hosts them.
+
+pub mod build;
+pub mod report;
+pub mod serve;
+pub mod site;

@@ -1,0 +1,208 @@
+//! Diagnostics for editors: located messages printed like a compiler would, collected for a whole run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a source file, 1-based, as editors see it in their text editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    /// Line number, starting at 1.
+    pub line: usize,
+    /// Column (in characters), starting at 1.
+    pub col: usize,
+}
+
+/// One problem found in the editors' input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, as a path relative to the collection root when possible.
+    pub file: PathBuf,
+    /// Where in the file, when known.
+    pub pos: Option<Pos>,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it, when we can tell.
+    pub hint: Option<String>,
+    /// The offending source line, kept so the report can show it with a caret.
+    pub source_line: Option<String>,
+    /// How many characters the caret underlines.
+    pub width: usize,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (missing, unreadable) rather than a place in it.
+    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            pos: None,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+            width: 1,
+        }
+    }
+
+    /// A problem at a place in a file whose text is `source`.
+    pub fn at(
+        file: impl Into<PathBuf>,
+        source: &str,
+        pos: Pos,
+        width: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let line = source
+            .lines()
+            .nth(pos.line.saturating_sub(1))
+            .map(str::to_owned);
+        Diagnostic {
+            file: file.into(),
+            pos: Some(pos),
+            message: message.into(),
+            hint: None,
+            source_line: line,
+            width: width.max(1),
+        }
+    }
+
+    /// Adds a hint shown under the message.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        match self.pos {
+            Some(pos) => writeln!(f, "  --> {}:{}:{}", self.file.display(), pos.line, pos.col)?,
+            None => writeln!(f, "  --> {}", self.file.display())?,
+        }
+        if let (Some(pos), Some(line)) = (self.pos, &self.source_line) {
+            let num = pos.line.to_string();
+            let pad = " ".repeat(num.len());
+            let shown = line.replace('\t', " ");
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{num} | {shown}")?;
+            let caret_pad = " ".repeat(pos.col.saturating_sub(1));
+            writeln!(f, "{pad} | {caret_pad}{}", "^".repeat(self.width))?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All problems found in one run, in file and line order.
+#[derive(Debug, Default)]
+pub struct Report {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Records one problem.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// The problems, sorted by file and position.
+    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self.diagnostics.iter().collect();
+        all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+        all.dedup();
+        all
+    }
+
+    /// Takes the problems of another report.
+    pub fn extend(&mut self, other: Report) {
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let all = self.diagnostics();
+        for d in &all {
+            writeln!(f, "{d}")?;
+        }
+        let n = all.len();
+        write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// The error a failed check turns into, so callers can print the report and exit 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{report}")]
+pub struct InvalidCollection {
+    /// Everything that was wrong.
+    pub report: Report,
+}
+
+/// Shows `path` relative to `root` when it lies inside it, for shorter messages.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Levenshtein distance, for "did you mean" hints on misspelt keys and ids.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_words_only() {
+        let keys = ["title", "slug", "name", "scenes"];
+        assert_eq!(suggest("titel", keys), Some("title"));
+        assert_eq!(suggest("scene", keys), Some("scenes"));
+        assert_eq!(suggest("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn renders_caret_under_column() {
+        let src = "a: 1\n  titel: x\n";
+        let d = Diagnostic::at(
+            "f.yaml",
+            src,
+            Pos { line: 2, col: 3 },
+            5,
+            "unknown field `titel`",
+        )
+        .with_hint("did you mean `title`?");
+        let text = d.to_string();
+        assert!(text.contains("--> f.yaml:2:3"), "{text}");
+        assert!(text.contains("2 |   titel: x"), "{text}");
+        assert!(text.contains("  |   ^^^^^"), "{text}");
+        assert!(text.contains("hint: did you mean `title`?"), "{text}");
+    }
+}

@@ -1,0 +1,158 @@
+//! The host: serves a built website with correct types, ranges, validators, caching and compression,
+//! and shuts down cleanly. `app` builds the router so tests can drive it without a socket.
+
+pub mod headers;
+pub mod path;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use http::{HeaderValue, Method, StatusCode, header};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    /// The built website.
+    pub dist: PathBuf,
+}
+
+/// The router for a built website in `dist`.
+pub fn app(dist: &Path) -> Router {
+    let state = Arc::new(AppState {
+        dist: dist.to_path_buf(),
+    });
+    Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .fallback(static_file)
+        .with_state(state)
+        .layer(axum::middleware::map_response(headers::security))
+}
+
+/// Serves `dist` on `addr` until Ctrl-C or SIGTERM.
+pub fn run(addr: &str, dist: &Path) -> Result<()> {
+    let addr: SocketAddr = addr
+        .parse()
+        .with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
+    let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        eprintln!(
+            "serving {} at http://{addr}/ (Ctrl-C to stop)",
+            dist.display()
+        );
+        axum::serve(listener, app(dist))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("the server stopped with an error")?;
+        eprintln!("stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let segments = match path::resolve(req.uri().path()) {
+        Ok(s) => s,
+        Err(path::Refused::Malformed) => {
+            return (StatusCode::BAD_REQUEST, "bad request\n").into_response();
+        }
+        Err(path::Refused::Forbidden) => return not_found(&state).await,
+    };
+    let mut file = path::join(&state.dist, &segments);
+    let meta = match tokio::fs::metadata(&file).await {
+        Ok(m) => m,
+        Err(_) => return not_found(&state).await,
+    };
+    if meta.is_dir() {
+        if !req.uri().path().ends_with('/') {
+            // Canonical directory addresses end in a slash, so relative links on the page resolve.
+            let mut location = format!("{}/", req.uri().path());
+            if let Some(q) = req.uri().query() {
+                location = format!("{location}?{q}");
+            }
+            return match HeaderValue::from_str(&location) {
+                Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
+                Err(_) => (StatusCode::BAD_REQUEST, "bad request\n").into_response(),
+            };
+        }
+        file.push("index.html");
+    }
+    let meta = match tokio::fs::metadata(&file).await {
+        Ok(m) if m.is_file() => m,
+        _ => return not_found(&state).await,
+    };
+    let etag = headers::etag(&meta);
+    if headers::not_modified(req.headers(), &etag) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        headers::caching(r.headers_mut(), req.uri().path(), &etag, None);
+        return r;
+    }
+    let uri_path = req.uri().path().to_owned();
+    let res = ServeFile::new(&file)
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(req)
+        .await;
+    let mut res = match res {
+        Ok(r) => r.map(Body::new),
+        Err(never) => match never {},
+    };
+    if res.status() == StatusCode::NOT_FOUND {
+        return not_found(&state).await;
+    }
+    let encoding = res
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    headers::caching(res.headers_mut(), &uri_path, &etag, encoding.as_deref());
+    res
+}
+
+async fn not_found(state: &AppState) -> Response {
+    let page = tokio::fs::read(state.dist.join("404.html"))
+        .await
+        .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec());
+    let mut r = (StatusCode::NOT_FOUND, page).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}

@@ -1,0 +1,132 @@
+//! Request paths to files under the output folder. This is security code: a path is decoded once,
+//! checked segment by segment, and refused if anything could leave the root or reach a hidden file.
+
+use std::path::{Path, PathBuf};
+
+/// Why a request path was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Not valid percent-encoding or UTF-8, or contains bytes no file name has here.
+    Malformed,
+    /// Tries to leave the root, or to reach a hidden or reserved file.
+    Forbidden,
+}
+
+/// Longest request path accepted.
+const MAX_PATH: usize = 2048;
+
+/// Maps a URL path (as received, still percent-encoded) to a path relative to the root.
+///
+/// Returns the relative path segments; an empty list is the root itself.
+pub fn resolve(url_path: &str) -> Result<Vec<String>, Refused> {
+    if url_path.len() > MAX_PATH || !url_path.starts_with('/') {
+        return Err(Refused::Malformed);
+    }
+    let mut segments = Vec::new();
+    for raw in url_path.split('/').skip(1) {
+        if raw.is_empty() {
+            continue;
+        }
+        let seg = decode(raw)?;
+        if seg.contains(['/', '\\', '\0']) || seg.chars().any(char::is_control) {
+            return Err(Refused::Malformed);
+        }
+        if seg == "." || seg == ".." || seg.starts_with('.') || seg.contains(':') {
+            return Err(Refused::Forbidden);
+        }
+        segments.push(seg);
+    }
+    Ok(segments)
+}
+
+/// Joins resolved segments onto the root.
+pub fn join(root: &Path, segments: &[String]) -> PathBuf {
+    let mut p = root.to_path_buf();
+    p.extend(segments);
+    p
+}
+
+fn decode(s: &str) -> Result<String, Refused> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).ok_or(Refused::Malformed)?;
+            let hex = std::str::from_utf8(hex).map_err(|_| Refused::Malformed)?;
+            out.push(u8::from_str_radix(hex, 16).map_err(|_| Refused::Malformed)?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| Refused::Malformed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_plain_paths() {
+        assert_eq!(resolve("/"), Ok(vec![]));
+        assert_eq!(
+            resolve("/vi/den-doc-cuoc/"),
+            Ok(vec!["vi".into(), "den-doc-cuoc".into()])
+        );
+        assert_eq!(
+            resolve("/media/a%20b.jpg"),
+            Ok(vec!["media".into(), "a b.jpg".into()])
+        );
+    }
+
+    #[test]
+    fn refuses_hostile_paths() {
+        let hostile = [
+            "/../etc/passwd",
+            "/vi/../../etc/passwd",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/..%2f..%2fetc/passwd",
+            "/a%5c..%5c..%5cwindows",
+            "/a%00.html",
+            "/.git/config",
+            "/.dist-cache/x",
+            "/C:/windows",
+            "/%ff%fe",
+            "/%zz",
+            "/%",
+            "/a\\..\\b",
+        ];
+        for p in hostile {
+            assert!(resolve(p).is_err(), "{p} was accepted");
+        }
+        assert!(resolve(&format!("/{}", "a".repeat(5000))).is_err());
+    }
+
+    #[test]
+    fn never_leaves_root_for_any_ascii_path() {
+        // Every path of up to four segments drawn from tricky pieces stays under the root.
+        let pieces = [
+            "..", ".", "%2e%2e", "%2e", "a", "%2f", "%5c", "", "..%2f", "%00",
+        ];
+        let root = Path::new("/srv/dist");
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let url = format!("/{a}/{b}/{c}");
+                    if let Ok(segs) = resolve(&url) {
+                        let p = join(root, &segs);
+                        assert!(p.starts_with(root), "{url} -> {}", p.display());
+                        assert!(
+                            !p.components()
+                                .any(|c| matches!(c, std::path::Component::ParentDir)),
+                            "{url}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Checks the media files a collection refers to: present, inside the site's folder, decodable, the right
+//! shape. Runs in parallel because decoding panoramas is the slow part of a check.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Component, Path, PathBuf};
+
+use image::ImageReader;
+use rayon::prelude::*;
+
+/// Largest panorama side accepted; beyond this decoding would exhaust a small server's memory.
+pub const MAX_SIDE: u32 = 32_768;
+/// Memory the decoder may allocate for one image.
+const MAX_ALLOC: u64 = 3 * 1024 * 1024 * 1024;
+
+/// What a media file is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// An equirectangular 360° panorama.
+    Panorama,
+    /// A photo.
+    Photo,
+    /// A narration recording.
+    Audio,
+}
+
+/// A media file named in a site's YAML.
+#[derive(Debug, Clone)]
+pub struct MediaRef {
+    /// Index of the site in load order.
+    pub site: usize,
+    /// Where in the YAML it is named.
+    pub yaml_path: String,
+    /// The name as written.
+    pub file: String,
+    /// Resolved path.
+    pub path: PathBuf,
+    /// The path as shown to editors, relative to the collection root.
+    pub shown: PathBuf,
+    /// Use.
+    pub kind: MediaKind,
+}
+
+/// A problem with one media file.
+#[derive(Debug)]
+pub struct MediaProblem {
+    /// Index of the site.
+    pub site: usize,
+    /// Where in the YAML.
+    pub yaml_path: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// Audio formats browsers play, by extension.
+pub const AUDIO_EXTENSIONS: &[&str] = &["mp3", "m4a", "aac", "ogg", "opus", "wav"];
+
+/// Checks every file, in parallel, returning the problems in input order.
+pub fn check_all(refs: &[MediaRef]) -> Vec<MediaProblem> {
+    refs.par_iter()
+        .filter_map(|r| {
+            check(r).err().map(|(message, hint)| MediaProblem {
+                site: r.site,
+                yaml_path: r.yaml_path.clone(),
+                message,
+                hint,
+            })
+        })
+        .collect()
+}
+
+type Problem = (String, Option<String>);
+
+fn check(r: &MediaRef) -> Result<(), Problem> {
+    let name = &r.file;
+    let escapes = Path::new(name)
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)));
+    if name.trim().is_empty() || escapes || name.contains('\\') {
+        return Err((
+            format!("`{name}` is not a path inside the site's content folder"),
+            Some("write a path relative to content/<slug>/, such as `panoramas/gate.jpg`, without `..`".into()),
+        ));
+    }
+    if !r.path.is_file() {
+        return Err((
+            format!("file `{name}` not found"),
+            Some(format!("put the file at {}", r.shown.display())),
+        ));
+    }
+    match r.kind {
+        MediaKind::Panorama => {
+            let (w, h) = decode_dimensions(&r.path)
+                .map_err(|e| (format!("panorama `{name}` cannot be read: {e}"), None))?;
+            if w.abs_diff(2 * h) > 2 {
+                return Err((
+                    format!("panorama `{name}` is {w}×{h}, not 2:1"),
+                    Some(
+                        "export the full 360° × 180° equirectangular image (width = 2 × height)"
+                            .into(),
+                    ),
+                ));
+            }
+            if w < 512 {
+                return Err((
+                    format!("panorama `{name}` is only {w}×{h}"),
+                    Some("use an image at least 1024 pixels wide".into()),
+                ));
+            }
+            Ok(())
+        }
+        MediaKind::Photo => {
+            decode_dimensions(&r.path)
+                .map_err(|e| (format!("photo `{name}` cannot be read: {e}"), None))?;
+            Ok(())
+        }
+        MediaKind::Audio => check_audio(&r.path).map_err(|e| (format!("audio `{name}` {e}"), None)),
+    }
+}
+
+/// Opens an image with size limits, decodes it fully and returns its size.
+pub fn decode_dimensions(path: &Path) -> Result<(u32, u32), String> {
+    let img = open_image(path)?;
+    Ok((img.width(), img.height()))
+}
+
+/// Decodes an image, refusing oversized headers before allocating and honouring EXIF orientation.
+pub fn open_image(path: &Path) -> Result<image::DynamicImage, String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut reader = ImageReader::new(BufReader::new(file))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    if reader.format().is_none() {
+        return Err("not a JPEG or PNG image".into());
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let (w, h) = reader.into_dimensions().map_err(describe)?;
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(format!("{w}×{h} is larger than the {MAX_SIDE}-pixel limit"));
+    }
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut reader = ImageReader::new(BufReader::new(file))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(describe)?;
+    use image::ImageDecoder;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = image::DynamicImage::from_decoder(decoder).map_err(describe)?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+fn describe(e: image::ImageError) -> String {
+    match e {
+        image::ImageError::Limits(_) => {
+            format!("too large to decode safely (limit {MAX_SIDE} pixels a side)")
+        }
+        other => format!("{other} (the file may be truncated or not an image)"),
+    }
+}
+
+fn check_audio(path: &Path) -> Result<(), String> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !AUDIO_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(format!(
+            "has an unsupported format; use one of: {}",
+            AUDIO_EXTENSIONS.join(", ")
+        ));
+    }
+    let mut head = [0u8; 12];
+    let mut f = File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let n = f
+        .read(&mut head)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    let head = &head[..n];
+    let ok = match ext.as_str() {
+        "mp3" => {
+            head.starts_with(b"ID3")
+                || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
+        }
+        "ogg" | "opus" => head.starts_with(b"OggS"),
+        "wav" => head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WAVE"),
+        "m4a" => head.get(4..8) == Some(b"ftyp"),
+        "aac" => {
+            head.starts_with(b"ID3")
+                || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xF0 == 0xF0)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("is empty or not a real .{ext} file"))
+    }
+}

@@ -1,0 +1,11 @@
+//! The site model: reading editors' YAML, checking it, and resolving it into a [`model::Collection`].
+
+pub mod load;
+pub mod locate;
+pub mod media;
+pub mod model;
+pub mod raw;
+pub mod validate;
+
+pub use load::load;
+pub use model::Collection;

@@ -1,0 +1,184 @@
+//! The resolved collection every later stage receives: text NFC-normalised and complete in every language,
+//! media files found and measured, links between scenes checked. No stage after loading reads YAML again.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use super::raw::{HotspotKind, Level, SectionKind, SiteKind};
+
+/// Text in every language of the collection, keyed by language code.
+pub type Text = BTreeMap<String, String>;
+
+/// A whole tour website's content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Collection {
+    /// Folder holding `sites/` and `content/`.
+    pub root: PathBuf,
+    /// Title of the website.
+    pub title: Text,
+    /// Short description for the home page.
+    pub description: Option<Text>,
+    /// Published address, without a trailing slash.
+    pub public_url: String,
+    /// Languages, default first.
+    pub languages: Vec<String>,
+    /// Publisher.
+    pub organisation: Text,
+    /// Contact address.
+    pub contact: Option<String>,
+    /// Sites in file-name order.
+    pub sites: Vec<Site>,
+}
+
+impl Collection {
+    /// The default language (the first one listed).
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map(String::as_str).unwrap_or("vi")
+    }
+}
+
+/// One heritage site.
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    /// Address segment.
+    pub slug: String,
+    /// The YAML file it came from, relative to the collection root.
+    pub file: PathBuf,
+    /// Name.
+    pub name: Text,
+    /// Kind of place.
+    pub kind: SiteKind,
+    /// Official recognition.
+    pub recognition: Option<Recognition>,
+    /// Location.
+    pub location: Location,
+    /// Short introduction.
+    pub summary: Text,
+    /// Longer text.
+    pub sections: Vec<Section>,
+    /// Photos.
+    pub photos: Vec<Photo>,
+    /// 360° scenes, start scene first.
+    pub scenes: Vec<Scene>,
+    /// Narration per language.
+    pub narration: BTreeMap<String, Narration>,
+    /// Placards.
+    pub placards: Vec<Placard>,
+    /// Sources of the facts.
+    pub sources: Vec<Source>,
+}
+
+/// Official recognition.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recognition {
+    /// Level.
+    pub level: Level,
+    /// Year of the decision.
+    pub year: Option<u16>,
+    /// Decision number.
+    pub decision: Option<String>,
+    /// Remark.
+    pub note: Option<Text>,
+}
+
+/// Where a site is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Whether the coordinate is an estimate.
+    pub approximate: bool,
+    /// Address.
+    pub address: Option<Text>,
+}
+
+/// A block of text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// Topic.
+    pub kind: SectionKind,
+    /// Heading override.
+    pub title: Option<Text>,
+    /// Text, paragraphs separated by blank lines.
+    pub text: Text,
+}
+
+/// A photo, found on disk.
+#[derive(Debug, Clone, Serialize)]
+pub struct Photo {
+    /// Absolute path of the image.
+    pub path: PathBuf,
+    /// Caption.
+    pub caption: Text,
+}
+
+/// A 360° scene whose panorama was found and measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scene {
+    /// Id within the site.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Absolute path of the equirectangular panorama.
+    pub panorama: PathBuf,
+    /// Initial yaw, degrees.
+    pub yaw: f64,
+    /// Initial pitch, degrees.
+    pub pitch: f64,
+    /// Initial horizontal field of view, degrees.
+    pub hfov: f64,
+    /// Yaw that faces north, degrees.
+    pub north: f64,
+    /// Clickable points.
+    pub hotspots: Vec<Hotspot>,
+}
+
+/// A clickable point in a scene.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hotspot {
+    /// What it does.
+    pub kind: HotspotKind,
+    /// Target scene id, for scene links.
+    pub target: Option<String>,
+    /// Yaw, degrees.
+    pub yaw: f64,
+    /// Pitch, degrees.
+    pub pitch: f64,
+    /// Label.
+    pub title: Text,
+    /// Panel text, for information hotspots.
+    pub text: Option<Text>,
+}
+
+/// Narration in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Narration {
+    /// Absolute path of the recording.
+    pub audio: Option<PathBuf>,
+    /// Transcript.
+    pub transcript: Option<String>,
+}
+
+/// A placard and where it leads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Placard {
+    /// Stable code.
+    pub code: String,
+    /// Scene it opens.
+    pub scene: String,
+    /// Where it stands.
+    pub label: Text,
+}
+
+/// A source of facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// Title.
+    pub title: String,
+    /// Address.
+    pub url: Option<String>,
+}

@@ -1,0 +1,273 @@
+//! What editors write: the YAML structures of the collection file and of one file per site.
+//!
+//! Every field carries a `///` line: these become the editors' reference. Unknown keys are refused so a
+//! misspelt key is reported instead of silently ignored.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// Text in several languages, keyed by language code: `{vi: "…", en: "…"}`.
+pub type LangText = BTreeMap<String, String>;
+
+/// The schema version this program reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The collection file, `sites/collection.yaml`: what the whole tour website is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCollection {
+    /// Version of this file format; must be 1.
+    pub schema: u32,
+    /// Title of the website, per language.
+    pub title: LangText,
+    /// One or two sentences shown on the home page, per language.
+    #[serde(default)]
+    pub description: Option<LangText>,
+    /// Address where the tour is published, e.g. `https://disan.example.vn` (printed on placards).
+    pub public_url: String,
+    /// Languages of the collection; the first one is the default (normally `[vi, en]`).
+    pub languages: Vec<String>,
+    /// Who publishes the tour, per language.
+    pub organisation: LangText,
+    /// How visitors reach the publisher (e-mail or phone).
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+/// One site file, `sites/<slug>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    /// Version of this file format; must be 1.
+    pub schema: u32,
+    /// Short name used in addresses (`/vi/<slug>/`): lowercase letters, digits and hyphens; equals the file name.
+    pub slug: String,
+    /// Name of the site, per language.
+    pub name: LangText,
+    /// What kind of place this is.
+    pub kind: SiteKind,
+    /// Official recognition as a relic.
+    #[serde(default)]
+    pub recognition: Option<RawRecognition>,
+    /// Where the site is.
+    pub location: RawLocation,
+    /// One to three sentences introducing the site, per language.
+    pub summary: LangText,
+    /// Longer text, in display order.
+    #[serde(default)]
+    pub sections: Vec<RawSection>,
+    /// Photos with captions (files under `content/<slug>/`).
+    #[serde(default)]
+    pub photos: Vec<RawPhoto>,
+    /// 360° scenes; the first one is where the tour starts.
+    #[serde(default)]
+    pub scenes: Vec<RawScene>,
+    /// Audio narration and its transcript, per language.
+    #[serde(default)]
+    pub narration: BTreeMap<String, RawNarration>,
+    /// QR placards posted at the site.
+    #[serde(default)]
+    pub placards: Vec<RawPlacard>,
+    /// Where the facts come from.
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
+}
+
+/// Kinds of heritage site.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    /// A historical relic (di tích lịch sử).
+    HistoricalRelic,
+    /// A scenic landscape (danh lam thắng cảnh).
+    ScenicSite,
+    /// Both a historical relic and a scenic landscape.
+    HistoricalAndScenic,
+    /// An architectural and artistic relic (di tích kiến trúc nghệ thuật).
+    ArchitecturalRelic,
+    /// A temple, pagoda or shrine recognised for its religious heritage.
+    ReligiousRelic,
+}
+
+/// Official recognition of a site.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRecognition {
+    /// `special_national`, `national` or `provincial`.
+    pub level: Level,
+    /// Year of the decision, when known.
+    #[serde(default)]
+    pub year: Option<u16>,
+    /// Number of the decision, as written (e.g. `313-VH/VP`).
+    #[serde(default)]
+    pub decision: Option<String>,
+    /// A remark about the recognition, per language.
+    #[serde(default)]
+    pub note: Option<LangText>,
+}
+
+/// Level of official recognition.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Special national relic (di tích quốc gia đặc biệt).
+    SpecialNational,
+    /// National relic (di tích quốc gia).
+    National,
+    /// Provincial relic (di tích cấp tỉnh).
+    Provincial,
+}
+
+/// Where a site is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLocation {
+    /// Latitude in degrees (north positive).
+    pub lat: f64,
+    /// Longitude in degrees (east positive).
+    pub lon: f64,
+    /// `true` when the coordinate is an estimate that nobody has checked on a map or on site.
+    pub approximate: bool,
+    /// Postal or descriptive address, per language.
+    #[serde(default)]
+    pub address: Option<LangText>,
+}
+
+/// A block of text about the site.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
+    /// Which topic: history, legend, architecture, tangible_values, intangible_values or festivals.
+    pub kind: SectionKind,
+    /// A heading to use instead of the usual one for this kind, per language.
+    #[serde(default)]
+    pub title: Option<LangText>,
+    /// The text, per language; paragraphs are separated by a blank line.
+    pub text: LangText,
+}
+
+/// Topics of a section.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// History of the site.
+    History,
+    /// Legends told about it.
+    Legend,
+    /// Its buildings and layout.
+    Architecture,
+    /// Objects and structures of value.
+    TangibleValues,
+    /// Rituals, beliefs and customs.
+    IntangibleValues,
+    /// Festivals held there.
+    Festivals,
+}
+
+/// A photo of the site.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhoto {
+    /// Image file (JPEG or PNG), relative to `content/<slug>/`.
+    pub file: String,
+    /// What the photo shows, per language.
+    pub caption: LangText,
+}
+
+/// One 360° panorama and how it is first shown.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScene {
+    /// Short id used in links: lowercase letters, digits and hyphens, unique within the site.
+    pub id: String,
+    /// Title of the scene, per language.
+    pub title: LangText,
+    /// Equirectangular panorama (2:1 JPEG or PNG), relative to `content/<slug>/`.
+    pub panorama: String,
+    /// Initial horizontal direction in degrees, −180 to 180 (0 is the centre of the panorama).
+    #[serde(default)]
+    pub yaw: f64,
+    /// Initial vertical direction in degrees, −90 (down) to 90 (up).
+    #[serde(default)]
+    pub pitch: f64,
+    /// Initial horizontal field of view in degrees, 30 to 120.
+    #[serde(default = "default_hfov")]
+    pub hfov: f64,
+    /// The yaw, in this panorama, that faces north (−180 to 180).
+    #[serde(default)]
+    pub north: f64,
+    /// Clickable points in the scene.
+    #[serde(default)]
+    pub hotspots: Vec<RawHotspot>,
+}
+
+fn default_hfov() -> f64 {
+    100.0
+}
+
+/// A clickable point in a scene.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHotspot {
+    /// `scene` (go to another scene) or `info` (open a text panel).
+    #[serde(rename = "type")]
+    pub kind: HotspotKind,
+    /// For `scene` hotspots: the id of the scene to go to.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Horizontal direction in degrees, −180 to 180.
+    pub yaw: f64,
+    /// Vertical direction in degrees, −90 to 90.
+    pub pitch: f64,
+    /// Label, per language.
+    pub title: LangText,
+    /// For `info` hotspots: the text shown in the panel, per language.
+    #[serde(default)]
+    pub text: Option<LangText>,
+}
+
+/// What a hotspot does.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HotspotKind {
+    /// Goes to another scene.
+    Scene,
+    /// Opens a panel with text.
+    Info,
+}
+
+/// Narration in one language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNarration {
+    /// Recorded audio (MP3, M4A, OGG/Opus or WAV), relative to `content/<slug>/`.
+    #[serde(default)]
+    pub audio: Option<String>,
+    /// What the narration says; read aloud by the browser when there is no recording.
+    #[serde(default)]
+    pub transcript: Option<String>,
+}
+
+/// A QR placard posted at the site.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlacard {
+    /// Short, stable code printed in the QR (`/q/<code>`); never reuse or change a printed one.
+    pub code: String,
+    /// The scene the placard opens.
+    pub scene: String,
+    /// Where the placard stands, per language.
+    pub label: LangText,
+}
+
+/// A source of the facts on the page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// Title of the article or document.
+    pub title: String,
+    /// Where to read it.
+    #[serde(default)]
+    pub url: Option<String>,
+}

@@ -1,0 +1,534 @@
+//! Checks what editors wrote and resolves it into the model: ranges, ids, links between scenes, languages,
+//! unique codes, and media files (through [`super::media`]). Every problem is recorded; nothing stops early.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::load::YamlFile;
+use super::media::{self, MediaKind, MediaRef};
+use super::model::*;
+use super::raw::{self, LangText, RawCollection, RawSite, SCHEMA_VERSION};
+use crate::report::{Report, suggest};
+
+/// Text as every later stage wants it: NFC, trimmed of surrounding blank space.
+pub fn nfc(s: &str) -> String {
+    s.trim().nfc().collect()
+}
+
+/// Per-file checking context.
+struct Ctx<'a> {
+    src: &'a YamlFile,
+    langs: &'a [String],
+    report: &'a mut Report,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, path: &str, message: impl Into<String>) {
+        let d = self.src.diag(path, message);
+        self.report.push(d);
+    }
+
+    fn value_hint(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
+        let d = self.src.diag_value(path, message).with_hint(hint);
+        self.report.push(d);
+    }
+
+    fn err_hint(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
+        let d = self.src.diag(path, message).with_hint(hint);
+        self.report.push(d);
+    }
+
+    /// Normalises a language map and reports missing or unknown languages.
+    fn text(&mut self, path: &str, raw: &LangText) -> Text {
+        let mut out = Text::new();
+        for (lang, value) in raw {
+            let key = format!("{path}.{lang}");
+            if !self.langs.contains(lang) {
+                let hint = match suggest(lang, self.langs.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("the collection's languages are: {}", self.langs.join(", ")),
+                };
+                self.err_hint(
+                    &key,
+                    format!("language `{lang}` is not one of the collection's languages"),
+                    hint,
+                );
+                continue;
+            }
+            let v = nfc(value);
+            if v.is_empty() {
+                self.err(&key, format!("`{path}` is empty in `{lang}`"));
+            }
+            out.insert(lang.clone(), v);
+        }
+        for lang in self.langs {
+            if !raw.contains_key(lang) {
+                self.err_hint(
+                    path,
+                    format!("`{path}` has no `{lang}` text"),
+                    format!("add `{lang}: …` under `{path}`; every language of the collection needs its text"),
+                );
+            }
+        }
+        out
+    }
+
+    fn opt_text(&mut self, path: &str, raw: &Option<LangText>) -> Option<Text> {
+        raw.as_ref().map(|t| self.text(path, t))
+    }
+
+    fn range(&mut self, path: &str, value: f64, min: f64, max: f64) {
+        if !(min..=max).contains(&value) || !value.is_finite() {
+            self.value_hint(
+                path,
+                format!("`{path}` is {value}, outside {min} to {max}"),
+                format!("use a value from {min} to {max} (degrees)"),
+            );
+        }
+    }
+
+    fn schema(&mut self, version: u32) {
+        if version != SCHEMA_VERSION {
+            self.err_hint(
+                "schema",
+                format!("schema version {version} is not supported"),
+                format!("this version of disan reads `schema: {SCHEMA_VERSION}`"),
+            );
+        }
+    }
+}
+
+/// True for ids used in addresses: lowercase ASCII letters, digits and inner hyphens.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+const ID_HINT: &str =
+    "use lowercase letters a–z without diacritics, digits and hyphens, e.g. `den-doc-cuoc`";
+
+/// Checks the collection file and every site, and resolves them when all is well.
+pub fn collection(
+    root: &Path,
+    (src, raw): (YamlFile, RawCollection),
+    sites: Vec<(YamlFile, RawSite)>,
+    report: &mut Report,
+) -> Option<Collection> {
+    let languages: Vec<String> = raw.languages.iter().map(|l| nfc(l)).collect();
+    let mut ctx = Ctx {
+        src: &src,
+        langs: &languages,
+        report,
+    };
+    ctx.schema(raw.schema);
+    if languages.is_empty() {
+        ctx.err_hint(
+            "languages",
+            "no languages are listed",
+            "write `languages: [vi, en]`",
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, lang) in languages.iter().enumerate() {
+        let valid = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
+        if !valid {
+            ctx.err_hint(
+                &format!("languages[{i}]"),
+                format!("`{lang}` is not a language code"),
+                "use two-letter codes such as `vi` or `en`",
+            );
+        }
+        if !seen.insert(lang) {
+            ctx.err(
+                &format!("languages[{i}]"),
+                format!("language `{lang}` is listed twice"),
+            );
+        }
+    }
+    let public_url = raw.public_url.trim().trim_end_matches('/').to_string();
+    if let Err(why) = check_public_url(&public_url) {
+        ctx.value_hint(
+            "public_url",
+            format!("`public_url` {why}"),
+            "write the address where the tour is published, e.g. `https://disan.example.vn`",
+        );
+    }
+    let title = ctx.text("title", &raw.title);
+    let description = ctx.opt_text("description", &raw.description);
+    let organisation = ctx.text("organisation", &raw.organisation);
+
+    let mut resolved = Vec::new();
+    let mut media_refs = Vec::new();
+    let mut placard_codes: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut site_sources: Vec<YamlFile> = Vec::new();
+    for (idx, (site_src, site_raw)) in sites.into_iter().enumerate() {
+        let mut ctx = Ctx {
+            src: &site_src,
+            langs: &languages,
+            report: &mut *report,
+        };
+        let site = site(root, &mut ctx, site_raw, &mut media_refs, idx);
+        for (p, placard) in site.placards.iter().enumerate() {
+            if let Some((other_site, other_p)) = placard_codes.get(&placard.code) {
+                let other: &YamlFile = &site_sources[*other_site];
+                let line = other
+                    .locator
+                    .find(&format!("placards[{other_p}].code"))
+                    .map(|p| p.line)
+                    .unwrap_or(0);
+                ctx.err_hint(
+                    &format!("placards[{p}].code"),
+                    format!("placard code `{}` is already used", placard.code),
+                    format!(
+                        "it is used in {} line {line}; every printed code must lead to one place",
+                        other.file.display()
+                    ),
+                );
+            } else {
+                placard_codes.insert(placard.code.clone(), (idx, p));
+            }
+        }
+        site_sources.push(site_src);
+        resolved.push(site);
+    }
+    for problem in media::check_all(&media_refs) {
+        let d = site_sources[problem.site].diag_value(&problem.yaml_path, problem.message);
+        report.push(match problem.hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+    Some(Collection {
+        root: root.to_path_buf(),
+        title,
+        description,
+        public_url,
+        languages,
+        organisation,
+        contact: raw.contact.map(|c| nfc(&c)),
+        sites: resolved,
+    })
+}
+
+fn check_public_url(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with https:// (or http://)")?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err("has no host name");
+    }
+    if url.contains(['?', '#', ' ', '\\']) {
+        return Err("must be a plain address without spaces, `?` or `#`");
+    }
+    Ok(())
+}
+
+fn site(
+    root: &Path,
+    ctx: &mut Ctx,
+    raw: RawSite,
+    media_refs: &mut Vec<MediaRef>,
+    idx: usize,
+) -> Site {
+    ctx.schema(raw.schema);
+    let stem = ctx
+        .src
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !is_id(&raw.slug) {
+        ctx.value_hint(
+            "slug",
+            format!("slug `{}` is not a valid address segment", raw.slug),
+            ID_HINT,
+        );
+    } else if raw.slug != stem {
+        ctx.value_hint(
+            "slug",
+            format!(
+                "slug `{}` differs from the file name `{stem}.yaml`",
+                raw.slug
+            ),
+            format!(
+                "rename the file to `{}.yaml` or set `slug: {stem}`",
+                raw.slug
+            ),
+        );
+    }
+    let content = root.join("content").join(&raw.slug);
+    let mut media = |path: &str, file: &str, kind: MediaKind| {
+        let resolved = content.join(file);
+        let shown = Path::new("content").join(&raw.slug).join(file);
+        media_refs.push(MediaRef {
+            site: idx,
+            yaml_path: path.to_string(),
+            file: file.to_string(),
+            path: resolved.clone(),
+            shown,
+            kind,
+        });
+        resolved
+    };
+
+    let name = ctx.text("name", &raw.name);
+    let summary = ctx.text("summary", &raw.summary);
+    let recognition = raw.recognition.map(|r| Recognition {
+        level: r.level,
+        year: r.year,
+        decision: r.decision.map(|d| nfc(&d)),
+        note: ctx.opt_text("recognition.note", &r.note),
+    });
+    ctx.range("location.lat", raw.location.lat, -90.0, 90.0);
+    ctx.range("location.lon", raw.location.lon, -180.0, 180.0);
+    let location = Location {
+        lat: raw.location.lat,
+        lon: raw.location.lon,
+        approximate: raw.location.approximate,
+        address: ctx.opt_text("location.address", &raw.location.address),
+    };
+
+    let mut kinds = HashSet::new();
+    let mut sections = Vec::new();
+    for (i, s) in raw.sections.iter().enumerate() {
+        let path = format!("sections[{i}]");
+        if !kinds.insert(s.kind) {
+            ctx.err_hint(
+                &format!("{path}.kind"),
+                "this section kind appears twice",
+                "merge the two sections into one",
+            );
+        }
+        sections.push(Section {
+            kind: s.kind,
+            title: ctx.opt_text(&format!("{path}.title"), &s.title),
+            text: ctx.text(&format!("{path}.text"), &s.text),
+        });
+    }
+
+    let photos = raw
+        .photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Photo {
+            path: media(&format!("photos[{i}].file"), &p.file, MediaKind::Photo),
+            caption: ctx.text(&format!("photos[{i}].caption"), &p.caption),
+        })
+        .collect();
+
+    let scene_ids: Vec<&str> = raw.scenes.iter().map(|s| s.id.as_str()).collect();
+    let mut seen_ids = HashSet::new();
+    let mut scenes = Vec::new();
+    for (i, s) in raw.scenes.iter().enumerate() {
+        let path = format!("scenes[{i}]");
+        if !is_id(&s.id) {
+            ctx.err_hint(
+                &format!("{path}.id"),
+                format!("scene id `{}` is not valid", s.id),
+                ID_HINT,
+            );
+        }
+        if !seen_ids.insert(s.id.as_str()) {
+            ctx.err_hint(
+                &format!("{path}.id"),
+                format!("scene id `{}` is used twice in this site", s.id),
+                "give each scene its own id",
+            );
+        }
+        ctx.range(&format!("{path}.yaw"), s.yaw, -180.0, 180.0);
+        ctx.range(&format!("{path}.pitch"), s.pitch, -90.0, 90.0);
+        ctx.range(&format!("{path}.hfov"), s.hfov, 30.0, 120.0);
+        ctx.range(&format!("{path}.north"), s.north, -180.0, 180.0);
+        let mut hotspots = Vec::new();
+        for (j, h) in s.hotspots.iter().enumerate() {
+            let hp = format!("{path}.hotspots[{j}]");
+            ctx.range(&format!("{hp}.yaw"), h.yaw, -180.0, 180.0);
+            ctx.range(&format!("{hp}.pitch"), h.pitch, -90.0, 90.0);
+            match (h.kind, &h.target) {
+                (raw::HotspotKind::Scene, None) => {
+                    ctx.err_hint(
+                        &hp,
+                        "a scene hotspot needs a `target`",
+                        "add `target: <scene id>`",
+                    );
+                }
+                (raw::HotspotKind::Scene, Some(t)) if !scene_ids.contains(&t.as_str()) => {
+                    let hint = match suggest(t, scene_ids.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("scenes of this site: {}", scene_ids.join(", ")),
+                    };
+                    ctx.value_hint(
+                        &format!("{hp}.target"),
+                        format!("hotspot points to scene `{t}`, which does not exist"),
+                        hint,
+                    );
+                }
+                (raw::HotspotKind::Info, Some(_)) => {
+                    ctx.err_hint(
+                        &format!("{hp}.target"),
+                        "an info hotspot has no `target`",
+                        "use `type: scene` to link to a scene, or remove `target`",
+                    );
+                }
+                _ => {}
+            }
+            if h.kind == raw::HotspotKind::Info && h.text.is_none() {
+                ctx.err_hint(
+                    &hp,
+                    "an info hotspot needs a `text`",
+                    "add `text:` with the words to show, per language",
+                );
+            }
+            hotspots.push(Hotspot {
+                kind: h.kind,
+                target: h.target.clone(),
+                yaw: h.yaw,
+                pitch: h.pitch,
+                title: ctx.text(&format!("{hp}.title"), &h.title),
+                text: ctx.opt_text(&format!("{hp}.text"), &h.text),
+            });
+        }
+        scenes.push(Scene {
+            id: s.id.clone(),
+            title: ctx.text(&format!("{path}.title"), &s.title),
+            panorama: media(
+                &format!("{path}.panorama"),
+                &s.panorama,
+                MediaKind::Panorama,
+            ),
+            yaw: s.yaw,
+            pitch: s.pitch,
+            hfov: s.hfov,
+            north: s.north,
+            hotspots,
+        });
+    }
+
+    let mut narration = BTreeMap::new();
+    for (lang, n) in &raw.narration {
+        let path = format!("narration.{lang}");
+        if !ctx.langs.contains(lang) {
+            ctx.err_hint(
+                &path,
+                format!("language `{lang}` is not one of the collection's languages"),
+                format!("the collection's languages are: {}", ctx.langs.join(", ")),
+            );
+            continue;
+        }
+        if n.audio.is_none() && n.transcript.is_none() {
+            ctx.err_hint(
+                &path,
+                format!("narration in `{lang}` has neither `audio` nor `transcript`"),
+                "add a recording, a transcript, or both",
+            );
+        }
+        let audio = n
+            .audio
+            .as_ref()
+            .map(|a| media(&format!("{path}.audio"), a, MediaKind::Audio));
+        let transcript = n.transcript.as_deref().map(nfc).filter(|t| !t.is_empty());
+        narration.insert(lang.clone(), Narration { audio, transcript });
+    }
+    if !raw.narration.is_empty() {
+        for lang in ctx.langs {
+            if !raw.narration.contains_key(lang) {
+                ctx.err_hint(
+                    "narration",
+                    format!("narration has no `{lang}` entry"),
+                    format!("add `{lang}:` with at least a `transcript`"),
+                );
+            }
+        }
+    }
+
+    let mut placards = Vec::new();
+    for (i, p) in raw.placards.iter().enumerate() {
+        let path = format!("placards[{i}]");
+        let code = p.code.trim().to_ascii_lowercase();
+        if !is_id(&code) || code.len() > 32 {
+            ctx.err_hint(
+                &format!("{path}.code"),
+                format!("placard code `{}` is not valid", p.code),
+                "use up to 32 lowercase letters, digits and hyphens, e.g. `ss-dc1`",
+            );
+        }
+        if !scene_ids.contains(&p.scene.as_str()) {
+            let hint = match suggest(&p.scene, scene_ids.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("scenes of this site: {}", scene_ids.join(", ")),
+            };
+            ctx.value_hint(
+                &format!("{path}.scene"),
+                format!("placard opens scene `{}`, which does not exist", p.scene),
+                hint,
+            );
+        }
+        placards.push(Placard {
+            code,
+            scene: p.scene.clone(),
+            label: ctx.text(&format!("{path}.label"), &p.label),
+        });
+    }
+
+    let sources = raw
+        .sources
+        .iter()
+        .map(|s| Source {
+            title: nfc(&s.title),
+            url: s.url.as_deref().map(nfc),
+        })
+        .collect();
+
+    Site {
+        slug: raw.slug,
+        file: ctx.src.file.clone(),
+        name,
+        kind: raw.kind,
+        recognition,
+        location,
+        summary,
+        sections,
+        photos,
+        scenes,
+        narration,
+        placards,
+        sources,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        for ok in ["den-doc-cuoc", "a", "ss-dc1"] {
+            assert!(is_id(ok), "{ok}");
+        }
+        for bad in ["", "Đền", "-a", "a-", "a b", "A", "a/b", ".."] {
+            assert!(!is_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn nfc_composes_vietnamese() {
+        let decomposed = "Đe\u{302}\u{300}n";
+        assert_eq!(nfc(decomposed), "Đền");
+    }
+
+    #[test]
+    fn public_urls() {
+        assert!(check_public_url("https://disan.example.vn").is_ok());
+        assert!(check_public_url("ftp://x").is_err());
+        assert!(check_public_url("https://").is_err());
+        assert!(check_public_url("https://a b").is_err());
+    }
+}

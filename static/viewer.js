@@ -1,0 +1,446 @@
+/* disan 360° viewer: equirectangular panoramas drawn with WebGL1, no dependencies.
+   Reads #tour-data (JSON), draws into #tour, falls back to the static <img>.
+   All page text goes through textContent / text nodes, never innerHTML. */
+(() => {
+  'use strict';
+  const tour = document.getElementById('tour');
+  let data;
+  try { data = JSON.parse(document.getElementById('tour-data').textContent); } catch (e) { return; }
+  if (!tour || !data || !Array.isArray(data.scenes) || !data.scenes.length) return;
+
+  const L = data.labels || {};
+  const lab = k => (typeof L[k] === 'string' ? L[k] : '');
+  const byId = {};
+  data.scenes.forEach(s => { if (s && s.id != null) byId[s.id] = s; });
+  const first = byId[data.first] || data.scenes[0];
+  const D = Math.PI / 180;
+  const clamp = (v, a, b) => Math.min(b, Math.max(a, v));
+  const num = (v, d) => (typeof v === 'number' && isFinite(v) ? v : d);
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  };
+  const button = (cls, label, text) => {
+    const b = el('button', cls, text);
+    b.type = 'button';
+    if (label) b.setAttribute('aria-label', label);
+    return b;
+  };
+  // Unit vector for yaw/pitch: x right (yaw 90), y up, z forward (yaw 0).
+  const dir = (y, p) => [Math.sin(y * D) * Math.cos(p * D), Math.sin(p * D), Math.cos(y * D) * Math.cos(p * D)];
+
+  let scene = null;          // current scene object
+  let view = { yaw: 0, pitch: 0, hfov: 100 };
+  let W = 1, H = 1;          // canvas size in CSS pixels
+  let isStatic = false;      // no WebGL: static image + list of links
+  let spots = [];            // [{b: button, d: direction}] of the current scene
+  let lastHash = '', hashTimer = 0, raf = 0, drawn = false, token = 0;
+
+  // ---- URL hash: #scene=<id>&yaw=<y>&pitch=<p>&hfov=<h> (any subset) ----
+  function readHash() {
+    const p = new URLSearchParams(location.hash.slice(1));
+    const f = k => { const x = parseFloat(p.get(k)); return isFinite(x) ? x : undefined; };
+    return { scene: p.get('scene'), yaw: f('yaw'), pitch: f('pitch'), hfov: f('hfov') };
+  }
+  function hashStr() {
+    const r = x => Math.round(x * 10) / 10;
+    return '#scene=' + encodeURIComponent(scene.id) + '&yaw=' + r(view.yaw) +
+      '&pitch=' + r(view.pitch) + '&hfov=' + r(view.hfov);
+  }
+  function writeHash() {
+    hashTimer = 0;
+    const h = hashStr();
+    if (h !== lastHash) {
+      lastHash = h;
+      try { history.replaceState(history.state, '', h); } catch (e) { /* sandboxed */ }
+    }
+  }
+  const scheduleHash = () => { if (!hashTimer) hashTimer = setTimeout(writeHash, 250); };
+
+  // ---- Shared UI: title bar and info panel ----
+  const img = tour.querySelector('.tour-fallback') || el('img', 'tour-fallback');
+  if (!tour.hasAttribute('tabindex')) tour.tabIndex = 0;
+  const title = el('div', 'tour-title');
+  title.setAttribute('aria-live', 'polite');
+
+  const panel = el('div', 'tour-panel');
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-labelledby', 'tour-panel-h');
+  panel.hidden = true;
+  const panelH = el('h2', 'tour-panel-title');
+  panelH.id = 'tour-panel-h';
+  const panelBody = el('div', 'tour-panel-body');
+  const closeBtn = button('tour-close', lab('close'), '×');
+  closeBtn.title = lab('close');
+  panel.append(closeBtn, panelH, panelBody);
+  let returnFocus = null;
+
+  function openPanel(h) {
+    panelH.textContent = h.title || '';
+    panelBody.textContent = '';
+    String(h.text || '').split(/\n\s*\n/).forEach(t => {
+      t = t.trim();
+      if (t) panelBody.append(el('p', '', t));
+    });
+    if (panel.hidden) returnFocus = document.activeElement;
+    panel.hidden = false;
+    panel.scrollTop = 0;
+    closeBtn.focus();
+  }
+  function closePanel() {
+    if (panel.hidden) return;
+    panel.hidden = true;
+    const r = returnFocus;
+    returnFocus = null;
+    (r && r.isConnected && r !== document.body ? r : tour).focus({ preventScroll: true });
+  }
+  closeBtn.onclick = closePanel;
+
+  // ---- WebGL stage ----
+  const canvas = el('canvas', 'tour-canvas');
+  canvas.setAttribute('role', 'img');
+  const layer = el('div', 'tour-hs');            // hotspot buttons
+  const ctrl = el('div', 'tour-ctrl');
+  const zin = button('tour-btn tour-zin', lab('zoom_in'), '+');
+  const zout = button('tour-btn tour-zout', lab('zoom_out'), '\u2212');
+  const fsBtn = button('tour-btn tour-fs', lab('fullscreen'));
+  [zin, zout, fsBtn].forEach(b => { b.title = b.getAttribute('aria-label') || ''; });
+  ctrl.append(zin, zout, fsBtn);
+  const hint = el('div', 'tour-hint', lab('drag_hint'));
+  hint.setAttribute('aria-hidden', 'true');
+  const loading = el('div', 'tour-loading', lab('loading'));
+  loading.setAttribute('role', 'status');
+  const hideHint = () => hint.classList.add('tour-hint--off');
+
+  let gl = null, tex = null, texImg = null, uM, uS;
+  const VS = 'attribute vec2 a;uniform vec2 s;varying vec2 r;' +
+    'void main(){r=a*s;gl_Position=vec4(a,0.,1.);}';
+  // Ray = rotation * (x*tan(hfov/2), y*tan(vfov/2), 1) -> lon/lat -> equirect uv.
+  const FS = '#ifdef GL_FRAGMENT_PRECISION_HIGH\nprecision highp float;\n#else\nprecision mediump float;\n#endif\n' +
+    'uniform mat3 m;uniform sampler2D t;varying vec2 r;void main(){vec3 d=m*vec3(r,1.);' +
+    'gl_FragColor=texture2D(t,vec2(atan(d.x,d.z)*.1591549+.5,.5-atan(d.y,length(d.xz))*.3183099));}';
+
+  function initGL() {
+    const o = { alpha: false, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: false };
+    try { gl = canvas.getContext('webgl', o) || canvas.getContext('experimental-webgl', o); } catch (e) { gl = null; }
+    if (!gl) return false;
+    const prog = gl.createProgram();
+    [[gl.VERTEX_SHADER, VS], [gl.FRAGMENT_SHADER, FS]].forEach(([type, src]) => {
+      const s = gl.createShader(type);
+      gl.shaderSource(s, src);
+      gl.compileShader(s);
+      gl.attachShader(prog, s);
+    });
+    gl.bindAttribLocation(prog, 0, 'a');
+    gl.linkProgram(prog);
+    if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) return false;
+    gl.useProgram(prog);
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    uM = gl.getUniformLocation(prog, 'm');
+    uS = gl.getUniformLocation(prog, 's');
+    tex = null;
+    return true;
+  }
+
+  function upload(image) {
+    let src = image;
+    const max = gl.getParameter(gl.MAX_TEXTURE_SIZE);
+    if (image.naturalWidth > max) {           // too big for this GPU: downscale once
+      src = el('canvas');
+      src.width = max;
+      src.height = max / 2;
+      src.getContext('2d').drawImage(image, 0, 0, max, max / 2);
+    }
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    // No mipmaps + CLAMP_TO_EDGE: NPOT sizes work in WebGL1 and no seam at ±180°.
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGB, gl.RGB, gl.UNSIGNED_BYTE, src);
+    if (tex) gl.deleteTexture(tex);
+    tex = t;
+    texImg = image;
+  }
+
+  function clampView() {
+    // hfov 30..120, tightened on tall screens so the vertical fov stays <= 120°
+    const h = clamp(view.hfov, 30, Math.max(30, Math.min(120, 2 * Math.atan(1.732 * W / H) / D)));
+    const half = Math.atan(Math.tan(h * D / 2) * H / W) / D;   // half vertical fov
+    const mp = Math.max(0, 90 - half);                          // never look past a pole
+    view = { yaw: ((view.yaw + 180) % 360 + 360) % 360 - 180, pitch: clamp(view.pitch, -mp, mp), hfov: h };
+  }
+
+  const dirty = () => { if (!raf && !isStatic) raf = requestAnimationFrame(frame); };
+
+  function frame() {
+    raf = 0;
+    if (!tex) return;
+    clampView();
+    const cy = Math.cos(view.yaw * D), sy = Math.sin(view.yaw * D);
+    const cp = Math.cos(view.pitch * D), sp = Math.sin(view.pitch * D);
+    // Column-major yaw*pitch rotation; its columns are the camera's right, up, forward.
+    const m = [cy, 0, -sy, -sy * sp, cp, -cy * sp, sy * cp, sp, cy * cp];
+    const tx = Math.tan(view.hfov * D / 2), ty = tx * H / W;
+    gl.viewport(0, 0, canvas.width, canvas.height);
+    gl.uniformMatrix3fv(uM, false, m);
+    gl.uniform2f(uS, tx, ty);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    spots.forEach(({ b, d }) => {
+      const x = m[0] * d[0] + m[1] * d[1] + m[2] * d[2];
+      const y = m[3] * d[0] + m[4] * d[1] + m[5] * d[2];
+      const z = m[6] * d[0] + m[7] * d[1] + m[8] * d[2];
+      const px = (x / z / tx + 1) * W / 2, py = (1 - y / z / ty) * H / 2;
+      const on = z > 0.01 && px >= 0 && px <= W && py >= 0 && py <= H;
+      b.style.visibility = on ? '' : 'hidden';
+      if (on) b.style.transform = 'translate(' + px.toFixed(1) + 'px,' + py.toFixed(1) + 'px) translate(-50%,-22px)';
+    });
+    if (!drawn) {                       // first panorama on screen: retire the fallback
+      drawn = true;
+      img.hidden = true;
+      tour.classList.add('tour--ready');
+      lastHash = hashStr();
+      setTimeout(hideHint, 6000);
+    } else scheduleHash();
+  }
+
+  function resize() {
+    if (isStatic) return;
+    W = canvas.clientWidth || 1;
+    H = canvas.clientHeight || 1;
+    const r = Math.min(window.devicePixelRatio || 1, 2);
+    const w = Math.round(W * r), h = Math.round(H * r);
+    if (canvas.width !== w || canvas.height !== h) {
+      canvas.width = w;
+      canvas.height = h;
+      if (raf) cancelAnimationFrame(raf);
+      if (gl) frame();                  // redraw now: resizing cleared the canvas
+    }
+  }
+
+  // ---- Scenes ----
+  function sceneView(s, o, keep) {
+    const b = keep ? view : { yaw: num(s.yaw, 0), pitch: num(s.pitch, 0), hfov: num(s.hfov, 100) };
+    const v = k => (o && o[k] !== undefined ? o[k] : b[k]);
+    return { yaw: v('yaw'), pitch: v('pitch'), hfov: v('hfov') };
+  }
+
+  function hsButton(h) {
+    const sc = h.type === 'scene';
+    const b = button('hs hs-' + (sc ? 'scene' : 'info'),
+      [lab(sc ? 'scene_link' : 'info'), h.title].filter(Boolean).join(': '));
+    const icon = el('span', 'hs-icon');
+    icon.setAttribute('aria-hidden', 'true');
+    b.append(icon);
+    if (h.title) b.append(el('span', 'hs-label', h.title));
+    if (sc) {
+      b.dataset.target = h.target;
+      b.onclick = () => go(h.target);
+    } else b.onclick = () => openPanel(h);
+    return b;
+  }
+
+  function showScene(s, v) {
+    const box = isStatic ? list : layer;
+    const hadFocus = box.contains(document.activeElement);
+    scene = s;
+    view = v;
+    title.textContent = s.title || '';
+    box.textContent = '';
+    spots = (Array.isArray(s.hotspots) ? s.hotspots : [])
+      .filter(h => h && ((h.type === 'scene' && byId[h.target] && byId[h.target] !== s) || h.type === 'info'))
+      .map(h => {
+        const b = hsButton(h);
+        if (isStatic) { const li = el('li'); li.append(b); box.append(li); } else box.append(b);
+        return { b, d: dir(num(h.yaw, 0), num(h.pitch, 0)) };
+      });
+    if (hadFocus) tour.focus({ preventScroll: true });
+    if (isStatic) {
+      if (img.getAttribute('src') !== s.panorama) img.src = s.panorama;
+      img.alt = s.title || '';
+      scrollToYaw();
+      if (lastHash) scheduleHash(); else lastHash = hashStr();
+    } else {
+      canvas.setAttribute('aria-label', s.title || '');
+      dirty();
+    }
+  }
+
+  function loadImage(url) {
+    return new Promise((ok, fail) => {
+      const i = new Image();
+      i.onload = () => ok(i);
+      i.onerror = fail;
+      i.src = url;
+    });
+  }
+
+  function setLoading(on) {
+    loading.hidden = !on;
+    tour.setAttribute('aria-busy', String(on));
+  }
+
+  // Change scene (keeps the old one drawn until the new texture is ready).
+  function go(id, o, keep) {
+    const s = byId[id];
+    if (!s) return Promise.resolve(false);
+    const v = sceneView(s, o, keep && s === scene);
+    if (s === scene) { setView(v); return Promise.resolve(true); }
+    const t = ++token;
+    if (isStatic) { showScene(s, v); return Promise.resolve(true); }
+    setLoading(true);
+    return loadImage(s.panorama).then(i => {
+      if (t !== token || isStatic) return false;
+      upload(i);
+      setLoading(false);
+      showScene(s, v);
+      return true;
+    }, () => {
+      if (t !== token) return false;
+      setLoading(false);
+      if (!scene) { toStatic(); showScene(s, v); }   // first panorama failed: static mode
+      return false;
+    });
+  }
+
+  function setView(v) {
+    view = v;
+    if (isStatic) { scrollToYaw(); scheduleHash(); } else dirty();
+  }
+
+  // ---- Static fallback (no WebGL or first texture failed) ----
+  let scroller = null, list = null;
+  function scrollToYaw() {
+    const f = () => { scroller.scrollLeft = (view.yaw + 180) / 360 * scroller.scrollWidth - scroller.clientWidth / 2; };
+    if (img.complete) f(); else img.addEventListener('load', f, { once: true });
+  }
+  function toStatic() {
+    isStatic = true;
+    [canvas, layer, ctrl, hint, loading].forEach(e => e.remove());
+    tour.classList.remove('tour--gl', 'tour--ready');
+    tour.classList.add('tour--static');
+    tour.removeAttribute('aria-busy');
+    scroller = el('div', 'tour-scroll');
+    img.hidden = false;
+    tour.insertBefore(scroller, title);
+    scroller.append(img);
+    list = el('ul', 'tour-list');
+    tour.insertBefore(el('p', 'tour-msg', lab('no_webgl')), panel);
+    tour.insertBefore(list, panel);
+  }
+
+  // ---- Controls ----
+  const zoom = f => { view.hfov = clamp(view.hfov * f, 30, 120); dirty(); hideHint(); };
+  zin.onclick = () => zoom(0.8);
+  zout.onclick = () => zoom(1.25);
+
+  const fsEl = () => document.fullscreenElement || document.webkitFullscreenElement;
+  const updFs = () => fsBtn.setAttribute('aria-pressed', String(!!fsEl() || tour.classList.contains('tour--full')));
+  function pseudoFull(on) {            // CSS fullscreen (iPhone has no Fullscreen API for elements)
+    tour.classList.toggle('tour--full', on);
+    document.documentElement.classList.toggle('tour-lock', on);
+    updFs();
+  }
+  fsBtn.onclick = () => {
+    if (fsEl()) return (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+    if (tour.classList.contains('tour--full')) return pseudoFull(false);
+    const req = tour.requestFullscreen || tour.webkitRequestFullscreen;
+    if (!req) return pseudoFull(true);
+    try {
+      const p = req.call(tour);
+      if (p && p.catch) p.catch(() => pseudoFull(true));
+    } catch (e) { pseudoFull(true); }
+  };
+  ['fullscreenchange', 'webkitfullscreenchange'].forEach(t => document.addEventListener(t, updFs));
+
+  // Pointer drag (one pointer) and pinch zoom (two pointers).
+  const ptrs = new Map();
+  let pinch = 0, pinchH = 0;
+  const spread = () => {
+    const [a, b] = [...ptrs.values()];
+    return Math.hypot(a[0] - b[0], a[1] - b[1]) || 1;
+  };
+  canvas.addEventListener('pointerdown', e => {
+    if (e.button > 0) return;
+    try { canvas.setPointerCapture(e.pointerId); } catch (x) { /* ignore */ }
+    ptrs.set(e.pointerId, [e.clientX, e.clientY]);
+    if (ptrs.size === 2) { pinch = spread(); pinchH = view.hfov; }
+    hideHint();
+  });
+  canvas.addEventListener('pointermove', e => {
+    const p = ptrs.get(e.pointerId);
+    if (!p) return;
+    if (ptrs.size === 1) {               // grab the image: drag right -> look left
+      const k = view.hfov / W;
+      view.yaw -= (e.clientX - p[0]) * k;
+      view.pitch += (e.clientY - p[1]) * k;
+      dirty();
+    }
+    p[0] = e.clientX;
+    p[1] = e.clientY;
+    if (ptrs.size === 2 && pinch) { view.hfov = clamp(pinchH * pinch / spread(), 30, 120); dirty(); }
+  });
+  const up = e => {
+    ptrs.delete(e.pointerId);
+    if (ptrs.size === 2) { pinch = spread(); pinchH = view.hfov; } else pinch = 0;
+  };
+  canvas.addEventListener('pointerup', up);
+  canvas.addEventListener('pointercancel', up);
+  canvas.addEventListener('wheel', e => {
+    e.preventDefault();
+    zoom(Math.exp(e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1) * 0.0015));
+  }, { passive: false });
+
+  tour.addEventListener('keydown', e => {
+    if (e.key === 'Escape' || e.key === 'Esc') {
+      if (!panel.hidden) closePanel();
+      else if (tour.classList.contains('tour--full')) pseudoFull(false);
+      return;
+    }
+    if (isStatic || e.ctrlKey || e.metaKey || e.altKey || panel.contains(e.target)) return;
+    const s = view.hfov / 10;
+    const a = { ArrowLeft: [-s, 0], ArrowRight: [s, 0], ArrowUp: [0, s], ArrowDown: [0, -s] }[e.key];
+    if (a) { view.yaw += a[0]; view.pitch += a[1]; dirty(); hideHint(); }
+    else if (e.key === '+' || e.key === '=') zoom(0.85);
+    else if (e.key === '-' || e.key === '_') zoom(1 / 0.85);
+    else return;
+    e.preventDefault();
+  });
+
+  addEventListener('hashchange', () => {
+    if (location.hash === lastHash || !scene) return;
+    const h = readHash();
+    lastHash = location.hash;
+    if (h.scene == null) go(scene.id, h, true);
+    else if (byId[h.scene]) go(h.scene, h, h.scene === scene.id);
+    else go(first.id);
+  });
+
+  // ---- Start ----
+  tour.append(title, panel);
+  const h0 = readHash();
+  const s0 = h0.scene == null ? first : byId[h0.scene];
+  if (initGL()) {
+    tour.classList.add('tour--gl');
+    tour.insertBefore(canvas, title);
+    tour.insertBefore(layer, title);
+    tour.append(ctrl, hint, loading);
+    canvas.addEventListener('webglcontextlost', e => { e.preventDefault(); tex = null; });
+    canvas.addEventListener('webglcontextrestored', () => { if (initGL() && texImg) { upload(texImg); dirty(); } });
+    if (window.ResizeObserver) new ResizeObserver(resize).observe(canvas);
+    addEventListener('resize', resize);
+    resize();
+  } else toStatic();
+  go((s0 || first).id, s0 ? h0 : null);
+
+  window.disanTour = {
+    view: () => ({ scene: scene ? scene.id : null, yaw: view.yaw, pitch: view.pitch, hfov: view.hfov }),
+    go: id => go(id)
+  };
+})();
