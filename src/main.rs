@@ -11,13 +11,7 @@ use disan::report::InvalidCollection;
 #[command(name = "disan", version, about)]
 struct Cli {
     /// The collection folder (holding `sites/` and `content/`).
-    #[arg(
-        long,
-        short = 'C',
-        global = true,
-        default_value = ".",
-        env = "DISAN_ROOT"
-    )]
+    #[arg(long, short = 'C', global = true, default_value = ".", env = "DISAN_ROOT")]
     root: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -64,20 +58,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let out_of = |out: PathBuf| {
-        if out.is_absolute() {
-            out
-        } else {
-            cli.root.join(out)
-        }
+        if out.is_absolute() { out } else { cli.root.join(out) }
     };
     match cli.command {
         Command::Check => {
             let collection = disan::site::load(&cli.root)?;
             let scenes: usize = collection.sites.iter().map(|s| s.scenes.len()).sum();
-            eprintln!(
-                "ok: {} sites, {scenes} scenes, no problems found",
-                collection.sites.len()
-            );
+            eprintln!("ok: {} sites, {scenes} scenes, no problems found", collection.sites.len());
             Ok(())
         }
         Command::Build { out } => {

@@ -32,28 +32,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with a whole file (missing, unreadable) rather than a place in it.
     pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.into(),
-            pos: None,
-            message: message.into(),
-            hint: None,
-            source_line: None,
-            width: 1,
-        }
+        Diagnostic { file: file.into(), pos: None, message: message.into(), hint: None, source_line: None, width: 1 }
     }
 
     /// A problem at a place in a file whose text is `source`.
-    pub fn at(
-        file: impl Into<PathBuf>,
-        source: &str,
-        pos: Pos,
-        width: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        let line = source
-            .lines()
-            .nth(pos.line.saturating_sub(1))
-            .map(str::to_owned);
+    pub fn at(file: impl Into<PathBuf>, source: &str, pos: Pos, width: usize, message: impl Into<String>) -> Self {
+        let line = source.lines().nth(pos.line.saturating_sub(1)).map(str::to_owned);
         Diagnostic {
             file: file.into(),
             pos: Some(pos),
@@ -146,9 +130,7 @@ pub struct InvalidCollection {
 
 /// Shows `path` relative to `root` when it lies inside it, for shorter messages.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Levenshtein distance, for "did you mean" hints on misspelt keys and ids.
@@ -191,14 +173,8 @@ mod tests {
     #[test]
     fn renders_caret_under_column() {
         let src = "a: 1\n  titel: x\n";
-        let d = Diagnostic::at(
-            "f.yaml",
-            src,
-            Pos { line: 2, col: 3 },
-            5,
-            "unknown field `titel`",
-        )
-        .with_hint("did you mean `title`?");
+        let d = Diagnostic::at("f.yaml", src, Pos { line: 2, col: 3 }, 5, "unknown field `titel`")
+            .with_hint("did you mean `title`?");
         let text = d.to_string();
         assert!(text.contains("--> f.yaml:2:3"), "{text}");
         assert!(text.contains("2 |   titel: x"), "{text}");

@@ -61,6 +61,7 @@
 
   // ---- Shared UI: title bar and info panel ----
   const img = tour.querySelector('.tour-fallback') || el('img', 'tour-fallback');
+  const fbSrc = img.getAttribute('src');   // server-made still of the first scene
   if (!tour.hasAttribute('tabindex')) tour.tabIndex = 0;
   const title = el('div', 'tour-title');
   title.setAttribute('aria-live', 'polite');
@@ -108,11 +109,11 @@
   const fsBtn = button('tour-btn tour-fs', lab('fullscreen'));
   [zin, zout, fsBtn].forEach(b => { b.title = b.getAttribute('aria-label') || ''; });
   ctrl.append(zin, zout, fsBtn);
-  const hint = el('div', 'tour-hint', lab('drag_hint'));
+  const hint = el('div', 'tour-drag', lab('drag_hint'));
   hint.setAttribute('aria-hidden', 'true');
   const loading = el('div', 'tour-loading', lab('loading'));
   loading.setAttribute('role', 'status');
-  const hideHint = () => hint.classList.add('tour-hint--off');
+  const hideHint = () => hint.classList.add('tour-drag--off');
 
   let gl = null, tex = null, texImg = null, uM, uS;
   const VS = 'attribute vec2 a;uniform vec2 s;varying vec2 r;' +
@@ -262,7 +263,8 @@
       });
     if (hadFocus) tour.focus({ preventScroll: true });
     if (isStatic) {
-      if (img.getAttribute('src') !== s.panorama) img.src = s.panorama;
+      const src = s === first && fbSrc ? fbSrc : s.panorama;
+      if (img.getAttribute('src') !== src) img.src = src;
       img.alt = s.title || '';
       scrollToYaw();
       if (lastHash) scheduleHash(); else lastHash = hashStr();
@@ -287,6 +289,7 @@
   }
 
   // Change scene (keeps the old one drawn until the new texture is ready).
+  let sharp = false;                   // a full-size panorama has been drawn
   function go(id, o, keep) {
     const s = byId[id];
     if (!s) return Promise.resolve(false);
@@ -295,16 +298,23 @@
     const t = ++token;
     if (isStatic) { showScene(s, v); return Promise.resolve(true); }
     setLoading(true);
+    // First scene: show the tiny inline preview at once, sharpen when the panorama arrives.
+    if (!scene && /^data:/.test(s.preview)) {
+      loadImage(s.preview).then(i => {
+        if (t === token && !sharp && !isStatic) { upload(i); showScene(s, v); }
+      }, () => {});
+    }
     return loadImage(s.panorama).then(i => {
       if (t !== token || isStatic) return false;
       upload(i);
+      sharp = true;
       setLoading(false);
-      showScene(s, v);
+      if (scene === s) dirty(); else showScene(s, v);
       return true;
     }, () => {
       if (t !== token) return false;
       setLoading(false);
-      if (!scene) { toStatic(); showScene(s, v); }   // first panorama failed: static mode
+      if (!sharp) { toStatic(); showScene(s, scene === s ? view : v); }   // first panorama failed
       return false;
     });
   }

@@ -15,10 +15,7 @@ pub const ASSET_PREFIX: &str = "/_/";
 
 /// The public URL of a shipped asset, e.g. `viewer.js` → `/_/viewer.1a2b3c4d5e.js`.
 pub fn url(name: &str) -> Option<String> {
-    ASSET_NAMES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, f)| format!("{ASSET_PREFIX}{f}"))
+    ASSET_NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| format!("{ASSET_PREFIX}{f}"))
 }
 
 /// The contents of a shipped file.
@@ -28,6 +25,5 @@ pub fn bytes(name: &str) -> Option<Vec<u8>> {
 
 /// The text of a template.
 pub fn template(name: &str) -> Option<String> {
-    Static::get(&format!("templates/{name}"))
-        .and_then(|f| String::from_utf8(f.data.into_owned()).ok())
+    Static::get(&format!("templates/{name}")).and_then(|f| String::from_utf8(f.data.into_owned()).ok())
 }

@@ -8,24 +8,13 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 /// Extensions worth compressing (images and audio are already compressed).
-const TEXT: &[&str] = &[
-    "html",
-    "css",
-    "js",
-    "json",
-    "svg",
-    "txt",
-    "xml",
-    "webmanifest",
-];
+const TEXT: &[&str] = &["html", "css", "js", "json", "svg", "txt", "xml", "webmanifest"];
 
 /// Writes `.gz` and `.br` beside every text file under `dir` that shrinks by compressing.
 pub fn precompress(dir: &Path) -> Result<usize> {
     let mut n = 0;
     for entry in walk(dir)? {
-        let is_text = entry
-            .extension()
-            .is_some_and(|e| TEXT.contains(&e.to_string_lossy().as_ref()));
+        let is_text = entry.extension().is_some_and(|e| TEXT.contains(&e.to_string_lossy().as_ref()));
         if !is_text {
             continue;
         }
@@ -45,8 +34,7 @@ pub fn precompress(dir: &Path) -> Result<usize> {
             if data.len() < bytes.len() {
                 let mut name = entry.clone().into_os_string();
                 name.push(format!(".{ext}"));
-                fs::write(&name, data)
-                    .with_context(|| format!("cannot write {}", Path::new(&name).display()))?;
+                fs::write(&name, data).with_context(|| format!("cannot write {}", Path::new(&name).display()))?;
             }
         }
         n += 1;

@@ -42,10 +42,7 @@ mod tests {
     #[test]
     fn stable_and_boundary_safe() {
         assert_eq!(short(b"disan"), short(b"disan"));
-        assert_ne!(
-            StableHash::new().add("ab").add("c").hex(16),
-            StableHash::new().add("a").add("bc").hex(16)
-        );
+        assert_ne!(StableHash::new().add("ab").add("c").hex(16), StableHash::new().add("a").add("bc").hex(16));
         assert_eq!(short(b"x").len(), 10);
     }
 }

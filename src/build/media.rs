@@ -56,20 +56,17 @@ impl MediaOut<'_> {
             Ok(b) => b,
             Err(_) => {
                 let b = make()?;
-                fs::create_dir_all(self.cache)
-                    .with_context(|| format!("cannot create {}", self.cache.display()))?;
+                fs::create_dir_all(self.cache).with_context(|| format!("cannot create {}", self.cache.display()))?;
                 let tmp = cached.with_extension(format!("{ext}.part{}", std::process::id()));
                 fs::write(&tmp, &b).with_context(|| format!("cannot write {}", tmp.display()))?;
-                fs::rename(&tmp, &cached)
-                    .with_context(|| format!("cannot write {}", cached.display()))?;
+                fs::rename(&tmp, &cached).with_context(|| format!("cannot write {}", cached.display()))?;
                 b
             }
         };
         let rel = format!("{}/{stem}.{hash}.{ext}", url_dir.trim_matches('/'));
         let dest = self.out.join(&rel);
         if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
         fs::write(&dest, &bytes).with_context(|| format!("cannot write {}", dest.display()))?;
         Ok(format!("/{rel}"))
@@ -90,10 +87,7 @@ impl MediaOut<'_> {
             decoded = Some(img.clone());
             Ok(img)
         };
-        let key = StableHash::new()
-            .add("panorama-v1")
-            .add(&source)
-            .add(MAX_PANORAMA_WIDTH.to_le_bytes());
+        let key = StableHash::new().add("panorama-v1").add(&source).add(MAX_PANORAMA_WIDTH.to_le_bytes());
         let url = self.output(url_dir, stem, "jpg", key, || {
             let img = image()?;
             // A small JPEG already fits: send the editor's bytes untouched rather than recompress them.
@@ -106,55 +100,35 @@ impl MediaOut<'_> {
         let key = StableHash::new().add("preview-v1").add(&source);
         let preview_path = self.output("_/preview", stem, "jpg", key, || {
             let img = image()?;
-            jpeg(
-                &img.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle),
-                60,
-            )
+            jpeg(&img.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle), 60)
         })?;
         let preview_bytes = read(&self.out.join(preview_path.trim_start_matches('/')))?;
-        let preview = format!(
-            "data:image/jpeg;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(preview_bytes)
-        );
+        let preview =
+            format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(preview_bytes));
         Ok(PanoramaOut { url, preview })
     }
 
     /// A photo for the page and its thumbnail: (photo URL, thumbnail URL, width, height).
-    pub fn photo(
-        &self,
-        url_dir: &str,
-        stem: &str,
-        src: &Path,
-    ) -> Result<(String, String, u32, u32)> {
+    pub fn photo(&self, url_dir: &str, stem: &str, src: &Path) -> Result<(String, String, u32, u32)> {
         let source = read(src)?;
-        let img = open_image(src)
-            .map_err(anyhow::Error::msg)
-            .with_context(|| format!("cannot decode {}", src.display()))?;
+        let img =
+            open_image(src).map_err(anyhow::Error::msg).with_context(|| format!("cannot decode {}", src.display()))?;
         let scaled = |max: u32| {
-            if img.width() > max {
-                img.resize(max, u32::MAX, FilterType::Lanczos3)
-            } else {
-                img.clone()
-            }
+            if img.width() > max { img.resize(max, u32::MAX, FilterType::Lanczos3) } else { img.clone() }
         };
         let big = scaled(MAX_PHOTO_WIDTH);
         let (w, h) = (big.width(), big.height());
         let key = StableHash::new().add("photo-v1").add(&source);
         let url = self.output(url_dir, stem, "jpg", key, || jpeg(&big, 82))?;
         let key = StableHash::new().add("thumb-v1").add(&source);
-        let thumb = self.output(url_dir, &format!("{stem}-thumb"), "jpg", key, || {
-            jpeg(&scaled(THUMB_WIDTH), 78)
-        })?;
+        let thumb = self.output(url_dir, &format!("{stem}-thumb"), "jpg", key, || jpeg(&scaled(THUMB_WIDTH), 78))?;
         Ok((url, thumb, w, h))
     }
 
     /// A narration recording, copied as it is.
     pub fn audio(&self, url_dir: &str, stem: &str, src: &Path) -> Result<String> {
         let source = read(src)?;
-        let ext = src
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_else(|| "mp3".into());
+        let ext = src.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_else(|| "mp3".into());
         let key = StableHash::new().add("audio-v1").add(&source);
         self.output(url_dir, stem, &ext, key, || Ok(source.clone()))
     }
@@ -167,9 +141,7 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 fn jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>> {
     let mut buf = Cursor::new(Vec::new());
     let rgb = img.to_rgb8();
-    JpegEncoder::new_with_quality(&mut buf, quality)
-        .encode_image(&rgb)
-        .context("cannot encode JPEG")?;
+    JpegEncoder::new_with_quality(&mut buf, quality).encode_image(&rgb).context("cannot encode JPEG")?;
     Ok(buf.into_inner())
 }
 
@@ -186,20 +158,12 @@ fn has_exif_rotation(jpeg: &[u8]) -> bool {
     let le = &tiff[..2] == b"II";
     let u16_at = |i: usize| -> Option<u16> {
         let b = tiff.get(i..i + 2)?;
-        Some(if le {
-            u16::from_le_bytes([b[0], b[1]])
-        } else {
-            u16::from_be_bytes([b[0], b[1]])
-        })
+        Some(if le { u16::from_le_bytes([b[0], b[1]]) } else { u16::from_be_bytes([b[0], b[1]]) })
     };
     let u32_at = |i: usize| -> Option<u32> {
         let b = tiff.get(i..i + 4)?;
         let a = [b[0], b[1], b[2], b[3]];
-        Some(if le {
-            u32::from_le_bytes(a)
-        } else {
-            u32::from_be_bytes(a)
-        })
+        Some(if le { u32::from_le_bytes(a) } else { u32::from_be_bytes(a) })
     };
     let Some(ifd) = u32_at(4) else { return false };
     let ifd = ifd as usize;
@@ -214,9 +178,6 @@ fn has_exif_rotation(jpeg: &[u8]) -> bool {
 
 /// The cache folder for an output folder: beside it, so swapping the output never drops the cache.
 pub fn cache_dir(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "dist".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dist".into());
     out.with_file_name(format!(".{name}-cache"))
 }

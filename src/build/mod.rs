@@ -44,12 +44,7 @@ pub struct Summary {
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.reused {
-            write!(
-                f,
-                "up to date: {} ({} sites)",
-                self.out.display(),
-                self.sites
-            )
+            write!(f, "up to date: {} ({} sites)", self.out.display(), self.sites)
         } else {
             write!(
                 f,
@@ -77,15 +72,9 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
             millis: started.elapsed().as_millis(),
         });
     }
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "dist".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dist".into());
     let tmp = parent.join(format!(".{name}.building-{}", std::process::id()));
     if tmp.exists() {
         fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
@@ -105,10 +94,7 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
         }
         Err(e) => {
             let _ = fs::remove_dir_all(&tmp);
-            Err(e.context(format!(
-                "the build failed; {} was left as it was",
-                out.display()
-            )))
+            Err(e.context(format!("the build failed; {} was left as it was", out.display())))
         }
     }
 }
@@ -116,19 +102,11 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
 /// Writes the whole site into `tmp`; returns the number of pages.
 fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> {
     let cache = media::cache_dir(out);
-    let mo = MediaOut {
-        out: tmp,
-        cache: &cache,
-    };
-    let media: Vec<SiteMedia> = c
-        .sites
-        .par_iter()
-        .map(|s| site_media(&mo, s))
-        .collect::<Result<_>>()?;
+    let mo = MediaOut { out: tmp, cache: &cache };
+    let media: Vec<SiteMedia> = c.sites.par_iter().map(|s| site_media(&mo, s)).collect::<Result<_>>()?;
 
     for (name, file) in assets::ASSET_NAMES {
-        let bytes = assets::bytes(name)
-            .with_context(|| format!("asset {name} is missing from the program"))?;
+        let bytes = assets::bytes(name).with_context(|| format!("asset {name} is missing from the program"))?;
         write(&tmp.join("_").join(file), &bytes)?;
     }
     let env = pages::environment()?;
@@ -142,10 +120,7 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> 
         pages += 1;
         for (s, m) in c.sites.iter().zip(&media) {
             let html = pages::site(&env, c, s, m, lang)?;
-            write(
-                &tmp.join(lang).join(&s.slug).join("index.html"),
-                html.as_bytes(),
-            )?;
+            write(&tmp.join(lang).join(&s.slug).join("index.html"), html.as_bytes())?;
             pages += 1;
         }
     }
@@ -161,10 +136,7 @@ fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
     let panoramas = s
         .scenes
         .par_iter()
-        .map(|sc| {
-            mo.panorama(&dir, &sc.id, &sc.panorama)
-                .map(|p| (p.url, p.preview))
-        })
+        .map(|sc| mo.panorama(&dir, &sc.id, &sc.panorama).map(|p| (p.url, p.preview)))
         .collect::<Result<_>>()?;
     let photos = s
         .photos
@@ -176,22 +148,14 @@ fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
         .narration
         .iter()
         .filter_map(|(lang, n)| n.audio.as_ref().map(|a| (lang, a)))
-        .map(|(lang, a)| {
-            mo.audio(&dir, &format!("narration-{lang}"), a)
-                .map(|u| (lang.clone(), u))
-        })
+        .map(|(lang, a)| mo.audio(&dir, &format!("narration-{lang}"), a).map(|u| (lang.clone(), u)))
         .collect::<Result<_>>()?;
-    Ok(SiteMedia {
-        panoramas,
-        photos,
-        audio,
-    })
+    Ok(SiteMedia { panoramas, photos, audio })
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -200,22 +164,18 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 fn swap_in(tmp: &Path, out: &Path) -> Result<()> {
     let old = out.with_file_name(format!(
         ".{}.old-{}",
-        out.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
+        out.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
         std::process::id()
     ));
     let had_old = out.exists();
     if had_old {
-        fs::rename(out, &old)
-            .with_context(|| format!("cannot move the previous {} aside", out.display()))?;
+        fs::rename(out, &old).with_context(|| format!("cannot move the previous {} aside", out.display()))?;
     }
     if let Err(e) = fs::rename(tmp, out) {
         if had_old {
             let _ = fs::rename(&old, out);
         }
-        return Err(e)
-            .with_context(|| format!("cannot put the new build in place at {}", out.display()));
+        return Err(e).with_context(|| format!("cannot put the new build in place at {}", out.display()));
     }
     if had_old {
         fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
@@ -246,10 +206,7 @@ fn build_id(root: &Path) -> Result<String> {
                 .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
                 .map(|d| d.as_nanos())
                 .unwrap_or(0);
-            h = h
-                .add(f.to_string_lossy().as_bytes())
-                .add(meta.len().to_le_bytes())
-                .add(mtime.to_le_bytes());
+            h = h.add(f.to_string_lossy().as_bytes()).add(meta.len().to_le_bytes()).add(mtime.to_le_bytes());
             if dir == "sites" {
                 h = h.add(fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?);
             }

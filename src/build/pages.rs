@@ -26,21 +26,40 @@ pub struct SiteMedia {
 pub fn environment() -> Result<Environment<'static>> {
     let mut env = Environment::new();
     for name in ["base.html", "home.html", "site.html", "404.html"] {
-        let source = assets::template(name)
-            .ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
-        env.add_template_owned(name, source)
-            .with_context(|| format!("template {name} has an error"))?;
+        let source = assets::template(name).ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
+        env.add_template_owned(name, source).with_context(|| format!("template {name} has an error"))?;
     }
     env.add_filter("paragraphs", |s: String| -> Vec<String> { paragraphs(&s) });
+    env.set_formatter(|out, state, value| {
+        // minijinja's escaper also escapes `/`, which bloats every URL; the five characters below are
+        // all that HTML text and quoted attributes need.
+        match value.as_str() {
+            Some(s) if !value.is_safe() => out.write_str(&escape_html(s)).map_err(minijinja::Error::from),
+            _ => minijinja::escape_formatter(out, state, value),
+        }
+    });
     Ok(env)
+}
+
+/// Escapes text for HTML content and double- or single-quoted attributes.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Splits text into paragraphs on blank lines.
 pub fn paragraphs(s: &str) -> Vec<String> {
-    s.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
+    s.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
 }
 
 fn pick(t: &Text, lang: &str) -> String {
@@ -119,61 +138,33 @@ pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) 
 }
 
 fn kind_key(s: &Site) -> String {
-    serde_json::to_value(s.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    serde_json::to_value(s.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-fn level_label(
-    t: &std::collections::BTreeMap<&str, &str>,
-    level: crate::site::model::Level,
-) -> String {
-    let key = serde_json::to_value(level)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    t.get(format!("level_{key}").as_str())
-        .copied()
-        .unwrap_or("")
-        .to_string()
+fn level_label(t: &std::collections::BTreeMap<&str, &str>, level: crate::site::model::Level) -> String {
+    let key = serde_json::to_value(level).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    t.get(format!("level_{key}").as_str()).copied().unwrap_or("").to_string()
 }
 
 /// Serialises the viewer's data so it is safe inside `<script type="application/json">`.
 fn script_json(v: &serde_json::Value) -> String {
-    v.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    v.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 /// One site's page in `lang`.
-pub fn site(
-    env: &Environment,
-    c: &Collection,
-    s: &Site,
-    m: &SiteMedia,
-    lang: &str,
-) -> Result<String> {
+pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> Result<String> {
     let t = strings::for_language(lang);
     let sections: Vec<_> = s
         .sections
         .iter()
         .map(|sec| {
-            let key = serde_json::to_value(sec.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let key =
+                serde_json::to_value(sec.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             let title = sec
                 .title
                 .as_ref()
                 .map(|x| pick(x, lang))
-                .unwrap_or_else(|| {
-                    t.get(format!("section_{key}").as_str())
-                        .copied()
-                        .unwrap_or("")
-                        .to_string()
-                });
+                .unwrap_or_else(|| t.get(format!("section_{key}").as_str()).copied().unwrap_or("").to_string());
             json!({ "title": title, "paragraphs": paragraphs(&pick(&sec.text, lang)) })
         })
         .collect();
@@ -184,11 +175,7 @@ pub fn site(
         .map(|(p, (url, thumb, w, h))| json!({ "url": url, "thumb": thumb, "width": w, "height": h, "caption": pick(&p.caption, lang) }))
         .collect();
     let narration = s.narration.get(lang).map(|n| {
-        let audio = m
-            .audio
-            .iter()
-            .find(|(l, _)| l == lang)
-            .map(|(_, u)| u.clone());
+        let audio = m.audio.iter().find(|(l, _)| l == lang).map(|(_, u)| u.clone());
         let audio_type = audio.as_deref().map(audio_mime);
         json!({
             "audio": audio,
@@ -217,13 +204,9 @@ pub fn site(
         })
         .collect();
     let tour = (!scenes.is_empty()).then(|| {
-        let labels: serde_json::Map<String, serde_json::Value> = t
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix("v_").map(|k| (k.to_string(), json!(v))))
-            .collect();
-        script_json(
-            &json!({ "lang": lang, "first": s.scenes[0].id, "scenes": scenes, "labels": labels }),
-        )
+        let labels: serde_json::Map<String, serde_json::Value> =
+            t.iter().filter_map(|(k, v)| k.strip_prefix("v_").map(|k| (k.to_string(), json!(v)))).collect();
+        script_json(&json!({ "lang": lang, "first": s.scenes[0].id, "scenes": scenes, "labels": labels }))
     });
     let recognition = s.recognition.as_ref().map(|r| {
         json!({ "label": level_label(&t, r.level), "year": r.year, "decision": r.decision, "note": r.note.as_ref().map(|n| pick(n, lang)) })
@@ -261,11 +244,8 @@ pub fn site(
 /// The page shown for unknown addresses, in the default language with links to every site.
 pub fn not_found(env: &Environment, c: &Collection) -> Result<String> {
     let lang = c.default_language();
-    let sites: Vec<_> = c
-        .sites
-        .iter()
-        .map(|s| json!({ "url": site_url(lang, &s.slug), "name": pick(&s.name, lang) }))
-        .collect();
+    let sites: Vec<_> =
+        c.sites.iter().map(|s| json!({ "url": site_url(lang, &s.slug), "name": pick(&s.name, lang) })).collect();
     let tmpl = env.get_template("404.html")?;
     tmpl.render(context! { sites, page => "404", ..common(c, lang, |l| format!("/{l}/")) })
         .context("cannot render the 404 page")
@@ -297,10 +277,7 @@ mod tests {
 
     #[test]
     fn splits_paragraphs() {
-        assert_eq!(
-            paragraphs("a\nb\n\n\nc  d\n"),
-            vec!["a b".to_string(), "c d".to_string()]
-        );
+        assert_eq!(paragraphs("a\nb\n\n\nc  d\n"), vec!["a b".to_string(), "c d".to_string()]);
     }
 
     #[test]

@@ -19,11 +19,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("narration", "Thuyết minh", "Narration"),
         ("transcript", "Lời thuyết minh", "Transcript"),
         ("listen", "Nghe thuyết minh", "Listen"),
-        (
-            "speak",
-            "Đọc bằng giọng máy",
-            "Read aloud (synthetic voice)",
-        ),
+        ("speak", "Đọc bằng giọng máy", "Read aloud (synthetic voice)"),
         ("stop", "Dừng đọc", "Stop reading"),
         (
             "no_voice",
@@ -32,11 +28,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ),
         ("photos", "Hình ảnh", "Photos"),
         ("location", "Vị trí", "Location"),
-        (
-            "approximate",
-            "vị trí ước lượng, chưa được kiểm chứng",
-            "approximate position, not yet verified",
-        ),
+        ("approximate", "vị trí ước lượng, chưa được kiểm chứng", "approximate position, not yet verified"),
         ("map", "Xem bản đồ", "Open map"),
         ("recognition", "Xếp hạng", "Recognition"),
         ("decision", "Quyết định", "Decision"),
@@ -52,49 +44,21 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("contact", "Liên hệ", "Contact"),
         ("published_by", "Thực hiện", "Published by"),
         // Kinds of site.
-        (
-            "kind_historical_relic",
-            "Di tích lịch sử",
-            "Historical relic",
-        ),
+        ("kind_historical_relic", "Di tích lịch sử", "Historical relic"),
         ("kind_scenic_site", "Danh lam thắng cảnh", "Scenic site"),
-        (
-            "kind_historical_and_scenic",
-            "Di tích lịch sử và danh thắng",
-            "Historical relic and scenic site",
-        ),
-        (
-            "kind_architectural_relic",
-            "Di tích kiến trúc nghệ thuật",
-            "Architectural relic",
-        ),
-        (
-            "kind_religious_relic",
-            "Di tích tín ngưỡng, tôn giáo",
-            "Religious relic",
-        ),
+        ("kind_historical_and_scenic", "Di tích lịch sử và danh thắng", "Historical relic and scenic site"),
+        ("kind_architectural_relic", "Di tích kiến trúc nghệ thuật", "Architectural relic"),
+        ("kind_religious_relic", "Di tích tín ngưỡng, tôn giáo", "Religious relic"),
         // Recognition levels.
-        (
-            "level_special_national",
-            "Di tích quốc gia đặc biệt",
-            "Special national relic",
-        ),
+        ("level_special_national", "Di tích quốc gia đặc biệt", "Special national relic"),
         ("level_national", "Di tích quốc gia", "National relic"),
         ("level_provincial", "Di tích cấp tỉnh", "Provincial relic"),
         // Section headings.
         ("section_history", "Lịch sử", "History"),
         ("section_legend", "Truyền thuyết", "Legend"),
         ("section_architecture", "Kiến trúc", "Architecture"),
-        (
-            "section_tangible_values",
-            "Giá trị vật thể",
-            "Tangible heritage",
-        ),
-        (
-            "section_intangible_values",
-            "Giá trị phi vật thể",
-            "Intangible heritage",
-        ),
+        ("section_tangible_values", "Giá trị vật thể", "Tangible heritage"),
+        ("section_intangible_values", "Giá trị phi vật thể", "Intangible heritage"),
         ("section_festivals", "Lễ hội", "Festivals"),
         // Viewer.
         ("v_loading", "Đang tải…", "Loading…"),
@@ -111,10 +75,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("v_info", "Thông tin", "Information"),
         ("v_drag_hint", "Kéo để nhìn quanh", "Drag to look around"),
     ];
-    table
-        .iter()
-        .map(|(k, vi, en)| (*k, if lang == "vi" { *vi } else { *en }))
-        .collect()
+    table.iter().map(|(k, vi, en)| (*k, if lang == "vi" { *vi } else { *en })).collect()
 }
 
 /// Language names in their own language, for the language switcher.

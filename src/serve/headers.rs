@@ -9,31 +9,18 @@ use http::{HeaderMap, HeaderValue, header};
 /// An entity tag from size and modification time, as nginx does: cheap, and changes with every new build
 /// of the file.
 pub fn etag(meta: &Metadata) -> String {
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let mtime = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos()).unwrap_or(0);
     format!("{:x}-{:x}", meta.len(), mtime)
 }
 
 /// True when the client's `If-None-Match` names this file in any of its encodings.
 pub fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
-    let Some(inm) = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(inm) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
         return false;
     };
     inm.split(',')
         .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
-        .any(|t| {
-            t == "*"
-                || t == etag
-                || t.strip_prefix(etag)
-                    .is_some_and(|rest| rest == "-br" || rest == "-gzip")
-        })
+        .any(|t| t == "*" || t == etag || t.strip_prefix(etag).is_some_and(|rest| rest == "-br" || rest == "-gzip"))
 }
 
 /// Sets ETag and Cache-Control: fingerprinted assets and media are immutable, pages are revalidated.
@@ -46,11 +33,7 @@ pub fn caching(h: &mut HeaderMap, path: &str, etag: &str, encoding: Option<&str>
         h.insert(header::ETAG, v);
     }
     let immutable = path.starts_with("/_/") || path.starts_with("/media/");
-    let cc = if immutable {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
+    let cc = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cc));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
 }
@@ -58,17 +41,8 @@ pub fn caching(h: &mut HeaderMap, path: &str, etag: &str, encoding: Option<&str>
 /// Headers every response carries.
 pub async fn security(mut res: Response) -> Response {
     let h = res.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    h.insert(
-        header::X_FRAME_OPTIONS,
-        HeaderValue::from_static("SAMEORIGIN"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
     res
 }

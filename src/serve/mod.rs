@@ -27,9 +27,7 @@ pub struct AppState {
 
 /// The router for a built website in `dist`.
 pub fn app(dist: &Path) -> Router {
-    let state = Arc::new(AppState {
-        dist: dist.to_path_buf(),
-    });
+    let state = Arc::new(AppState { dist: dist.to_path_buf() });
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .fallback(static_file)
@@ -39,18 +37,12 @@ pub fn app(dist: &Path) -> Router {
 
 /// Serves `dist` on `addr` until Ctrl-C or SIGTERM.
 pub fn run(addr: &str, dist: &Path) -> Result<()> {
-    let addr: SocketAddr = addr
-        .parse()
-        .with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
+    let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
-        eprintln!(
-            "serving {} at http://{addr}/ (Ctrl-C to stop)",
-            dist.display()
-        );
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        let bound = listener.local_addr().context("cannot read the listening address")?;
+        eprintln!("serving {} at http://{bound}/ (Ctrl-C to stop)", dist.display());
         axum::serve(listener, app(dist))
             .with_graceful_shutdown(shutdown_signal())
             .await
@@ -81,8 +73,7 @@ async fn shutdown_signal() {
 async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
     let segments = match path::resolve(req.uri().path()) {
@@ -122,11 +113,7 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         return r;
     }
     let uri_path = req.uri().path().to_owned();
-    let res = ServeFile::new(&file)
-        .precompressed_br()
-        .precompressed_gzip()
-        .oneshot(req)
-        .await;
+    let res = ServeFile::new(&file).precompressed_br().precompressed_gzip().oneshot(req).await;
     let mut res = match res {
         Ok(r) => r.map(Body::new),
         Err(never) => match never {},
@@ -134,11 +121,7 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
     if res.status() == StatusCode::NOT_FOUND {
         return not_found(&state).await;
     }
-    let encoding = res
-        .headers()
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let encoding = res.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).map(str::to_owned);
     headers::caching(res.headers_mut(), &uri_path, &etag, encoding.as_deref());
     res
 }
@@ -149,10 +132,7 @@ async fn not_found(state: &AppState) -> Response {
         .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec());
     let mut r = (StatusCode::NOT_FOUND, page).into_response();
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     r
 }

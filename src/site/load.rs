@@ -35,10 +35,7 @@ impl YamlFile {
         let after_key: String = line.chars().skip(pos.col - 1).collect();
         match after_key.find(": ") {
             Some(i) if !after_key[i + 2..].trim().is_empty() => {
-                let vpos = Pos {
-                    line: pos.line,
-                    col: pos.col + after_key[..i + 2].chars().count(),
-                };
+                let vpos = Pos { line: pos.line, col: pos.col + after_key[..i + 2].chars().count() };
                 let width = token_width(&self.text, vpos);
                 Diagnostic::at(&self.file, &self.text, vpos, width, message)
             }
@@ -64,8 +61,7 @@ impl YamlFile {
 pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
     let mut report = Report::default();
     let sites_dir = root.join("sites");
-    let collection =
-        read_yaml::<RawCollection>(root, &sites_dir.join(COLLECTION_FILE), &mut report);
+    let collection = read_yaml::<RawCollection>(root, &sites_dir.join(COLLECTION_FILE), &mut report);
     let mut sites = Vec::new();
     match site_files(&sites_dir) {
         Ok(files) => {
@@ -82,10 +78,7 @@ pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
         Some(c) if report.is_empty() => Ok(c),
         _ => {
             if report.is_empty() {
-                report.push(Diagnostic::file(
-                    relative(root, &sites_dir),
-                    "the collection could not be read",
-                ));
+                report.push(Diagnostic::file(relative(root, &sites_dir), "the collection could not be read"));
             }
             Err(InvalidCollection { report })
         }
@@ -108,19 +101,12 @@ fn site_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Reads and parses one file; on failure records located diagnostics and returns `None`.
-fn read_yaml<T: DeserializeOwned>(
-    root: &Path,
-    path: &Path,
-    report: &mut Report,
-) -> Option<(YamlFile, T)> {
+fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report) -> Option<(YamlFile, T)> {
     let file = relative(root, path);
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            report.push(Diagnostic::file(
-                &file,
-                format!("cannot read the file: {e}"),
-            ));
+            report.push(Diagnostic::file(&file, format!("cannot read the file: {e}")));
             return None;
         }
     };
@@ -137,45 +123,23 @@ fn read_yaml<T: DeserializeOwned>(
             return None;
         }
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
     let locator = Locator::new(&text);
-    let source = YamlFile {
-        file: file.clone(),
-        text,
-        locator,
-    };
+    let source = YamlFile { file: file.clone(), text, locator };
     let mut structural = false;
     for pos in &source.locator.tabs {
         structural = true;
         report.push(
-            Diagnostic::at(
-                &file,
-                &source.text,
-                *pos,
-                1,
-                "a tab is used for indentation",
-            )
-            .with_hint("YAML indents with spaces only; replace the tab with spaces"),
+            Diagnostic::at(&file, &source.text, *pos, 1, "a tab is used for indentation")
+                .with_hint("YAML indents with spaces only; replace the tab with spaces"),
         );
     }
     for (path, first, second) in &source.locator.duplicates {
         structural = true;
         let key = path.rsplit(['.', ']']).next().unwrap_or(path);
         report.push(
-            Diagnostic::at(
-                &file,
-                &source.text,
-                *second,
-                key.chars().count(),
-                format!("duplicate key `{key}`"),
-            )
-            .with_hint(format!(
-                "`{key}` is already set on line {}; keep only one",
-                first.line
-            )),
+            Diagnostic::at(&file, &source.text, *second, key.chars().count(), format!("duplicate key `{key}`"))
+                .with_hint(format!("`{key}` is already set on line {}; keep only one", first.line)),
         );
     }
     match yaml_serde::from_str::<T>(&source.text) {
@@ -183,7 +147,8 @@ fn read_yaml<T: DeserializeOwned>(
         Err(e) => {
             let message = e.to_string();
             // Duplicates and tabs are already reported above with a better location.
-            let known = structural && (message.contains("duplicate") || message.contains("tab"));
+            let on_tab_line = e.location().is_some_and(|l| source.locator.tabs.iter().any(|t| t.line == l.line()));
+            let known = structural && (message.contains("duplicate") || on_tab_line);
             if !known {
                 report.push(parse_diagnostic(&source, &e));
             }
@@ -199,27 +164,31 @@ fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error) -> Diagnostic {
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
-    let message = message
-        .strip_prefix("invalid type: ")
-        .map(|m| format!("wrong type: {m}"))
-        .unwrap_or(message);
+    // serde prefixes the key path ("kind: unknown variant …"); the location already says where.
+    let message = match message.find(": unknown ").or_else(|| message.find(": invalid type")) {
+        Some(i) => message[i + 2..].to_string(),
+        None => message,
+    };
+    let message = message.strip_prefix("invalid type: ").map(|m| format!("wrong type: {m}")).unwrap_or(message);
+    let message =
+        [("f64", "a number"), ("u32", "a whole number"), ("u16", "a whole number"), ("a boolean", "true or false")]
+            .iter()
+            .fold(message, |m, (rust, plain)| m.replace(&format!("expected {rust}"), &format!("expected {plain}")));
+    let hint = hint_for(&message);
+    // The list of allowed names goes to the hint; the message itself stays one short line.
+    let message = match message.find(", expected one of") {
+        Some(i) if message.starts_with("unknown field") => message[..i].replacen("unknown field", "unknown key", 1),
+        Some(i) => message[..i].replacen("unknown variant", "unknown value", 1),
+        None => message,
+    };
     let mut diag = match e.location() {
         Some(loc) if loc.line() > 0 => {
-            let pos = Pos {
-                line: loc.line(),
-                col: loc.column().max(1),
-            };
-            Diagnostic::at(
-                &source.file,
-                &source.text,
-                pos,
-                token_width(&source.text, pos),
-                &message,
-            )
+            let pos = Pos { line: loc.line(), col: loc.column().max(1) };
+            Diagnostic::at(&source.file, &source.text, pos, token_width(&source.text, pos), &message)
         }
         _ => Diagnostic::file(&source.file, &message),
     };
-    if let Some(hint) = hint_for(&message) {
+    if let Some(hint) = hint {
         diag = diag.with_hint(hint);
     }
     diag
@@ -230,11 +199,7 @@ fn hint_for(message: &str) -> Option<String> {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let (word, expected) = quoted.split_first()?;
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
-        let what = if message.starts_with("unknown field") {
-            "key"
-        } else {
-            "value"
-        };
+        let what = if message.starts_with("unknown field") { "key" } else { "value" };
         return Some(match suggest(word, expected.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None if expected.is_empty() => format!("this {what} is not allowed here"),
@@ -251,12 +216,7 @@ fn hint_for(message: &str) -> Option<String> {
 fn pos_of_offset(text: &str, offset: usize) -> Pos {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     Pos { line, col }
 }
 
@@ -267,10 +227,7 @@ fn token_width(text: &str, pos: Pos) -> usize {
     };
     let rest: String = line.chars().skip(pos.col.saturating_sub(1)).collect();
     let rest = rest.trim_start_matches("- ");
-    let n = rest
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',')
-        .count();
+    let n = rest.chars().take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',').count();
     n.max(1)
 }
 
@@ -284,10 +241,7 @@ mod tests {
         assert_eq!(hint_for(m).as_deref(), Some("did you mean `title`?"));
         let m = "unknown variant `temple`, expected one of `scene`, `info`";
         assert_eq!(hint_for(m).as_deref(), Some("allowed here: scene, info"));
-        assert_eq!(
-            hint_for("missing field `name`").as_deref(),
-            Some("add `name:` to this mapping")
-        );
+        assert_eq!(hint_for("missing field `name`").as_deref(), Some("add `name:` to this mapping"));
     }
 
     #[test]

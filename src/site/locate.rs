@@ -21,13 +21,8 @@ pub struct Locator {
 
 #[derive(Debug)]
 enum Kind {
-    Map {
-        keys: HashMap<String, Pos>,
-        pending: Option<String>,
-    },
-    Seq {
-        next: usize,
-    },
+    Map { keys: HashMap<String, Pos>, pending: Option<String> },
+    Seq { next: usize },
 }
 
 #[derive(Debug)]
@@ -45,10 +40,7 @@ impl Locator {
         let mut block_scalar_indent: Option<usize> = None;
         for (i, raw) in source.lines().enumerate() {
             let line_no = i + 1;
-            let indent_chars: String = raw
-                .chars()
-                .take_while(|c| *c == ' ' || *c == '\t')
-                .collect();
+            let indent_chars: String = raw.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
             let content = &raw[indent_chars.len()..];
             let indent = indent_chars.chars().count();
             if let Some(min) = block_scalar_indent {
@@ -61,43 +53,24 @@ impl Locator {
                 continue;
             }
             if let Some(tab_at) = indent_chars.find('\t') {
-                loc.tabs.push(Pos {
-                    line: line_no,
-                    col: tab_at + 1,
-                });
+                loc.tabs.push(Pos { line: line_no, col: tab_at + 1 });
             }
-            loc.line(
-                &mut stack,
-                line_no,
-                indent,
-                content,
-                &mut block_scalar_indent,
-            );
+            loc.line(&mut stack, line_no, indent, content, &mut block_scalar_indent);
         }
         loc
     }
 
-    fn line(
-        &mut self,
-        stack: &mut Vec<Frame>,
-        line_no: usize,
-        col0: usize,
-        content: &str,
-        block: &mut Option<usize>,
-    ) {
+    fn line(&mut self, stack: &mut Vec<Frame>, line_no: usize, col0: usize, content: &str, block: &mut Option<usize>) {
         if content == "-" || content.starts_with("- ") {
             while stack.last().is_some_and(|f| f.indent > col0) {
                 stack.pop();
             }
-            let is_seq_here = matches!(stack.last(), Some(Frame { indent, kind: Kind::Seq { .. }, .. }) if *indent == col0);
+            let is_seq_here =
+                matches!(stack.last(), Some(Frame { indent, kind: Kind::Seq { .. }, .. }) if *indent == col0);
             if !is_seq_here {
                 let parent = pending_path(stack);
                 let Some(path) = parent else { return };
-                stack.push(Frame {
-                    indent: col0,
-                    path,
-                    kind: Kind::Seq { next: 0 },
-                });
+                stack.push(Frame { indent: col0, path, kind: Kind::Seq { next: 0 } });
             }
             let Some(frame) = stack.last_mut() else {
                 return;
@@ -107,30 +80,16 @@ impl Locator {
             };
             let item = format!("{}[{}]", frame.path, *next);
             *next += 1;
-            self.positions.insert(
-                item.clone(),
-                Pos {
-                    line: line_no,
-                    col: col0 + 1,
-                },
-            );
+            self.positions.insert(item.clone(), Pos { line: line_no, col: col0 + 1 });
             let rest = content[1..].trim_start_matches(' ');
             if rest.is_empty() || rest.starts_with('#') {
                 // The item's content starts on the next line, indented further.
                 stack.push(Frame {
                     indent: col0 + 1,
                     path: item,
-                    kind: Kind::Map {
-                        keys: HashMap::new(),
-                        pending: None,
-                    },
+                    kind: Kind::Map { keys: HashMap::new(), pending: None },
                 });
-                if let Some(Frame {
-                    kind: Kind::Map { pending, .. },
-                    path,
-                    ..
-                }) = stack.last_mut()
-                {
+                if let Some(Frame { kind: Kind::Map { pending, .. }, path, .. }) = stack.last_mut() {
                     *pending = Some(path.clone());
                 }
                 return;
@@ -140,17 +99,10 @@ impl Locator {
                 stack.push(Frame {
                     indent: inner_col,
                     path: item.clone(),
-                    kind: Kind::Map {
-                        keys: HashMap::new(),
-                        pending: None,
-                    },
+                    kind: Kind::Map { keys: HashMap::new(), pending: None },
                 });
                 if rest.starts_with("- ") {
-                    if let Some(Frame {
-                        kind: Kind::Map { pending, .. },
-                        ..
-                    }) = stack.last_mut()
-                    {
+                    if let Some(Frame { kind: Kind::Map { pending, .. }, .. }) = stack.last_mut() {
                         *pending = Some(item);
                     }
                 }
@@ -165,8 +117,7 @@ impl Locator {
             stack.pop();
         }
         // A key at the same indent as a sequence that hung from a key ends that sequence.
-        if matches!(stack.last(), Some(Frame { indent, kind: Kind::Seq { .. }, .. }) if *indent == col0)
-        {
+        if matches!(stack.last(), Some(Frame { indent, kind: Kind::Seq { .. }, .. }) if *indent == col0) {
             stack.pop();
         }
         let same_map = matches!(stack.last(), Some(Frame { indent, kind: Kind::Map { .. }, .. }) if *indent == col0);
@@ -178,27 +129,13 @@ impl Locator {
                     None => return,
                 },
             };
-            stack.push(Frame {
-                indent: col0,
-                path,
-                kind: Kind::Map {
-                    keys: HashMap::new(),
-                    pending: None,
-                },
-            });
+            stack.push(Frame { indent: col0, path, kind: Kind::Map { keys: HashMap::new(), pending: None } });
         }
         let Some(frame) = stack.last_mut() else {
             return;
         };
-        let path = if frame.path.is_empty() {
-            key.clone()
-        } else {
-            format!("{}.{}", frame.path, key)
-        };
-        let pos = Pos {
-            line: line_no,
-            col: col0 + 1,
-        };
+        let path = if frame.path.is_empty() { key.clone() } else { format!("{}.{}", frame.path, key) };
+        let pos = Pos { line: line_no, col: col0 + 1 };
         if let Kind::Map { keys, pending } = &mut frame.kind {
             if let Some(first) = keys.get(&key) {
                 self.duplicates.push((path.clone(), *first, pos));
@@ -237,10 +174,7 @@ impl Locator {
 /// The path of the key in the innermost mapping that still waits for its value.
 fn pending_path(stack: &mut [Frame]) -> Option<String> {
     match stack.last_mut() {
-        Some(Frame {
-            kind: Kind::Map { pending, .. },
-            ..
-        }) => pending.take(),
+        Some(Frame { kind: Kind::Map { pending, .. }, .. }) => pending.take(),
         _ => None,
     }
 }
@@ -315,11 +249,7 @@ sources:
         assert_eq!(at("scenes[0].hotspots[1].type"), Some((15, 9)));
         assert_eq!(at("scenes[1].yaw"), Some((17, 5)));
         assert_eq!(at("sources[0].url"), Some((20, 3)));
-        assert_eq!(
-            at("summary.vi.text"),
-            None,
-            "block scalar content is not keys"
-        );
+        assert_eq!(at("summary.vi.text"), None, "block scalar content is not keys");
         assert_eq!(loc.find("scenes[1].hotspots[4]").map(|p| p.line), Some(16));
         assert!(loc.duplicates.is_empty());
     }
@@ -327,11 +257,7 @@ sources:
     #[test]
     fn finds_duplicates_and_tabs() {
         let loc = Locator::new("a: 1\nb:\n  c: 1\n  c: 2\n\td: 3\na: 2\n");
-        let dups: Vec<_> = loc
-            .duplicates
-            .iter()
-            .map(|(p, a, b)| (p.as_str(), a.line, b.line))
-            .collect();
+        let dups: Vec<_> = loc.duplicates.iter().map(|(p, a, b)| (p.as_str(), a.line, b.line)).collect();
         assert_eq!(dups, vec![("b.c", 3, 4), ("a", 1, 6)]);
         assert_eq!(loc.tabs, vec![Pos { line: 5, col: 1 }]);
     }

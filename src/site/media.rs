@@ -75,9 +75,7 @@ type Problem = (String, Option<String>);
 
 fn check(r: &MediaRef) -> Result<(), Problem> {
     let name = &r.file;
-    let escapes = Path::new(name)
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_)));
+    let escapes = Path::new(name).components().any(|c| !matches!(c, Component::Normal(_)));
     if name.trim().is_empty() || escapes || name.contains('\\') {
         return Err((
             format!("`{name}` is not a path inside the site's content folder"),
@@ -85,22 +83,16 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
         ));
     }
     if !r.path.is_file() {
-        return Err((
-            format!("file `{name}` not found"),
-            Some(format!("put the file at {}", r.shown.display())),
-        ));
+        return Err((format!("file `{name}` not found"), Some(format!("put the file at {}", r.shown.display()))));
     }
     match r.kind {
         MediaKind::Panorama => {
-            let (w, h) = decode_dimensions(&r.path)
-                .map_err(|e| (format!("panorama `{name}` cannot be read: {e}"), None))?;
+            let (w, h) =
+                decode_dimensions(&r.path).map_err(|e| (format!("panorama `{name}` cannot be read: {e}"), None))?;
             if w.abs_diff(2 * h) > 2 {
                 return Err((
                     format!("panorama `{name}` is {w}×{h}, not 2:1"),
-                    Some(
-                        "export the full 360° × 180° equirectangular image (width = 2 × height)"
-                            .into(),
-                    ),
+                    Some("export the full 360° × 180° equirectangular image (width = 2 × height)".into()),
                 ));
             }
             if w < 512 {
@@ -112,8 +104,7 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
             Ok(())
         }
         MediaKind::Photo => {
-            decode_dimensions(&r.path)
-                .map_err(|e| (format!("photo `{name}` cannot be read: {e}"), None))?;
+            decode_dimensions(&r.path).map_err(|e| (format!("photo `{name}` cannot be read: {e}"), None))?;
             Ok(())
         }
         MediaKind::Audio => check_audio(&r.path).map_err(|e| (format!("audio `{name}` {e}"), None)),
@@ -129,9 +120,7 @@ pub fn decode_dimensions(path: &Path) -> Result<(u32, u32), String> {
 /// Decodes an image, refusing oversized headers before allocating and honouring EXIF orientation.
 pub fn open_image(path: &Path) -> Result<image::DynamicImage, String> {
     let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut reader = ImageReader::new(BufReader::new(file))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
+    let mut reader = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(|e| e.to_string())?;
     if reader.format().is_none() {
         return Err("not a JPEG or PNG image".into());
     }
@@ -140,25 +129,37 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage, String> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
+    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(path)? {
+        return Err("the JPEG is truncated: its end marker is missing (copy the file again)".into());
+    }
     let (w, h) = reader.into_dimensions().map_err(describe)?;
     if w > MAX_SIDE || h > MAX_SIDE {
         return Err(format!("{w}×{h} is larger than the {MAX_SIDE}-pixel limit"));
     }
     let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut reader = ImageReader::new(BufReader::new(file))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
+    let mut reader = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(|e| e.to_string())?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(describe)?;
     use image::ImageDecoder;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = image::DynamicImage::from_decoder(decoder).map_err(describe)?;
     img.apply_orientation(orientation);
     Ok(img)
+}
+
+/// JPEG decoders quietly fill a cut-off file with grey; a complete file ends with the EOI marker
+/// (possibly followed by a little padding).
+fn jpeg_is_complete(path: &Path) -> Result<bool, String> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = File::open(path).map_err(|e| e.to_string())?;
+    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    let tail_len = len.min(1024);
+    f.seek(SeekFrom::Start(len - tail_len)).map_err(|e| e.to_string())?;
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    f.read_to_end(&mut tail).map_err(|e| e.to_string())?;
+    Ok(tail.windows(2).any(|w| w == [0xFF, 0xD9]))
 }
 
 fn describe(e: image::ImageError) -> String {
@@ -171,39 +172,21 @@ fn describe(e: image::ImageError) -> String {
 }
 
 fn check_audio(path: &Path) -> Result<(), String> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if !AUDIO_EXTENSIONS.contains(&ext.as_str()) {
-        return Err(format!(
-            "has an unsupported format; use one of: {}",
-            AUDIO_EXTENSIONS.join(", ")
-        ));
+        return Err(format!("has an unsupported format; use one of: {}", AUDIO_EXTENSIONS.join(", ")));
     }
     let mut head = [0u8; 12];
     let mut f = File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
-    let n = f
-        .read(&mut head)
-        .map_err(|e| format!("cannot be read: {e}"))?;
+    let n = f.read(&mut head).map_err(|e| format!("cannot be read: {e}"))?;
     let head = &head[..n];
     let ok = match ext.as_str() {
-        "mp3" => {
-            head.starts_with(b"ID3")
-                || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
-        }
+        "mp3" => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0),
         "ogg" | "opus" => head.starts_with(b"OggS"),
         "wav" => head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WAVE"),
         "m4a" => head.get(4..8) == Some(b"ftyp"),
-        "aac" => {
-            head.starts_with(b"ID3")
-                || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xF0 == 0xF0)
-        }
+        "aac" => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xF0 == 0xF0),
         _ => false,
     };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("is empty or not a real .{ext} file"))
-    }
+    if ok { Ok(()) } else { Err(format!("is empty or not a real .{ext} file")) }
 }

@@ -50,11 +50,7 @@ impl Ctx<'_> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("the collection's languages are: {}", self.langs.join(", ")),
                 };
-                self.err_hint(
-                    &key,
-                    format!("language `{lang}` is not one of the collection's languages"),
-                    hint,
-                );
+                self.err_hint(&key, format!("language `{lang}` is not one of the collection's languages"), hint);
                 continue;
             }
             let v = nfc(value);
@@ -104,14 +100,12 @@ impl Ctx<'_> {
 pub fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
 
-const ID_HINT: &str =
-    "use lowercase letters a–z without diacritics, digits and hyphens, e.g. `den-doc-cuoc`";
+const ID_HINT: &str = "use lowercase letters a–z without diacritics, digits and hyphens, e.g. `den-doc-cuoc`";
 
 /// Checks the collection file and every site, and resolves them when all is well.
 pub fn collection(
@@ -121,18 +115,10 @@ pub fn collection(
     report: &mut Report,
 ) -> Option<Collection> {
     let languages: Vec<String> = raw.languages.iter().map(|l| nfc(l)).collect();
-    let mut ctx = Ctx {
-        src: &src,
-        langs: &languages,
-        report,
-    };
+    let mut ctx = Ctx { src: &src, langs: &languages, report };
     ctx.schema(raw.schema);
     if languages.is_empty() {
-        ctx.err_hint(
-            "languages",
-            "no languages are listed",
-            "write `languages: [vi, en]`",
-        );
+        ctx.err_hint("languages", "no languages are listed", "write `languages: [vi, en]`");
     }
     let mut seen = HashSet::new();
     for (i, lang) in languages.iter().enumerate() {
@@ -145,10 +131,7 @@ pub fn collection(
             );
         }
         if !seen.insert(lang) {
-            ctx.err(
-                &format!("languages[{i}]"),
-                format!("language `{lang}` is listed twice"),
-            );
+            ctx.err(&format!("languages[{i}]"), format!("language `{lang}` is listed twice"));
         }
     }
     let public_url = raw.public_url.trim().trim_end_matches('/').to_string();
@@ -168,20 +151,12 @@ pub fn collection(
     let mut placard_codes: HashMap<String, (usize, usize)> = HashMap::new();
     let mut site_sources: Vec<YamlFile> = Vec::new();
     for (idx, (site_src, site_raw)) in sites.into_iter().enumerate() {
-        let mut ctx = Ctx {
-            src: &site_src,
-            langs: &languages,
-            report: &mut *report,
-        };
+        let mut ctx = Ctx { src: &site_src, langs: &languages, report: &mut *report };
         let site = site(root, &mut ctx, site_raw, &mut media_refs, idx);
         for (p, placard) in site.placards.iter().enumerate() {
             if let Some((other_site, other_p)) = placard_codes.get(&placard.code) {
                 let other: &YamlFile = &site_sources[*other_site];
-                let line = other
-                    .locator
-                    .find(&format!("placards[{other_p}].code"))
-                    .map(|p| p.line)
-                    .unwrap_or(0);
+                let line = other.locator.find(&format!("placards[{other_p}].code")).map(|p| p.line).unwrap_or(0);
                 ctx.err_hint(
                     &format!("placards[{p}].code"),
                     format!("placard code `{}` is already used", placard.code),
@@ -231,43 +206,23 @@ fn check_public_url(url: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-fn site(
-    root: &Path,
-    ctx: &mut Ctx,
-    raw: RawSite,
-    media_refs: &mut Vec<MediaRef>,
-    idx: usize,
-) -> Site {
+fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>, idx: usize) -> Site {
     ctx.schema(raw.schema);
-    let stem = ctx
-        .src
-        .file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = ctx.src.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if !is_id(&raw.slug) {
-        ctx.value_hint(
-            "slug",
-            format!("slug `{}` is not a valid address segment", raw.slug),
-            ID_HINT,
-        );
+        ctx.value_hint("slug", format!("slug `{}` is not a valid address segment", raw.slug), ID_HINT);
     } else if raw.slug != stem {
         ctx.value_hint(
             "slug",
-            format!(
-                "slug `{}` differs from the file name `{stem}.yaml`",
-                raw.slug
-            ),
-            format!(
-                "rename the file to `{}.yaml` or set `slug: {stem}`",
-                raw.slug
-            ),
+            format!("slug `{}` differs from the file name `{stem}.yaml`", raw.slug),
+            format!("rename the file to `{}.yaml` or set `slug: {stem}`", raw.slug),
         );
     }
-    let content = root.join("content").join(&raw.slug);
+    // Media live in the folder named like the file, so a slug typo is reported once, not per file.
+    let content = root.join("content").join(&stem);
     let mut media = |path: &str, file: &str, kind: MediaKind| {
         let resolved = content.join(file);
-        let shown = Path::new("content").join(&raw.slug).join(file);
+        let shown = Path::new("content").join(&stem).join(file);
         media_refs.push(MediaRef {
             site: idx,
             yaml_path: path.to_string(),
@@ -301,11 +256,7 @@ fn site(
     for (i, s) in raw.sections.iter().enumerate() {
         let path = format!("sections[{i}]");
         if !kinds.insert(s.kind) {
-            ctx.err_hint(
-                &format!("{path}.kind"),
-                "this section kind appears twice",
-                "merge the two sections into one",
-            );
+            ctx.err_hint(&format!("{path}.kind"), "this section kind appears twice", "merge the two sections into one");
         }
         sections.push(Section {
             kind: s.kind,
@@ -330,11 +281,7 @@ fn site(
     for (i, s) in raw.scenes.iter().enumerate() {
         let path = format!("scenes[{i}]");
         if !is_id(&s.id) {
-            ctx.err_hint(
-                &format!("{path}.id"),
-                format!("scene id `{}` is not valid", s.id),
-                ID_HINT,
-            );
+            ctx.err_hint(&format!("{path}.id"), format!("scene id `{}` is not valid", s.id), ID_HINT);
         }
         if !seen_ids.insert(s.id.as_str()) {
             ctx.err_hint(
@@ -354,11 +301,7 @@ fn site(
             ctx.range(&format!("{hp}.pitch"), h.pitch, -90.0, 90.0);
             match (h.kind, &h.target) {
                 (raw::HotspotKind::Scene, None) => {
-                    ctx.err_hint(
-                        &hp,
-                        "a scene hotspot needs a `target`",
-                        "add `target: <scene id>`",
-                    );
+                    ctx.err_hint(&hp, "a scene hotspot needs a `target`", "add `target: <scene id>`");
                 }
                 (raw::HotspotKind::Scene, Some(t)) if !scene_ids.contains(&t.as_str()) => {
                     let hint = match suggest(t, scene_ids.iter().copied()) {
@@ -381,11 +324,7 @@ fn site(
                 _ => {}
             }
             if h.kind == raw::HotspotKind::Info && h.text.is_none() {
-                ctx.err_hint(
-                    &hp,
-                    "an info hotspot needs a `text`",
-                    "add `text:` with the words to show, per language",
-                );
+                ctx.err_hint(&hp, "an info hotspot needs a `text`", "add `text:` with the words to show, per language");
             }
             hotspots.push(Hotspot {
                 kind: h.kind,
@@ -399,11 +338,7 @@ fn site(
         scenes.push(Scene {
             id: s.id.clone(),
             title: ctx.text(&format!("{path}.title"), &s.title),
-            panorama: media(
-                &format!("{path}.panorama"),
-                &s.panorama,
-                MediaKind::Panorama,
-            ),
+            panorama: media(&format!("{path}.panorama"), &s.panorama, MediaKind::Panorama),
             yaw: s.yaw,
             pitch: s.pitch,
             hfov: s.hfov,
@@ -430,10 +365,7 @@ fn site(
                 "add a recording, a transcript, or both",
             );
         }
-        let audio = n
-            .audio
-            .as_ref()
-            .map(|a| media(&format!("{path}.audio"), a, MediaKind::Audio));
+        let audio = n.audio.as_ref().map(|a| media(&format!("{path}.audio"), a, MediaKind::Audio));
         let transcript = n.transcript.as_deref().map(nfc).filter(|t| !t.is_empty());
         narration.insert(lang.clone(), Narration { audio, transcript });
     }
@@ -471,21 +403,10 @@ fn site(
                 hint,
             );
         }
-        placards.push(Placard {
-            code,
-            scene: p.scene.clone(),
-            label: ctx.text(&format!("{path}.label"), &p.label),
-        });
+        placards.push(Placard { code, scene: p.scene.clone(), label: ctx.text(&format!("{path}.label"), &p.label) });
     }
 
-    let sources = raw
-        .sources
-        .iter()
-        .map(|s| Source {
-            title: nfc(&s.title),
-            url: s.url.as_deref().map(nfc),
-        })
-        .collect();
+    let sources = raw.sources.iter().map(|s| Source { title: nfc(&s.title), url: s.url.as_deref().map(nfc) }).collect();
 
     Site {
         slug: raw.slug,

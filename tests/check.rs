@@ -1,0 +1,119 @@
+//! `disan check` over the sample collection and over broken copies of a small fixture: every mistake an
+//! editor can make must come back located (file, line, caret) with a hint, and the exit code must say so.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+#[test]
+fn sample_collection_is_clean() {
+    let out = common::disan(&common::repo(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("9 sites"), "{stderr}");
+}
+
+#[test]
+fn valid_fixture_is_clean() {
+    let dir = common::fixture();
+    let out = common::disan(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Applies `edits` (find → replace) to `file` in a fresh fixture, runs `check`, and returns its report.
+fn broken(file: &str, edits: &[(&str, &str)], extra: impl FnOnce(&Path)) -> String {
+    let dir = common::fixture();
+    let path = dir.path().join("sites").join(file);
+    let mut text = fs::read_to_string(&path).expect("fixture file");
+    for (find, replace) in edits {
+        assert!(text.contains(find), "fixture {file} has no {find:?}");
+        text = text.replacen(find, replace, 1);
+    }
+    fs::write(&path, text).expect("write broken fixture");
+    extra(dir.path());
+    let out = common::disan(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1), "check must exit 1 on a broken collection");
+    String::from_utf8(out.stderr).expect("utf-8 report")
+}
+
+macro_rules! invalid {
+    ($name:ident, $file:expr, $edits:expr) => {
+        invalid!($name, $file, $edits, |_| {});
+    };
+    ($name:ident, $file:expr, $edits:expr, $extra:expr) => {
+        #[test]
+        fn $name() {
+            let report = broken($file, $edits, $extra);
+            assert!(report.contains(&format!("sites/{}:", $file)), "report does not name the file:\n{report}");
+            insta::assert_snapshot!(stringify!($name), report);
+        }
+    };
+}
+
+invalid!(misspelt_key, "demo.yaml", &[("summary:", "sumary:")]);
+invalid!(wrong_type, "demo.yaml", &[("    yaw: 0\n", "    yaw: left\n")]);
+invalid!(tab_indentation, "demo.yaml", &[("  vi: Một ngôi đền", "\tvi: Một ngôi đền")]);
+invalid!(duplicate_key, "demo.yaml", &[("kind: historical_relic\n", "kind: historical_relic\nkind: scenic_site\n")]);
+invalid!(unknown_kind, "demo.yaml", &[("kind: historical_relic", "kind: temple")]);
+invalid!(missing_panorama, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/gate.jpg")]);
+invalid!(panorama_not_2_to_1, "demo.yaml", &[("panoramas/cong.jpg", "photos/view.jpg")]);
+invalid!(truncated_panorama, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/broken.jpg")], |root: &Path| {
+    let good = fs::read(root.join("content/demo/panoramas/cong.jpg")).expect("read");
+    fs::write(root.join("content/demo/panoramas/broken.jpg"), &good[..good.len() / 3]).expect("write");
+});
+invalid!(not_an_image, "demo.yaml", &[("panoramas/cong.jpg", "audio/vi.mp3")]);
+invalid!(
+    angles_out_of_range,
+    "demo.yaml",
+    &[("    pitch: 0\n    hfov: 100", "    pitch: 95\n    hfov: 200"), ("        yaw: 90\n", "        yaw: 270\n")]
+);
+invalid!(hotspot_to_missing_scene, "demo.yaml", &[("target: san", "target: sam")]);
+invalid!(placard_to_missing_scene, "demo.yaml", &[("    scene: cong", "    scene: gate")]);
+invalid!(duplicate_placard_code, "other.yaml", &[("code: t-2", "code: t-1")]);
+invalid!(missing_language, "demo.yaml", &[("  en: A temple for tests.\n", "")]);
+invalid!(unknown_language, "demo.yaml", &[("  en: Test Temple", "  fr: Temple d'essai")]);
+invalid!(slug_differs_from_file, "demo.yaml", &[("slug: demo", "slug: demo-2")]);
+invalid!(path_leaves_content, "demo.yaml", &[("photos/view.jpg", "../../etc/passwd")]);
+invalid!(narration_language_without_text, "demo.yaml", &[("  en:\n    transcript: The English transcript.\n", "")]);
+invalid!(
+    info_hotspot_without_text,
+    "demo.yaml",
+    &[("        text:\n          vi: Một tấm bia.\n          en: A stone stele.\n", "")]
+);
+invalid!(
+    bad_public_url,
+    "collection.yaml",
+    &[("public_url: https://disan.test.example", "public_url: disan.test.example")]
+);
+invalid!(future_schema, "demo.yaml", &[("schema: 1", "schema: 2")]);
+
+#[test]
+fn reports_every_problem_in_one_run() {
+    let report = broken(
+        "demo.yaml",
+        &[
+            ("target: san", "target: sam"),
+            ("panoramas/cong.jpg", "panoramas/gate.jpg"),
+            ("    scene: cong", "    scene: gate"),
+        ],
+        |root: &Path| {
+            let other = root.join("sites/other.yaml");
+            let text = fs::read_to_string(&other).expect("read").replace("code: t-2", "code: t-1");
+            fs::write(other, text).expect("write");
+        },
+    );
+    for needle in ["scene `sam`", "gate.jpg", "scene `gate`", "`t-1` is already used"] {
+        assert!(report.contains(needle), "missing {needle:?} in:\n{report}");
+    }
+    assert!(report.ends_with("4 errors found\n"), "{report}");
+}
+
+#[test]
+fn missing_sites_folder_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = common::disan(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sites/collection.yaml") && stderr.contains("cannot read"), "{stderr}");
+}

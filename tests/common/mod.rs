@@ -1,0 +1,141 @@
+//! Shared test helpers: a small valid collection with generated media, the real `disan` binary, and a
+//! real server on a free port.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use image::{Rgb, RgbImage};
+
+/// The repository root (where the sample collection lives).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for e in std::fs::read_dir(from).expect("read fixture dir") {
+        let e = e.expect("dir entry");
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).expect("copy fixture file");
+        }
+    }
+}
+
+/// An equirectangular test image whose colour encodes direction: hue follows yaw, brightness pitch,
+/// with a grid every 30° so movement is visible.
+pub fn panorama(w: u32, h: u32, seed: u8) -> RgbImage {
+    RgbImage::from_fn(w, h, |x, y| {
+        let yaw = x as f32 / w as f32 * 360.0 - 180.0;
+        let pitch = 90.0 - y as f32 / h as f32 * 180.0;
+        let grid = (yaw.rem_euclid(30.0) < 1.0) || (pitch.rem_euclid(30.0) < 1.0);
+        if grid {
+            return Rgb([20, 20, 20]);
+        }
+        let t = (yaw + 180.0) / 360.0;
+        let b = 0.35 + 0.65 * (pitch + 90.0) / 180.0;
+        let r = (255.0 * b * (1.0 - t)) as u8;
+        let g = (255.0 * b * (0.5 + 0.5 * (t * 6.28).sin()).abs()) as u8;
+        let bl = (255.0 * b * t) as u8;
+        Rgb([r, g.wrapping_add(seed), bl])
+    })
+}
+
+fn save_jpeg(img: &RgbImage, path: &Path) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("create media dir");
+    img.save(path).expect("save test image");
+}
+
+/// Writes the media the valid fixture refers to into `root`.
+pub fn make_media(root: &Path) {
+    let c = root.join("content");
+    save_jpeg(&panorama(1024, 512, 0), &c.join("demo/panoramas/cong.jpg"));
+    save_jpeg(&panorama(1024, 512, 90), &c.join("demo/panoramas/san.jpg"));
+    save_jpeg(&panorama(600, 400, 0), &c.join("demo/photos/view.jpg"));
+    save_jpeg(&panorama(1024, 512, 40), &c.join("other/panoramas/san.jpg"));
+    let audio = repo().join("content/den-doc-cuoc/audio/thuyet-minh-vi.mp3");
+    std::fs::create_dir_all(c.join("demo/audio")).expect("audio dir");
+    std::fs::copy(audio, c.join("demo/audio/vi.mp3")).expect("copy sample audio");
+}
+
+/// A fresh copy of the valid fixture collection, with media, in a temporary folder.
+pub fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&repo().join("tests/fixtures/valid"), dir.path());
+    make_media(dir.path());
+    dir
+}
+
+/// Runs the real `disan` binary on a collection.
+pub fn disan(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_disan")).arg("--root").arg(root).args(args).output().expect("run disan")
+}
+
+/// A running `disan serve` on a free loopback port, stopped when dropped.
+pub struct Server {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    child: Child,
+}
+
+impl Server {
+    /// Builds `root` into `root/dist` and serves it.
+    pub fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_disan"))
+            .arg("--root")
+            .arg(root)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start disan serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let mut seen = String::new();
+        let base = loop {
+            let Some(Ok(line)) = lines.next() else {
+                let _ = child.kill();
+                panic!("disan serve exited before listening:\n{seen}");
+            };
+            seen.push_str(&line);
+            seen.push('\n');
+            if let Some(i) = line.find("at http://") {
+                let url = line[i + 3..].split_whitespace().next().expect("url");
+                break url.trim_end_matches('/').to_string();
+            }
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { base, child }
+    }
+
+    /// Sends SIGTERM and waits for a clean exit; returns whether it exited successfully in time.
+    pub fn terminate(mut self) -> bool {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        for _ in 0..100 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client that reports every status instead of failing on 4xx/5xx and never follows redirects.
+pub fn client() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+}
