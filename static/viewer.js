@@ -182,7 +182,7 @@
 
   function frame() {
     raf = 0;
-    if (!tex) return;
+    if (!tex || isStatic) return;
     clampView();
     const cy = Math.cos(view.yaw * D), sy = Math.sin(view.yaw * D);
     const cp = Math.cos(view.pitch * D), sp = Math.sin(view.pitch * D);

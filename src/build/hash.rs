@@ -14,7 +14,7 @@ impl StableHash {
     }
 
     /// Adds a length-prefixed piece, so ("ab","c") and ("a","bc") differ.
-    pub fn add(mut self, bytes: impl AsRef<[u8]>) -> Self {
+    pub fn with(mut self, bytes: impl AsRef<[u8]>) -> Self {
         let bytes = bytes.as_ref();
         self.0.update((bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
@@ -32,7 +32,7 @@ impl StableHash {
 
 /// The short content hash used in file names.
 pub fn short(bytes: &[u8]) -> String {
-    StableHash::new().add(bytes).hex(10)
+    StableHash::new().with(bytes).hex(10)
 }
 
 #[cfg(test)]
@@ -42,7 +42,7 @@ mod tests {
     #[test]
     fn stable_and_boundary_safe() {
         assert_eq!(short(b"disan"), short(b"disan"));
-        assert_ne!(StableHash::new().add("ab").add("c").hex(16), StableHash::new().add("a").add("bc").hex(16));
+        assert_ne!(StableHash::new().with("ab").with("c").hex(16), StableHash::new().with("a").with("bc").hex(16));
         assert_eq!(short(b"x").len(), 10);
     }
 }

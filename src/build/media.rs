@@ -87,7 +87,7 @@ impl MediaOut<'_> {
             decoded = Some(img.clone());
             Ok(img)
         };
-        let key = StableHash::new().add("panorama-v1").add(&source).add(MAX_PANORAMA_WIDTH.to_le_bytes());
+        let key = StableHash::new().with("panorama-v1").with(&source).with(MAX_PANORAMA_WIDTH.to_le_bytes());
         let url = self.output(url_dir, stem, "jpg", key, || {
             let img = image()?;
             // A small JPEG already fits: send the editor's bytes untouched rather than recompress them.
@@ -97,7 +97,7 @@ impl MediaOut<'_> {
             let w = img.width().min(MAX_PANORAMA_WIDTH);
             jpeg(&img.resize_exact(w, w / 2, FilterType::Lanczos3), 82)
         })?;
-        let key = StableHash::new().add("preview-v1").add(&source);
+        let key = StableHash::new().with("preview-v1").with(&source);
         let preview_path = self.output("_/preview", stem, "jpg", key, || {
             let img = image()?;
             jpeg(&img.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle), 60)
@@ -118,9 +118,9 @@ impl MediaOut<'_> {
         };
         let big = scaled(MAX_PHOTO_WIDTH);
         let (w, h) = (big.width(), big.height());
-        let key = StableHash::new().add("photo-v1").add(&source);
+        let key = StableHash::new().with("photo-v1").with(&source);
         let url = self.output(url_dir, stem, "jpg", key, || jpeg(&big, 82))?;
-        let key = StableHash::new().add("thumb-v1").add(&source);
+        let key = StableHash::new().with("thumb-v1").with(&source);
         let thumb = self.output(url_dir, &format!("{stem}-thumb"), "jpg", key, || jpeg(&scaled(THUMB_WIDTH), 78))?;
         Ok((url, thumb, w, h))
     }
@@ -129,7 +129,7 @@ impl MediaOut<'_> {
     pub fn audio(&self, url_dir: &str, stem: &str, src: &Path) -> Result<String> {
         let source = read(src)?;
         let ext = src.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_else(|| "mp3".into());
-        let key = StableHash::new().add("audio-v1").add(&source);
+        let key = StableHash::new().with("audio-v1").with(&source);
         self.output(url_dir, stem, &ext, key, || Ok(source.clone()))
     }
 }

@@ -186,12 +186,12 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<()> {
 /// A hash of everything a build depends on: the program's assets, the YAML text, and each media file's
 /// size and modification time.
 fn build_id(root: &Path) -> Result<String> {
-    let mut h = StableHash::new().add(env!("CARGO_PKG_VERSION"));
+    let mut h = StableHash::new().with(env!("CARGO_PKG_VERSION"));
     for (name, file) in assets::ASSET_NAMES {
-        h = h.add(name).add(file);
+        h = h.with(name).with(file);
     }
     for name in ["base.html", "home.html", "site.html", "404.html"] {
-        h = h.add(assets::template(name).unwrap_or_default());
+        h = h.with(assets::template(name).unwrap_or_default());
     }
     for dir in ["sites", "content"] {
         let d = root.join(dir);
@@ -206,9 +206,9 @@ fn build_id(root: &Path) -> Result<String> {
                 .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
                 .map(|d| d.as_nanos())
                 .unwrap_or(0);
-            h = h.add(f.to_string_lossy().as_bytes()).add(meta.len().to_le_bytes()).add(mtime.to_le_bytes());
+            h = h.with(f.to_string_lossy().as_bytes()).with(meta.len().to_le_bytes()).with(mtime.to_le_bytes());
             if dir == "sites" {
-                h = h.add(fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?);
+                h = h.with(fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?);
             }
         }
     }

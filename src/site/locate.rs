@@ -101,10 +101,10 @@ impl Locator {
                     path: item.clone(),
                     kind: Kind::Map { keys: HashMap::new(), pending: None },
                 });
-                if rest.starts_with("- ") {
-                    if let Some(Frame { kind: Kind::Map { pending, .. }, .. }) = stack.last_mut() {
-                        *pending = Some(item);
-                    }
+                if let (true, Some(Frame { kind: Kind::Map { pending, .. }, .. })) =
+                    (rest.starts_with("- "), stack.last_mut())
+                {
+                    *pending = Some(item);
                 }
                 self.line(stack, line_no, inner_col, rest, block);
             }

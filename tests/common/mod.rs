@@ -40,7 +40,7 @@ pub fn panorama(w: u32, h: u32, seed: u8) -> RgbImage {
         let t = (yaw + 180.0) / 360.0;
         let b = 0.35 + 0.65 * (pitch + 90.0) / 180.0;
         let r = (255.0 * b * (1.0 - t)) as u8;
-        let g = (255.0 * b * (0.5 + 0.5 * (t * 6.28).sin()).abs()) as u8;
+        let g = (255.0 * b * (0.5 + 0.5 * (t * std::f32::consts::TAU).sin()).abs()) as u8;
         let bl = (255.0 * b * t) as u8;
         Rgb([r, g.wrapping_add(seed), bl])
     })

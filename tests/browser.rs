@@ -1,0 +1,227 @@
+//! The tour in a real browser: headless Chromium driven over WebDriver (chromedriver) against the real
+//! server. Skips with a reason when no browser is installed, unless DISAN_REQUIRE_BROWSER is set (CI).
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A WebDriver session on a private chromedriver, closed when dropped.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+impl Browser {
+    fn start(width: u32, height: u32) -> Option<Browser> {
+        if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
+            let why = format!("skipping browser test: {CHROMIUM} or {CHROMEDRIVER} is not installed");
+            assert!(std::env::var_os("DISAN_REQUIRE_BROWSER").is_none(), "{why}");
+            eprintln!("{why}");
+            return None;
+        }
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let agent = common::client();
+        let started = Instant::now();
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().expect("profile dir").keep();
+        let args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--use-angle=swiftshader".into(),
+            "--enable-unsafe-swiftshader".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            format!("--user-data-dir={}", profile.display()),
+            format!("--window-size={width},{height}"),
+        ];
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args}
+        }}});
+        let mut browser = Browser { driver, base, session: String::new(), agent };
+        let v = browser.call("POST", "/session", Some(caps));
+        browser.session = v["sessionId"].as_str().expect("session id").to_string();
+        Some(browser)
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let res = match method {
+            "GET" => self.agent.get(&url).call(),
+            "DELETE" => self.agent.delete(&url).call(),
+            _ => self.agent.post(&url).send_json(body.unwrap_or(json!({}))),
+        };
+        let mut res = res.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let v: Value = res.body_mut().read_json().expect("json reply");
+        if res.status().as_u16() >= 400 {
+            panic!("{method} {path} failed: {v}");
+        }
+        v["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({"url": url})));
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
+    }
+
+    fn wait_for(&self, what: &str, script: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let v = self.js(script);
+            if !v.is_null() && v != json!(false) {
+                return v;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// A screenshot of the page, decoded.
+    fn screenshot(&self) -> image::RgbaImage {
+        use base64::Engine as _;
+        let b64 = self.call("GET", "/screenshot", None);
+        let png =
+            base64::engine::general_purpose::STANDARD.decode(b64.as_str().expect("base64")).expect("decode base64");
+        image::load_from_memory(&png).expect("png").to_rgba8()
+    }
+
+    fn drag(&self, x: i64, y: i64, dx: i64) {
+        let actions = json!({"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "duration": 0, "x": x, "y": y},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pointerMove", "duration": 150, "x": x + dx / 2, "y": y},
+                {"type": "pointerMove", "duration": 150, "x": x + dx, "y": y},
+                {"type": "pointerUp", "button": 0}
+            ]
+        }]});
+        self.call("POST", "/actions", Some(actions));
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.agent.delete(&format!("{}/session/{}", self.base, self.session)).call();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The tour box's pixels in a screenshot.
+fn tour_pixels(b: &Browser) -> image::RgbaImage {
+    let r = b.js("var r=document.getElementById('tour').getBoundingClientRect();var d=window.devicePixelRatio||1;return [r.left*d,r.top*d,r.width*d,r.height*d];");
+    let n = |i: usize| r[i].as_f64().expect("number").max(0.0) as u32;
+    let shot = b.screenshot();
+    let (x, y) = (n(0).min(shot.width() - 1), n(1).min(shot.height() - 1));
+    let w = n(2).min(shot.width() - x);
+    let h = n(3).min(shot.height() - y);
+    image::imageops::crop_imm(&shot, x, y, w, h).to_image()
+}
+
+/// How many distinct coarse colours an image has: a blank or single-colour canvas has one or two.
+fn distinct_colours(img: &image::RgbaImage) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for p in img.pixels() {
+        seen.insert((p[0] / 16, p[1] / 16, p[2] / 16));
+    }
+    seen.len()
+}
+
+fn mean_difference(a: &image::RgbaImage, b: &image::RgbaImage) -> f64 {
+    let total: u64 =
+        a.pixels().zip(b.pixels()).map(|(p, q)| (0..3).map(|i| u64::from(p[i].abs_diff(q[i]))).sum::<u64>()).sum();
+    total as f64 / (a.width() * a.height() * 3).max(1) as f64
+}
+
+#[test]
+fn tour_draws_moves_and_changes_scene() {
+    let Some(b) = Browser::start(390, 844) else { return };
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    b.goto(&format!("{}/vi/demo/", server.base));
+
+    b.wait_for("the viewer", "return !!(window.disanTour && document.querySelector('#tour canvas'))");
+    b.wait_for(
+        "the first panorama drawn",
+        "var f=document.querySelector('.tour-fallback');return !f || getComputedStyle(f).display==='none' || f.hidden;",
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let before = tour_pixels(&b);
+    assert!(distinct_colours(&before) > 20, "the panorama canvas looks blank ({} colours)", distinct_colours(&before));
+
+    let view0 = b.js("return window.disanTour.view()");
+    let rect = b.js("var r=document.querySelector('#tour canvas').getBoundingClientRect();return [r.left+r.width/2,r.top+r.height/2];");
+    let (cx, cy) = (rect[0].as_f64().expect("x") as i64, rect[1].as_f64().expect("y") as i64);
+    b.drag(cx, cy, -120);
+    let hash = b.wait_for("the hash to follow the view", "return location.hash.indexOf('yaw=')>=0 && location.hash");
+    let view1 = b.js("return window.disanTour.view()");
+    assert_ne!(view0["yaw"], view1["yaw"], "dragging turns the view");
+    assert!(hash.as_str().expect("hash").contains("scene=cong"), "{hash}");
+    std::thread::sleep(Duration::from_millis(300));
+    let after = tour_pixels(&b);
+    assert!(mean_difference(&before, &after) > 5.0, "the picture changes when dragged");
+
+    // Look towards the scene link (yaw 90) through the deep link, then click it like a visitor.
+    b.js("location.hash='#scene=cong&yaw=90&pitch=0&hfov=90';return 1");
+    let target = "return (function(){var e=document.querySelector('button.hs-scene[data-target=\"san\"]');if(!e)return false;var r=e.getBoundingClientRect();var s=getComputedStyle(e);return s.display!=='none'&&s.visibility!=='hidden'&&r.width>0&&r.left>=0&&r.right<=innerWidth;})()";
+    b.wait_for("the scene hotspot in view", target);
+    let el = b.call(
+        "POST",
+        "/element",
+        Some(json!({"using": "css selector", "value": "button.hs-scene[data-target=\"san\"]"})),
+    );
+    let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect("element id").to_string();
+    b.call("POST", &format!("/element/{id}/click"), None);
+    b.wait_for("scene change", "return window.disanTour.view().scene==='san'");
+    b.wait_for("the hash to name the new scene", "return location.hash.indexOf('scene=san')>=0");
+    drop(server);
+}
+
+#[test]
+fn page_is_readable_without_javascript_features() {
+    // The fallback image, text and audio are in the HTML itself, before any script runs.
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    let mut res = common::client().get(&format!("{}/vi/demo/", server.base)).call().expect("get");
+    let html = res.body_mut().read_to_string().expect("html");
+    assert!(html.contains("class=\"tour-fallback\""), "static panorama image for browsers without WebGL");
+    assert!(html.contains("<audio controls"), "audio player works without JavaScript");
+    assert!(html.contains("Đoạn một."), "text is in the page");
+}
