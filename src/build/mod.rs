@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod compress;
 pub mod hash;
+pub mod links;
 pub mod media;
 pub mod pages;
 pub mod strings;
@@ -125,7 +126,8 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> 
         }
     }
     write(&tmp.join("404.html"), pages::not_found(&env, c)?.as_bytes())?;
-    write(&tmp.join("robots.txt"), b"User-agent: *\nAllow: /\n")?;
+    write(&tmp.join("robots.txt"), b"User-agent: *\nAllow: /\nDisallow: /q/\n")?;
+    links::write(tmp, c, write)?;
     compress::precompress(tmp)?;
     write(&tmp.join(STAMP), id.as_bytes())?;
     Ok(pages + 1)

@@ -3,6 +3,7 @@
 
 pub mod headers;
 pub mod path;
+pub mod redirect;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -23,13 +24,17 @@ use tower_http::services::ServeFile;
 pub struct AppState {
     /// The built website.
     pub dist: PathBuf,
+    /// Placard codes and where they lead.
+    pub links: redirect::Links,
 }
 
 /// The router for a built website in `dist`.
 pub fn app(dist: &Path) -> Router {
-    let state = Arc::new(AppState { dist: dist.to_path_buf() });
+    let state = Arc::new(AppState { dist: dist.to_path_buf(), links: redirect::Links::load(dist) });
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
+        .route("/q/{code}", get(redirect::placard))
+        .route("/Q/{code}", get(redirect::placard))
         .fallback(static_file)
         .with_state(state)
         .layer(axum::middleware::map_response(headers::security))

@@ -73,7 +73,10 @@ pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
         }
         Err(e) => report.push(Diagnostic::file(relative(root, &sites_dir), e)),
     }
-    let resolved = collection.and_then(|c| validate::collection(root, c, sites, &mut report));
+    let links_path = sites_dir.join(super::links::LINKS_FILE);
+    let links =
+        if links_path.exists() { read_yaml::<super::links::RawLinks>(root, &links_path, &mut report) } else { None };
+    let resolved = collection.and_then(|c| validate::collection(root, c, sites, links, &mut report));
     match resolved {
         Some(c) if report.is_empty() => Ok(c),
         _ => {
@@ -93,7 +96,7 @@ fn site_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .map(|e| e.path())
         .filter(|p| {
             let is_yaml = p.extension().is_some_and(|x| x == "yaml" || x == "yml");
-            is_yaml && p.file_name().is_some_and(|n| n != COLLECTION_FILE)
+            is_yaml && p.file_name().is_some_and(|n| n != COLLECTION_FILE && n != super::links::LINKS_FILE)
         })
         .collect();
     files.sort();

@@ -30,6 +30,8 @@ pub struct Collection {
     pub contact: Option<String>,
     /// Sites in file-name order.
     pub sites: Vec<Site>,
+    /// Every placard code that resolves (live and retired), lowercase.
+    pub links: BTreeMap<String, super::links::Target>,
 }
 
 impl Collection {

@@ -112,6 +112,7 @@ pub fn collection(
     root: &Path,
     (src, raw): (YamlFile, RawCollection),
     sites: Vec<(YamlFile, RawSite)>,
+    links: Option<(YamlFile, super::links::RawLinks)>,
     report: &mut Report,
 ) -> Option<Collection> {
     let languages: Vec<String> = raw.languages.iter().map(|l| nfc(l)).collect();
@@ -179,6 +180,7 @@ pub fn collection(
             None => d,
         });
     }
+    let links = super::links::resolve(&resolved, links.as_ref().map(|(f, l)| (f, l)), report);
     Some(Collection {
         root: root.to_path_buf(),
         title,
@@ -188,6 +190,7 @@ pub fn collection(
         organisation,
         contact: raw.contact.map(|c| nfc(&c)),
         sites: resolved,
+        links,
     })
 }
 

@@ -86,10 +86,16 @@ pub struct Server {
 impl Server {
     /// Builds `root` into `root/dist` and serves it.
     pub fn start(root: &Path) -> Server {
+        Server::start_with(root, &root.join("dist"))
+    }
+
+    /// Builds `root` into `out` and serves it.
+    pub fn start_with(root: &Path, out: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_disan"))
             .arg("--root")
             .arg(root)
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--out"])
+            .arg(out)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
