@@ -7,3 +7,4 @@ pub mod build;
 pub mod report;
 pub mod serve;
 pub mod site;
+pub mod tiles;

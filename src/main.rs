@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use disan::report::InvalidCollection;
 
@@ -26,6 +27,16 @@ enum Command {
         /// Output folder (replaced whole only when the build succeeds).
         #[arg(long, default_value = "dist")]
         out: PathBuf,
+    },
+    /// Cuts one equirectangular panorama into a cube-face tile pyramid (Pannellum's multires layout).
+    Tile {
+        /// The equirectangular image (2:1 JPEG or PNG).
+        input: PathBuf,
+        /// Folder to write `{level}/{face}{row}_{col}.jpg`, `fallback/` and `config.json` into.
+        out: PathBuf,
+        /// JPEG quality of the tiles.
+        #[arg(long, default_value_t = 75)]
+        quality: u8,
     },
     /// Builds (when needed) and serves the website.
     Serve {
@@ -71,6 +82,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out = out_of(out);
             let summary = disan::build::build(&cli.root, &out)?;
             eprintln!("{summary}");
+            Ok(())
+        }
+        Command::Tile { input, out, quality } => {
+            let started = std::time::Instant::now();
+            let img = disan::site::media::open_image(&input)
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("cannot read {}", input.display()))?;
+            let (w, h) = (img.width(), img.height());
+            anyhow::ensure!(
+                w.abs_diff(2 * h) <= 2,
+                "{} is {w}×{h}, not a 2:1 equirectangular panorama",
+                input.display()
+            );
+            let rgb = img.into_rgb8();
+            let params = disan::tiles::Params { quality, ..Default::default() };
+            let pyramid = disan::tiles::write_pyramid(&rgb, &out, params)?;
+            let config = serde_json::to_string_pretty(&disan::tiles::pannellum_config(&pyramid))?;
+            std::fs::write(out.join("config.json"), config)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!(
+                "tiled {w}×{h} into {} levels of {}-px faces in {} ms: {}",
+                pyramid.levels,
+                pyramid.size,
+                started.elapsed().as_millis(),
+                out.display()
+            );
             Ok(())
         }
         Command::Serve { addr, out } => {
