@@ -36,7 +36,7 @@
   let W = 1, H = 1;          // canvas size in CSS pixels
   let isStatic = false;      // no WebGL: static image + list of links
   let spots = [];            // [{b: button, d: direction}] of the current scene
-  let lastHash = '', hashTimer = 0, raf = 0, drawn = false, token = 0;
+  let lastHash = '', hashTimer = 0, raf = 0, drawn = false;
 
   // ---- URL hash: #scene=<id>&yaw=<y>&pitch=<p>&hfov=<h> (any subset) ----
   function readHash() {
@@ -115,40 +115,55 @@
   loading.setAttribute('role', 'status');
   const hideHint = () => hint.classList.add('tour-drag--off');
 
-  let gl = null, tex = null, texImg = null, uM, uS;
-  const VS = 'attribute vec2 a;uniform vec2 s;varying vec2 r;' +
-    'void main(){r=a*s;gl_Position=vec4(a,0.,1.);}';
-  // Ray = rotation * (x*tan(hfov/2), y*tan(vfov/2), 1) -> lon/lat -> equirect uv.
-  const FS = '#ifdef GL_FRAGMENT_PRECISION_HIGH\nprecision highp float;\n#else\nprecision mediump float;\n#endif\n' +
-    'uniform mat3 m;uniform sampler2D t;varying vec2 r;void main(){vec3 d=m*vec3(r,1.);' +
-    'gl_FragColor=texture2D(t,vec2(atan(d.x,d.z)*.1591549+.5,.5-atan(d.y,length(d.xz))*.3183099));}';
+  let gl = null, pE, pT;
+  const HEAD = '#ifdef GL_FRAGMENT_PRECISION_HIGH\nprecision highp float;\n#else\nprecision mediump float;\n#endif\n';
+  // Equirect pass over the whole screen: ray = rotation * (x*tan(hfov/2), y*tan(vfov/2), 1) -> lon/lat -> uv.
+  const VE = 'attribute vec2 q;uniform vec2 s;varying vec2 r;void main(){vec2 a=q*2.-1.;r=a*s;gl_Position=vec4(a,0.,1.);}';
+  const FE = HEAD + 'uniform mat3 m;uniform sampler2D t;uniform float o;varying vec2 r;void main(){vec3 d=m*vec3(r,1.);' +
+    'gl_FragColor=vec4(texture2D(t,vec2(atan(d.x,d.z)*.1591549+.5,.5-atan(d.y,length(d.xz))*.3183099)).rgb,o);}';
+  // Tile pass: quad (u0,v0)-(u1,v1) of face matrix f on the unit cube. Corners are picked, not interpolated,
+  // and the face matrix is 0/±1, so neighbouring tiles and faces share edges bit for bit (no cracks).
+  const VT = 'attribute vec2 q;uniform mat3 m,f;uniform vec2 s;uniform vec4 r;varying vec2 c;void main(){' +
+    'vec3 p=f*vec3(q.x<.5?r.x:r.z,q.y<.5?r.y:r.w,1.)*m;c=q;gl_Position=vec4(p.xy*s,p.z-.02,p.z);}';
+  const FT = HEAD + 'uniform sampler2D t;uniform float o;varying vec2 c;void main(){gl_FragColor=vec4(texture2D(t,c).rgb,o);}';
+  // Face pixel (u right, v down, -1..1) -> direction = M * (u, v, 1); column-major, x = yaw 90, y up, z = yaw 0.
+  const FM = {
+    f: [1, 0, 0, 0, -1, 0, 0, 0, 1], b: [-1, 0, 0, 0, -1, 0, 0, 0, -1], r: [0, 0, -1, 0, -1, 0, 1, 0, 0],
+    l: [0, 0, 1, 0, -1, 0, -1, 0, 0], u: [1, 0, 0, 0, 0, 1, 0, 1, 0], d: [1, 0, 0, 0, 0, -1, 0, -1, 0]
+  };
+  const fdir = (f, u, v) => { const M = FM[f]; return [0, 1, 2].map(i => M[i] * u + M[i + 3] * v + M[i + 6]); };
+  const dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
   function initGL() {
     const o = { alpha: false, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: false };
     try { gl = canvas.getContext('webgl', o) || canvas.getContext('experimental-webgl', o); } catch (e) { gl = null; }
     if (!gl) return false;
-    const prog = gl.createProgram();
-    [[gl.VERTEX_SHADER, VS], [gl.FRAGMENT_SHADER, FS]].forEach(([type, src]) => {
-      const s = gl.createShader(type);
-      gl.shaderSource(s, src);
-      gl.compileShader(s);
-      gl.attachShader(prog, s);
-    });
-    gl.bindAttribLocation(prog, 0, 'a');
-    gl.linkProgram(prog);
-    if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) return false;
-    gl.useProgram(prog);
-    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+    const mk = (vs, fs) => {
+      const p = gl.createProgram(), u = { p };
+      [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]].forEach(([type, src]) => {
+        const s = gl.createShader(type);
+        gl.shaderSource(s, src);
+        gl.compileShader(s);
+        gl.attachShader(p, s);
+      });
+      gl.bindAttribLocation(p, 0, 'q');
+      gl.linkProgram(p);
+      'msofr'.split('').forEach(k => { u[k] = gl.getUniformLocation(p, k); });
+      return gl.getProgramParameter(p, gl.LINK_STATUS) && u;
+    };
+    pE = mk(VE, FE);
+    pT = mk(VT, FT);
+    if (!pE || !pT) return false;
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());      // one unit quad serves both passes
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
     gl.enableVertexAttribArray(0);
     gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
-    uM = gl.getUniformLocation(prog, 'm');
-    uS = gl.getUniformLocation(prog, 's');
-    tex = null;
+    gl.enable(gl.BLEND);                                     // for the crossfade
+    gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
     return true;
   }
 
-  function upload(image) {
+  function tex(image) {
     let src = image;
     const max = gl.getParameter(gl.MAX_TEXTURE_SIZE);
     if (image.naturalWidth > max) {           // too big for this GPU: downscale once
@@ -159,15 +174,94 @@
     }
     const t = gl.createTexture();
     gl.bindTexture(gl.TEXTURE_2D, t);
-    // No mipmaps + CLAMP_TO_EDGE: NPOT sizes work in WebGL1 and no seam at ±180°.
+    // No mipmaps + CLAMP_TO_EDGE: NPOT sizes work in WebGL1, no seam at ±180° or at tile edges.
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGB, gl.RGB, gl.UNSIGNED_BYTE, src);
-    if (tex) gl.deleteTexture(tex);
-    tex = t;
-    texImg = image;
+    return t;
+  }
+
+  // ---- Cube tile pyramid (Pannellum multires layout): {path}{level}/{face}{row}_{col}.jpg ----
+  const cache = new Map();   // url -> {s: scene, k: "2/f0_1", L: level, t: texture, n: last frame used}
+  const busy = new Map();    // url -> Image being loaded
+  const bad = new Set();     // urls that failed
+  function pyr(s) {          // the scene's pyramid, or null
+    if (s.$p === undefined) {
+      const t = s.tiles, ok = t && typeof t.path === 'string' &&
+        [t.size, t.tile, t.levels].every(x => x >= 1 && x === Math.floor(x)) && t.levels < 9 && t.size >> (t.levels - 1);
+      // face size per level: each level is the previous one halved, rounded down
+      s.$p = ok ? { path: t.path, tile: t.tile, levels: t.levels, sz: [0].concat([...Array(t.levels)].map((_, i) => Math.floor(t.size / 2 ** (t.levels - 1 - i)))) } : null;
+    }
+    return s.$p;
+  }
+  function grid(p, L, fn) {  // every tile of level L: fn(url, key, face, u0, v0, u1, v1)
+    const S = p.sz[L], T = p.tile, n = Math.ceil(S / T), e = x => -1 + 2 * Math.min(S, x) / S;
+    for (const f of 'fblrud') {
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) {
+          const k = L + '/' + f + r + '_' + c;
+          fn(p.path + k + '.jpg', k, f, e(c * T), e(r * T), e(c * T + T), e(r * T + T));
+        }
+      }
+    }
+  }
+  const every1 = (s, test) => { const p = pyr(s); let ok = !!p; if (p) grid(p, 1, u => { ok = ok && test(u); }); return ok; };
+  const l1done = s => every1(s, u => cache.has(u));
+  const broken = s => !every1(s, u => !bad.has(u));
+
+  function loadTile(it) {
+    const i = new Image(), u = it.url;
+    busy.set(u, i);
+    i.onload = () => {
+      busy.delete(u);
+      if (gl.isContextLost()) return;
+      cache.set(u, { s: it.s, k: it.k, L: it.L, t: tex(i), n: tick });
+      // LRU: at most 48 level-1 tiles and 48 finer ones; the current scene's go last.
+      [true, false].forEach(one => {
+        const l = [...cache].filter(([, e]) => (e.L === 1) === one);
+        l.sort(([, a], [, b]) => (a.s === scene) - (b.s === scene) || a.n - b.n || a.L - b.L);
+        l.slice(0, Math.max(0, l.length - 48)).forEach(([k, e]) => { gl.deleteTexture(e.t); cache.delete(k); });
+      });
+      settle();
+      dirty();
+    };
+    i.onerror = () => {
+      busy.delete(u);
+      bad.add(u);
+      // a missing level-1 tile: use the flat panorama for that scene instead
+      if (it.L === 1) [pend, cur].forEach(r => { if (r && r.s === it.s && r.p) { r.p = null; panorama(r); } });
+      pump();
+    };
+    i.src = u;
+  }
+
+  // Requests, at most 5 at a time: the pending scene's level 1, the current scene's level 1, its visible
+  // tiles at the chosen level nearest the centre first, then (once sharp) level 1 of linked scenes.
+  function pump() {
+    if (isStatic) return;
+    const w = [], one = s => grid(pyr(s), 1, (url, k) => w.push({ s, url, k, L: 1 }));
+    if (pend && pend.p) one(pend.s);
+    if (cur && cur.p) {
+      one(cur.s);
+      if (l1done(cur.s)) {
+        want.sort((a, b) => b.d - a.d);
+        w.push(...want.slice(0, 40));
+        let n = 0;
+        if (!pend && fine && !want.length) {
+          (cur.s.hotspots || []).forEach(h => {
+            const s = h && h.type === 'scene' && byId[h.target];
+            if (s && s !== cur.s && pyr(s) && !broken(s) && n++ < 5) one(s);
+          });
+        }
+      }
+    }
+    w.forEach(it => {
+      const e = cache.get(it.url);
+      if (e) e.n = tick;                     // wanted: keep
+      else if (busy.size < 5 && !busy.has(it.url) && !bad.has(it.url)) loadTile(it);
+    });
   }
 
   function clampView() {
@@ -180,19 +274,76 @@
 
   const dirty = () => { if (!raf && !isStatic) raf = requestAnimationFrame(frame); };
 
+  // Scene records: {s, v: view to open with, p: pyramid, eq: equirect texture (preview or panorama), im, full}
+  let cur = null, old = null, pend = null, fadeT = 0;
+  let tick = 0, level = 0, want = [], fine = false, M, TX, TY, PL;
+
+  // Draw one scene: its equirect texture until level 1 is complete, then the loaded visible tiles,
+  // coarse to fine up to the level matching the screen. base: only the bottom layer (crossfade).
+  function paint(r, a, base) {
+    const p = r.p, l1 = p && l1done(r.s);
+    if (r.eq && !l1) {
+      gl.useProgram(pE.p);
+      gl.uniformMatrix3fv(pE.m, false, M);
+      gl.uniform2f(pE.s, TX, TY);
+      gl.uniform1f(pE.o, a);
+      gl.bindTexture(gl.TEXTURE_2D, r.eq);
+      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    }
+    if (!p || (base && !l1)) return;
+    let lv = 1;
+    while (lv < p.levels && p.sz[lv] < canvas.width / TX) lv++;
+    if (r === cur) level = lv;
+    if (base) lv = 1;
+    const mine = r === cur && !base;
+    fine = fine || mine;
+    gl.useProgram(pT.p);
+    gl.uniformMatrix3fv(pT.m, false, M);
+    gl.uniform2f(pT.s, 1 / TX, 1 / TY);
+    gl.uniform1f(pT.o, a);
+    for (let L = 1; L <= lv; L++) {
+      grid(p, L, (url, k, f, u0, v0, u1, v1) => {
+        const e = cache.get(url);
+        if (!e && (L < lv || !mine)) return;
+        const cs = [[u0, v0], [u1, v0], [u0, v1], [u1, v1]].map(([u, v]) => fdir(f, u, v));
+        if (!PL.every(n => cs.some(c => dot(n, c) > 0))) return;     // outside the view
+        if (e) {
+          e.n = tick;
+          gl.uniformMatrix3fv(pT.f, false, FM[f]);
+          gl.uniform4f(pT.r, u0, v0, u1, v1);
+          gl.bindTexture(gl.TEXTURE_2D, e.t);
+          gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+        } else if (L > 1) {
+          const c = fdir(f, (u0 + u1) / 2, (v0 + v1) / 2);
+          want.push({ s: r.s, url, k, L, d: dot(c, M.slice(6)) / Math.hypot(...c) });
+        }
+      });
+    }
+  }
+
   function frame() {
     raf = 0;
-    if (!tex || isStatic) return;
+    if (!cur || isStatic) return;
+    tick++;
     clampView();
     const cy = Math.cos(view.yaw * D), sy = Math.sin(view.yaw * D);
     const cp = Math.cos(view.pitch * D), sp = Math.sin(view.pitch * D);
     // Column-major yaw*pitch rotation; its columns are the camera's right, up, forward.
-    const m = [cy, 0, -sy, -sy * sp, cp, -cy * sp, sy * cp, sp, cy * cp];
-    const tx = Math.tan(view.hfov * D / 2), ty = tx * H / W;
+    const m = M = [cy, 0, -sy, -sy * sp, cp, -cy * sp, sy * cp, sp, cy * cp];
+    const tx = TX = Math.tan(view.hfov * D / 2), ty = TY = tx * H / W;
+    // Inward normals of the view pyramid's sides, and "in front".
+    const F = m.slice(6), pl = (k, i, g) => F.map((x, j) => k * x + g * m[i + j]);
+    PL = [pl(tx, 0, -1), pl(tx, 0, 1), pl(ty, 3, -1), pl(ty, 3, 1), F];
     gl.viewport(0, 0, canvas.width, canvas.height);
-    gl.uniformMatrix3fv(uM, false, m);
-    gl.uniform2f(uS, tx, ty);
-    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    want = [];
+    fine = false;
+    level = 0;
+    let a = 1;
+    if (old) {                          // crossfade: old scene below, new scene's bottom layer fading in
+      a = Math.min(1, (performance.now() - fadeT) / 250);
+      if (a < 1) { paint(old, 1); dirty(); } else { drop(old); old = null; }
+    }
+    paint(cur, a, !!old);
     spots.forEach(({ b, d }) => {
       const x = m[0] * d[0] + m[1] * d[1] + m[2] * d[2];
       const y = m[3] * d[0] + m[4] * d[1] + m[5] * d[2];
@@ -209,8 +360,8 @@
       lastHash = hashStr();
       setTimeout(hideHint, 6000);
     } else scheduleHash();
+    pump();
   }
-
   function resize() {
     if (isStatic) return;
     W = canvas.clientWidth || 1;
@@ -288,37 +439,74 @@
     tour.setAttribute('aria-busy', String(on));
   }
 
-  // Change scene (keeps the old one drawn until the new texture is ready).
-  let sharp = false;                   // a full-size panorama has been drawn
+  // Change scene: the old one stays drawn until the new one's level 1 (or, after 0.8 s, its preview) or
+  // its panorama is ready.
+  let sharp = false;                   // some scene has been drawn sharp
+  const ready = r => r.full || (r.p && l1done(r.s));
+  const drop = r => { if (r && r.eq) { gl.deleteTexture(r.eq); r.eq = null; } };
+  function setEq(r, i) { drop(r); r.eq = tex(i); r.im = i; }
+
+  function show(n) {
+    pend = null;
+    if (cur) {
+      drop(old);
+      old = null;
+      if (matchMedia('(prefers-reduced-motion: reduce)').matches) drop(cur);
+      else { old = cur; fadeT = performance.now(); }
+    }
+    cur = n;
+    showScene(n.s, n.v);
+    settle();
+    n.ok(true);
+  }
+
+  function settle() {                  // after any load
+    if (pend && ready(pend)) show(pend);
+    else if (cur && !pend && ready(cur)) { sharp = true; setLoading(false); }
+  }
+
+  function panorama(n) {
+    loadImage(n.s.panorama).then(i => {
+      if (n !== pend && n !== cur) return;
+      setEq(n, i);
+      n.full = true;
+      settle();
+      dirty();
+    }, () => {
+      if (n !== pend && n !== cur) return;
+      if (n === pend) { pend = null; n.ok(false); }
+      setLoading(false);
+      if (!sharp) { toStatic(); showScene(n.s, n === cur ? view : n.v); }   // first panorama failed
+    });
+  }
+
   function go(id, o, keep) {
     const s = byId[id];
     if (!s) return Promise.resolve(false);
     const v = sceneView(s, o, keep && s === scene);
+    if (pend) { pend.ok(false); drop(pend); pend = null; setLoading(false); }
     if (s === scene) { setView(v); return Promise.resolve(true); }
-    const t = ++token;
     if (isStatic) { showScene(s, v); return Promise.resolve(true); }
+    const n1 = pyr(s) && pyr(s).path + '1/';
+    busy.forEach((i, u) => {           // drop stale requests, keep the new scene's level 1
+      if (!n1 || !u.startsWith(n1)) { i.onload = i.onerror = null; i.src = ''; busy.delete(u); }
+    });
     setLoading(true);
-    // First scene: show the tiny inline preview at once, sharpen when the panorama arrives.
-    if (!scene && /^data:/.test(s.preview)) {
-      loadImage(s.preview).then(i => {
-        if (t === token && !sharp && !isStatic) { upload(i); showScene(s, v); }
-      }, () => {});
-    }
-    return loadImage(s.panorama).then(i => {
-      if (t !== token || isStatic) return false;
-      upload(i);
-      sharp = true;
-      setLoading(false);
-      if (scene === s) dirty(); else showScene(s, v);
-      return true;
-    }, () => {
-      if (t !== token) return false;
-      setLoading(false);
-      if (!sharp) { toStatic(); showScene(s, scene === s ? view : v); }   // first panorama failed
-      return false;
+    const n = pend = { s, v, p: broken(s) ? null : pyr(s) };
+    return new Promise(ok => {
+      n.ok = ok;
+      // Tiny inline preview: drawn at once for the first scene, under missing level-1 tiles otherwise.
+      if (/^data:/.test(s.preview) && (!cur || n.p)) {
+        loadImage(s.preview).then(i => {
+          if (n === pend && !n.full) { setEq(n, i); if (!cur) show(n); }
+        }, () => {});
+      }
+      if (n.p) {
+        pump();
+        setTimeout(() => { if (n === pend && n.eq) show(n); }, 800);
+      } else panorama(n);
     });
   }
-
   function setView(v) {
     view = v;
     if (isStatic) { scrollToYaw(); scheduleHash(); } else dirty();
@@ -441,8 +629,16 @@
     tour.insertBefore(canvas, title);
     tour.insertBefore(layer, title);
     tour.append(ctrl, hint, loading);
-    canvas.addEventListener('webglcontextlost', e => { e.preventDefault(); tex = null; });
-    canvas.addEventListener('webglcontextrestored', () => { if (initGL() && texImg) { upload(texImg); dirty(); } });
+    canvas.addEventListener('webglcontextlost', e => {
+      e.preventDefault();
+      cache.clear();
+      [cur, old, pend].forEach(r => { if (r) r.eq = null; });
+    });
+    canvas.addEventListener('webglcontextrestored', () => {
+      if (!initGL()) return;
+      [cur, pend].forEach(r => { if (r && r.im) r.eq = tex(r.im); });
+      dirty();
+    });
     if (window.ResizeObserver) new ResizeObserver(resize).observe(canvas);
     addEventListener('resize', resize);
     resize();
@@ -451,6 +647,8 @@
 
   window.disanTour = {
     view: () => ({ scene: scene ? scene.id : null, yaw: view.yaw, pitch: view.pitch, hfov: view.hfov }),
-    go: id => go(id)
+    go: id => go(id),
+    // for tests: the chosen level and the current scene's loaded tiles
+    tiles: () => ({ level, loaded: [...cache.values()].filter(e => e.s === scene).map(e => e.k) })
   };
 })();

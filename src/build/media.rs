@@ -2,9 +2,11 @@
 //! narration audio. Each output is named by a hash of its source bytes and parameters, and kept in a cache
 //! so an unchanged file is never processed twice.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use base64::Engine as _;
@@ -13,6 +15,7 @@ use image::{DynamicImage, imageops::FilterType};
 
 use super::hash::StableHash;
 use crate::site::media::open_image;
+use crate::tiles::{self, Pyramid};
 
 /// Widest panorama sent to the viewer: the texture size every WebGL phone supports.
 pub const MAX_PANORAMA_WIDTH: u32 = 4096;
@@ -29,15 +32,19 @@ pub struct MediaOut<'a> {
     pub out: &'a Path,
     /// Cache folder kept between builds.
     pub cache: &'a Path,
+    /// Cache entries this build used; the rest are pruned after a successful build.
+    pub used: Mutex<HashSet<String>>,
 }
 
 /// A processed panorama.
 #[derive(Debug, Clone)]
 pub struct PanoramaOut {
-    /// Public URL of the image for the viewer.
+    /// Public URL of the flat image (for browsers without WebGL).
     pub url: String,
     /// Inline preview (`data:image/jpeg;base64,…`).
     pub preview: String,
+    /// Folder URL of the cube tile pyramid, and its shape.
+    pub tiles: (String, Pyramid),
 }
 
 impl MediaOut<'_> {
@@ -51,6 +58,7 @@ impl MediaOut<'_> {
         make: impl FnOnce() -> Result<Vec<u8>>,
     ) -> Result<String> {
         let hash = key.hex(10);
+        self.mark_used(format!("{hash}.{ext}"));
         let cached = self.cache.join(format!("{hash}.{ext}"));
         let bytes = match fs::read(&cached) {
             Ok(b) => b,
@@ -72,20 +80,77 @@ impl MediaOut<'_> {
         Ok(format!("/{rel}"))
     }
 
-    /// The panorama for the viewer plus its inline preview.
+    fn mark_used(&self, name: String) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(name);
+        }
+    }
+
+    /// The tile pyramid of a panorama: made once into the cache (completed by renaming, so an interrupted
+    /// build never leaves a half pyramid), then linked into the output.
+    fn tiles(
+        &self,
+        url_dir: &str,
+        stem: &str,
+        key: StableHash,
+        image: impl FnOnce() -> Result<image::RgbImage>,
+    ) -> Result<(String, Pyramid)> {
+        let hash = key.hex(10);
+        let name = format!("tiles-{hash}");
+        self.mark_used(name.clone());
+        let cached = self.cache.join(&name);
+        let meta = cached.join("pyramid.json");
+        let pyramid: Pyramid = match fs::read(&meta).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+            Some(p) => p,
+            None => {
+                let img = image()?;
+                let part = self.cache.join(format!("{name}.part{}", std::process::id()));
+                let _ = fs::remove_dir_all(&part);
+                let p = tiles::write_pyramid(&img, &part, tiles::Params::default())?;
+                fs::write(part.join("pyramid.json"), serde_json::to_vec(&p)?)?;
+                let _ = fs::remove_dir_all(&cached);
+                fs::rename(&part, &cached).with_context(|| format!("cannot write {}", cached.display()))?;
+                p
+            }
+        };
+        let rel = format!("{}/{stem}.{hash}", url_dir.trim_matches('/'));
+        link_tree(&cached, &self.out.join(&rel))?;
+        let _ = fs::remove_file(self.out.join(&rel).join("pyramid.json"));
+        Ok((format!("/{rel}/"), pyramid))
+    }
+
+    /// Removes cache entries this build did not use (old versions of changed media).
+    pub fn prune(&self) -> Result<usize> {
+        let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        let mut removed = 0;
+        let Ok(entries) = fs::read_dir(self.cache) else { return Ok(0) };
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if used.contains(&name) {
+                continue;
+            }
+            let p = e.path();
+            let r = if p.is_dir() { fs::remove_dir_all(&p) } else { fs::remove_file(&p) };
+            r.with_context(|| format!("cannot prune {}", p.display()))?;
+            removed += 1;
+        }
+        Ok(removed)
+    }
+
+    /// The panorama's flat image, inline preview and tile pyramid. The source is decoded at most once,
+    /// and only when some output is not cached yet.
     pub fn panorama(&self, url_dir: &str, stem: &str, src: &Path) -> Result<PanoramaOut> {
         let source = read(src)?;
         let is_jpeg = source.starts_with(&[0xFF, 0xD8]);
-        let mut decoded: Option<DynamicImage> = None;
-        let mut image = || -> Result<DynamicImage> {
-            if let Some(img) = &decoded {
-                return Ok(img.clone());
+        let decoded: std::cell::OnceCell<DynamicImage> = std::cell::OnceCell::new();
+        let image = || -> Result<&DynamicImage> {
+            if decoded.get().is_none() {
+                let img = open_image(src)
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| format!("cannot decode {}", src.display()))?;
+                let _ = decoded.set(img);
             }
-            let img = open_image(src)
-                .map_err(anyhow::Error::msg)
-                .with_context(|| format!("cannot decode {}", src.display()))?;
-            decoded = Some(img.clone());
-            Ok(img)
+            decoded.get().context("decoded panorama")
         };
         let key = StableHash::new().with("panorama-v1").with(&source).with(MAX_PANORAMA_WIDTH.to_le_bytes());
         let url = self.output(url_dir, stem, "jpg", key, || {
@@ -99,29 +164,37 @@ impl MediaOut<'_> {
         })?;
         let key = StableHash::new().with("preview-v1").with(&source);
         let preview_path = self.output("_/preview", stem, "jpg", key, || {
-            let img = image()?;
-            jpeg(&img.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle), 60)
+            jpeg(&image()?.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle), 60)
         })?;
         let preview_bytes = read(&self.out.join(preview_path.trim_start_matches('/')))?;
         let preview =
             format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(preview_bytes));
-        Ok(PanoramaOut { url, preview })
+        let key = StableHash::new().with("tiles-v1").with(&source);
+        let tiles = self.tiles(url_dir, stem, key, || Ok(image()?.to_rgb8()))?;
+        Ok(PanoramaOut { url, preview, tiles })
     }
 
     /// A photo for the page and its thumbnail: (photo URL, thumbnail URL, width, height).
     pub fn photo(&self, url_dir: &str, stem: &str, src: &Path) -> Result<(String, String, u32, u32)> {
         let source = read(src)?;
-        let img =
-            open_image(src).map_err(anyhow::Error::msg).with_context(|| format!("cannot decode {}", src.display()))?;
-        let scaled = |max: u32| {
-            if img.width() > max { img.resize(max, u32::MAX, FilterType::Lanczos3) } else { img.clone() }
+        let decoded: std::cell::OnceCell<DynamicImage> = std::cell::OnceCell::new();
+        let scaled = |max: u32| -> Result<DynamicImage> {
+            if decoded.get().is_none() {
+                let img = open_image(src)
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| format!("cannot decode {}", src.display()))?;
+                let _ = decoded.set(img);
+            }
+            let img = decoded.get().context("decoded photo")?;
+            Ok(if img.width() > max { img.resize(max, u32::MAX, FilterType::Lanczos3) } else { img.clone() })
         };
-        let big = scaled(MAX_PHOTO_WIDTH);
-        let (w, h) = (big.width(), big.height());
         let key = StableHash::new().with("photo-v1").with(&source);
-        let url = self.output(url_dir, stem, "jpg", key, || jpeg(&big, 82))?;
+        let url = self.output(url_dir, stem, "jpg", key, || jpeg(&scaled(MAX_PHOTO_WIDTH)?, 82))?;
         let key = StableHash::new().with("thumb-v1").with(&source);
-        let thumb = self.output(url_dir, &format!("{stem}-thumb"), "jpg", key, || jpeg(&scaled(THUMB_WIDTH), 78))?;
+        let thumb = self.output(url_dir, &format!("{stem}-thumb"), "jpg", key, || jpeg(&scaled(THUMB_WIDTH)?, 78))?;
+        // The written photo is already upright and resized: its header gives the page's width and height.
+        let (w, h) = image::image_dimensions(self.out.join(url.trim_start_matches('/')))
+            .context("cannot read a written photo")?;
         Ok((url, thumb, w, h))
     }
 
@@ -174,6 +247,21 @@ fn has_exif_rotation(jpeg: &[u8]) -> bool {
         let entry = ifd + 2 + i * 12;
         u16_at(entry) == Some(0x0112) && u16_at(entry + 8).is_some_and(|v| v > 1)
     })
+}
+
+/// Hard-links every file of `from` into `to` (copying where links are impossible, e.g. across disks).
+fn link_tree(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for e in fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))? {
+        let e = e?;
+        let (src, dest) = (e.path(), to.join(e.file_name()));
+        if src.is_dir() {
+            link_tree(&src, &dest)?;
+        } else if fs::hard_link(&src, &dest).is_err() {
+            fs::copy(&src, &dest).with_context(|| format!("cannot copy {}", src.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The cache folder for an output folder: beside it, so swapping the output never drops the cache.

@@ -103,7 +103,7 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
 /// Writes the whole site into `tmp`; returns the number of pages.
 fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> {
     let cache = media::cache_dir(out);
-    let mo = MediaOut { out: tmp, cache: &cache };
+    let mo = MediaOut { out: tmp, cache: &cache, used: Default::default() };
     let media: Vec<SiteMedia> = c.sites.par_iter().map(|s| site_media(&mo, s)).collect::<Result<_>>()?;
 
     for (name, file) in assets::ASSET_NAMES {
@@ -130,16 +130,13 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> 
     links::write(tmp, c, write)?;
     compress::precompress(tmp)?;
     write(&tmp.join(STAMP), id.as_bytes())?;
+    mo.prune()?;
     Ok(pages + 1)
 }
 
 fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
     let dir = format!("media/{}", s.slug);
-    let panoramas = s
-        .scenes
-        .par_iter()
-        .map(|sc| mo.panorama(&dir, &sc.id, &sc.panorama).map(|p| (p.url, p.preview)))
-        .collect::<Result<_>>()?;
+    let panoramas = s.scenes.par_iter().map(|sc| mo.panorama(&dir, &sc.id, &sc.panorama)).collect::<Result<_>>()?;
     let photos = s
         .photos
         .iter()

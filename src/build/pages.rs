@@ -14,8 +14,8 @@ use crate::site::model::{Collection, HotspotKind, Site, Text};
 /// URLs of the media made for one site.
 #[derive(Debug, Default, Clone)]
 pub struct SiteMedia {
-    /// Per scene: (viewer image URL, inline preview).
-    pub panoramas: Vec<(String, String)>,
+    /// Per scene: flat image, inline preview and tile pyramid.
+    pub panoramas: Vec<super::media::PanoramaOut>,
     /// Per photo: (URL, thumbnail URL, width, height).
     pub photos: Vec<(String, String, u32, u32)>,
     /// Per language: recording URL.
@@ -188,7 +188,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         .scenes
         .iter()
         .zip(&m.panoramas)
-        .map(|(sc, (url, preview))| {
+        .map(|(sc, pano)| {
             let hotspots: Vec<_> = sc
                 .hotspots
                 .iter()
@@ -198,7 +198,11 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
                 })
                 .collect();
             json!({
-                "id": sc.id, "title": pick(&sc.title, lang), "panorama": url, "preview": preview,
+                "id": sc.id, "title": pick(&sc.title, lang), "panorama": pano.url, "preview": pano.preview,
+                "tiles": {
+                    "path": pano.tiles.0, "size": pano.tiles.1.size, "tile": pano.tiles.1.tile,
+                    "levels": pano.tiles.1.levels, "fallback": pano.tiles.1.fallback,
+                },
                 "yaw": sc.yaw, "pitch": sc.pitch, "hfov": sc.hfov, "north": sc.north, "hotspots": hotspots,
             })
         })
@@ -226,7 +230,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         },
         "narration": narration,
         "sources": s.sources,
-        "first_panorama": m.panoramas.first().map(|p| p.0.clone()),
+        "first_panorama": m.panoramas.first().map(|p| p.url.clone()),
     });
     let tmpl = env.get_template("site.html")?;
     tmpl.render(context! {

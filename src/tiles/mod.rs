@@ -34,7 +34,7 @@ impl Default for Params {
 }
 
 /// What the viewer needs to know about a tiled panorama.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Pyramid {
     /// Face size at the largest level.
     pub size: u32,
