@@ -117,3 +117,66 @@ fn missing_sites_folder_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("sites/collection.yaml") && stderr.contains("cannot read"), "{stderr}");
 }
+
+/// A PNG whose header claims `w`×`h` pixels followed by no real image data.
+fn png_header_only(w: u32, h: u32) -> Vec<u8> {
+    fn crc(bytes: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for b in bytes {
+            c ^= u32::from(*b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+        }
+        !c
+    }
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(13u32.to_be_bytes());
+    png.extend(&ihdr);
+    png.extend(crc(&ihdr).to_be_bytes());
+    png
+}
+
+invalid!(enormous_panorama_header, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/huge.png")], |root: &Path| {
+    fs::write(root.join("content/demo/panoramas/huge.png"), png_header_only(100_000, 50_000)).expect("write")
+});
+
+#[test]
+fn unusual_but_valid_images_are_accepted() {
+    // What cameras and editing tools produce: 16-bit PNG with alpha, CMYK JPEG, progressive greyscale JPEG.
+    let dir = common::fixture();
+    let root = dir.path();
+    let pano = common::panorama(1024, 512, 7);
+    let rgba16 = image::DynamicImage::ImageRgb8(pano.clone()).to_rgba16();
+    rgba16.save(root.join("content/demo/panoramas/cong.png")).expect("png16");
+    let cmyk: Vec<u8> = pano.pixels().flat_map(|p| [255 - p[0], 255 - p[1], 255 - p[2], 0]).collect();
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 90).encode(&cmyk, 1024, 512, jpeg_encoder::ColorType::Cmyk).expect("cmyk");
+    fs::write(root.join("content/demo/panoramas/san.jpg"), bytes).expect("write cmyk");
+    let grey = image::DynamicImage::ImageRgb8(common::panorama(1024, 512, 3)).to_luma8();
+    let mut bytes = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut bytes, 85);
+    enc.set_progressive(true);
+    enc.encode(grey.as_raw(), 1024, 512, jpeg_encoder::ColorType::Luma).expect("progressive");
+    fs::write(root.join("content/other/panoramas/san.jpg"), bytes).expect("write progressive");
+    let site = root.join("sites/demo.yaml");
+    fs::write(&site, fs::read_to_string(&site).expect("read").replace("panoramas/cong.jpg", "panoramas/cong.png"))
+        .expect("write");
+    let out = common::disan(root, &["build"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tile = root.join("dist/media/demo");
+    let pyramid = fs::read_dir(&tile)
+        .expect("media")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("san.") && e.path().is_dir())
+        .expect("san tiles");
+    let front = image::open(pyramid.path().join("1/f0_0.jpg")).expect("tile").to_rgb8();
+    let want = common::panorama(1024, 512, 7);
+    let (a, b) = (front.get_pixel(front.width() / 2, front.height() / 2), want.get_pixel(512, 256));
+    let diff = (0..3).map(|k| a[k].abs_diff(b[k])).max().unwrap_or(0);
+    assert!(diff < 40, "CMYK colours survive: tile {a:?} vs source {b:?}");
+}

@@ -103,13 +103,21 @@ impl MediaOut<'_> {
         let pyramid: Pyramid = match fs::read(&meta).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
             Some(p) => p,
             None => {
+                let started = std::time::Instant::now();
                 let img = image()?;
+                eprintln!("tiling {url_dir}/{stem} ({}×{})…", img.width(), img.height());
                 let part = self.cache.join(format!("{name}.part{}", std::process::id()));
                 let _ = fs::remove_dir_all(&part);
                 let p = tiles::write_pyramid(&img, &part, tiles::Params::default())?;
                 fs::write(part.join("pyramid.json"), serde_json::to_vec(&p)?)?;
                 let _ = fs::remove_dir_all(&cached);
                 fs::rename(&part, &cached).with_context(|| format!("cannot write {}", cached.display()))?;
+                eprintln!(
+                    "tiled {url_dir}/{stem}: {} levels, {}-px faces, {:.1} s",
+                    p.levels,
+                    p.size,
+                    started.elapsed().as_secs_f64()
+                );
                 p
             }
         };
