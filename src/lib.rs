@@ -7,4 +7,5 @@ pub mod build;
 pub mod report;
 pub mod serve;
 pub mod site;
+pub mod store;
 pub mod tiles;

@@ -46,7 +46,38 @@ enum Command {
         /// Output folder to build into and serve from.
         #[arg(long, default_value = "dist")]
         out: PathBuf,
+        /// Scan database (default: `scans.sqlite3` beside the output folder).
+        #[arg(long, env = "DISAN_DB")]
+        db: Option<PathBuf>,
+        /// Do not record placard scans.
+        #[arg(long)]
+        no_scans: bool,
+        /// Token that `/api/stats` requires (the endpoint is off without one).
+        #[arg(long, env = "DISAN_STATS_TOKEN", hide_env_values = true)]
+        stats_token: Option<String>,
     },
+    /// Prints placard scan counts per site, placard and day.
+    Stats {
+        /// Scan database (default: `scans.sqlite3` beside `dist`).
+        #[arg(long, env = "DISAN_DB")]
+        db: Option<PathBuf>,
+        /// First day to count (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day to count (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        to: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Csv,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -110,11 +141,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Serve { addr, out } => {
+        Command::Serve { addr, out, db, no_scans, stats_token } => {
             let out = out_of(out);
             let summary = disan::build::build(&cli.root, &out)?;
             eprintln!("{summary}");
-            disan::serve::run(&addr, &out)
+            let db = (!no_scans).then(|| db.unwrap_or_else(|| disan::store::default_path(&out)));
+            disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token })
+        }
+        Command::Stats { db, from, to, format } => {
+            let db = db.unwrap_or_else(|| disan::store::default_path(&out_of(PathBuf::from("dist"))));
+            let stats = disan::store::stats::read(&db, from.as_deref(), to.as_deref())?;
+            match format {
+                Format::Table => print!("{}", stats.table()),
+                Format::Csv => print!("{}", stats.csv()),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
+            }
+            Ok(())
         }
     }
 }

@@ -117,22 +117,29 @@
 
   let gl = null, pE, pT;
   const HEAD = '#ifdef GL_FRAGMENT_PRECISION_HIGH\nprecision highp float;\n#else\nprecision mediump float;\n#endif\n';
-  // Equirect pass over the whole screen: ray = rotation * (x*tan(hfov/2), y*tan(vfov/2), 1) -> lon/lat -> uv.
+  // Equirect pass: ray = rotation * (x*tan(hfov/2), y*tan(vfov/2), 1) -> lon/lat -> uv.
   const VE = 'attribute vec2 q;uniform vec2 s;varying vec2 r;void main(){vec2 a=q*2.-1.;r=a*s;gl_Position=vec4(a,0.,1.);}';
   const FE = HEAD + 'uniform mat3 m;uniform sampler2D t;uniform float o;varying vec2 r;void main(){vec3 d=m*vec3(r,1.);' +
     'gl_FragColor=vec4(texture2D(t,vec2(atan(d.x,d.z)*.1591549+.5,.5-atan(d.y,length(d.xz))*.3183099)).rgb,o);}';
-  // Tile pass: quad (u0,v0)-(u1,v1) of face matrix f on the unit cube. Corners are picked, not interpolated,
-  // and the face matrix is 0/±1, so neighbouring tiles and faces share edges bit for bit (no cracks).
+  // Tile pass: quad r = (u0,v0)-(u1,v1) of face f on the unit cube, grown 2e-4 a side (no cracks).
   const VT = 'attribute vec2 q;uniform mat3 m,f;uniform vec2 s;uniform vec4 r;varying vec2 c;void main(){' +
-    'vec3 p=f*vec3(q.x<.5?r.x:r.z,q.y<.5?r.y:r.w,1.)*m;c=q;gl_Position=vec4(p.xy*s,p.z-.02,p.z);}';
+    'vec2 g=vec2(q.x<.5?r.x:r.z,q.y<.5?r.y:r.w)+(q-.5)*4e-4;c=(g-r.xy)/(r.zw-r.xy);' +
+    'vec3 p=f*vec3(g,1.)*m;gl_Position=vec4(p.xy*s,p.z-.02,p.z);}';
   const FT = HEAD + 'uniform sampler2D t;uniform float o;varying vec2 c;void main(){gl_FragColor=vec4(texture2D(t,c).rgb,o);}';
-  // Face pixel (u right, v down, -1..1) -> direction = M * (u, v, 1); column-major, x = yaw 90, y up, z = yaw 0.
+  // Face pixel (u right, v down, -1..1) -> direction M * (u, v, 1), column-major.
   const FM = {
     f: [1, 0, 0, 0, -1, 0, 0, 0, 1], b: [-1, 0, 0, 0, -1, 0, 0, 0, -1], r: [0, 0, -1, 0, -1, 0, 1, 0, 0],
     l: [0, 0, 1, 0, -1, 0, -1, 0, 0], u: [1, 0, 0, 0, 0, 1, 0, 1, 0], d: [1, 0, 0, 0, 0, -1, 0, -1, 0]
   };
   const fdir = (f, u, v) => { const M = FM[f]; return [0, 1, 2].map(i => M[i] * u + M[i + 3] * v + M[i + 6]); };
   const dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  const use = (P, x, y, a) => {
+    gl.useProgram(P.p);
+    gl.uniformMatrix3fv(P.m, false, M);
+    gl.uniform2f(P.s, x, y);
+    gl.uniform1f(P.o, a);
+  };
+  const quad = t => { gl.bindTexture(gl.TEXTURE_2D, t); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); };
 
   function initGL() {
     const o = { alpha: false, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: false };
@@ -175,24 +182,23 @@
     const t = gl.createTexture();
     gl.bindTexture(gl.TEXTURE_2D, t);
     // No mipmaps + CLAMP_TO_EDGE: NPOT sizes work in WebGL1, no seam at ±180° or at tile edges.
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    [gl.TEXTURE_WRAP_S, gl.TEXTURE_WRAP_T, gl.TEXTURE_MIN_FILTER, gl.TEXTURE_MAG_FILTER]
+      .forEach((k, i) => gl.texParameteri(gl.TEXTURE_2D, k, i < 2 ? gl.CLAMP_TO_EDGE : gl.LINEAR));
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGB, gl.RGB, gl.UNSIGNED_BYTE, src);
     return t;
   }
 
-  // ---- Cube tile pyramid (Pannellum multires layout): {path}{level}/{face}{row}_{col}.jpg ----
-  const cache = new Map();   // url -> {s: scene, k: "2/f0_1", L: level, t: texture, n: last frame used}
+  // ---- Tile pyramid: {path}{level}/{face}{row}_{col}.jpg ----
+  const cache = new Map();   // url -> {s: scene, k: '2/f0_1', L: level, t: texture, n: frame last used}
   const busy = new Map();    // url -> Image being loaded
   const bad = new Set();     // urls that failed
   function pyr(s) {          // the scene's pyramid, or null
+    const t = s.tiles;
     if (s.$p === undefined) {
-      const t = s.tiles, ok = t && typeof t.path === 'string' &&
-        [t.size, t.tile, t.levels].every(x => x >= 1 && x === Math.floor(x)) && t.levels < 9 && t.size >> (t.levels - 1);
-      // face size per level: each level is the previous one halved, rounded down
-      s.$p = ok ? { path: t.path, tile: t.tile, levels: t.levels, sz: [0].concat([...Array(t.levels)].map((_, i) => Math.floor(t.size / 2 ** (t.levels - 1 - i)))) } : null;
+      s.$p = t && typeof t.path === 'string' && [t.size, t.tile, t.levels].every(x => x >= 1 && x % 1 === 0) &&
+        t.levels < 9 && t.size >> (t.levels - 1) ? Object.assign({ sz: [] }, t) : null;
+      // face sizes: halved (rounded down) per level
+      for (let L = t && t.levels, z = t && t.size; s.$p && L; L--, z = z >> 1) s.$p.sz[L] = z;
     }
     return s.$p;
   }
@@ -237,8 +243,8 @@
     i.src = u;
   }
 
-  // Requests, at most 5 at a time: the pending scene's level 1, the current scene's level 1, its visible
-  // tiles at the chosen level nearest the centre first, then (once sharp) level 1 of linked scenes.
+  // At most 5 requests: level 1 of the pending and current scenes, visible tiles of the chosen level
+  // nearest the centre first, then (once sharp) level 1 of linked scenes.
   function pump() {
     if (isStatic) return;
     const w = [], one = s => grid(pyr(s), 1, (url, k) => w.push({ s, url, k, L: 1 }));
@@ -274,22 +280,15 @@
 
   const dirty = () => { if (!raf && !isStatic) raf = requestAnimationFrame(frame); };
 
-  // Scene records: {s, v: view to open with, p: pyramid, eq: equirect texture (preview or panorama), im, full}
+  // Scene records: {s, v: view, p: pyramid, eq: preview/panorama texture, im, full}
   let cur = null, old = null, pend = null, fadeT = 0;
   let tick = 0, level = 0, want = [], fine = false, M, TX, TY, PL;
 
-  // Draw one scene: its equirect texture until level 1 is complete, then the loaded visible tiles,
-  // coarse to fine up to the level matching the screen. base: only the bottom layer (crossfade).
+  // Draw a scene: equirect until level 1 is complete, then visible loaded tiles, coarse to fine up to
+  // the level matching the screen. base: bottom layer only (crossfade).
   function paint(r, a, base) {
     const p = r.p, l1 = p && l1done(r.s);
-    if (r.eq && !l1) {
-      gl.useProgram(pE.p);
-      gl.uniformMatrix3fv(pE.m, false, M);
-      gl.uniform2f(pE.s, TX, TY);
-      gl.uniform1f(pE.o, a);
-      gl.bindTexture(gl.TEXTURE_2D, r.eq);
-      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
-    }
+    if (r.eq && !l1) { use(pE, TX, TY, a); quad(r.eq); }
     if (!p || (base && !l1)) return;
     let lv = 1;
     while (lv < p.levels && p.sz[lv] < canvas.width / TX) lv++;
@@ -297,10 +296,7 @@
     if (base) lv = 1;
     const mine = r === cur && !base;
     fine = fine || mine;
-    gl.useProgram(pT.p);
-    gl.uniformMatrix3fv(pT.m, false, M);
-    gl.uniform2f(pT.s, 1 / TX, 1 / TY);
-    gl.uniform1f(pT.o, a);
+    use(pT, 1 / TX, 1 / TY, a);
     for (let L = 1; L <= lv; L++) {
       grid(p, L, (url, k, f, u0, v0, u1, v1) => {
         const e = cache.get(url);
@@ -311,8 +307,7 @@
           e.n = tick;
           gl.uniformMatrix3fv(pT.f, false, FM[f]);
           gl.uniform4f(pT.r, u0, v0, u1, v1);
-          gl.bindTexture(gl.TEXTURE_2D, e.t);
-          gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+          quad(e.t);
         } else if (L > 1) {
           const c = fdir(f, (u0 + u1) / 2, (v0 + v1) / 2);
           want.push({ s: r.s, url, k, L, d: dot(c, M.slice(6)) / Math.hypot(...c) });
@@ -439,8 +434,7 @@
     tour.setAttribute('aria-busy', String(on));
   }
 
-  // Change scene: the old one stays drawn until the new one's level 1 (or, after 0.8 s, its preview) or
-  // its panorama is ready.
+  // Change scene: the old one stays until the new one's level 1 (or preview, after 0.8 s) or panorama is in.
   let sharp = false;                   // some scene has been drawn sharp
   const ready = r => r.full || (r.p && l1done(r.s));
   const drop = r => { if (r && r.eq) { gl.deleteTexture(r.eq); r.eq = null; } };
@@ -495,18 +489,20 @@
     const n = pend = { s, v, p: broken(s) ? null : pyr(s) };
     return new Promise(ok => {
       n.ok = ok;
-      // Tiny inline preview: drawn at once for the first scene, under missing level-1 tiles otherwise.
+      // Inline preview: drawn at once for the first scene, else under missing level-1 tiles.
       if (/^data:/.test(s.preview) && (!cur || n.p)) {
         loadImage(s.preview).then(i => {
           if (n === pend && !n.full) { setEq(n, i); if (!cur) show(n); }
         }, () => {});
       }
       if (n.p) {
+        settle();                      // level 1 preloaded: switch now
         pump();
         setTimeout(() => { if (n === pend && n.eq) show(n); }, 800);
       } else panorama(n);
     });
   }
+
   function setView(v) {
     view = v;
     if (isStatic) { scrollToYaw(); scheduleHash(); } else dirty();

@@ -1,6 +1,7 @@
 //! The host: serves a built website with correct types, ranges, validators, caching and compression,
 //! and shuts down cleanly. `app` builds the router so tests can drive it without a socket.
 
+pub mod api;
 pub mod headers;
 pub mod path;
 pub mod redirect;
@@ -19,6 +20,15 @@ use http::{HeaderValue, Method, StatusCode, header};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+/// How the host runs, beyond what it serves.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Scan database; `None` disables scan recording.
+    pub db: Option<PathBuf>,
+    /// Token that `/api/stats` requires; `None` disables the endpoint.
+    pub stats_token: Option<String>,
+}
+
 /// What every request handler shares.
 #[derive(Debug)]
 pub struct AppState {
@@ -26,29 +36,44 @@ pub struct AppState {
     pub dist: PathBuf,
     /// Placard codes and where they lead.
     pub links: redirect::Links,
+    /// Records scans, when a database is configured.
+    pub recorder: Option<crate::store::Recorder>,
+    /// Token for `/api/stats`.
+    pub stats_token: Option<String>,
 }
 
 /// The router for a built website in `dist`.
-pub fn app(dist: &Path) -> Router {
-    let state = Arc::new(AppState { dist: dist.to_path_buf(), links: redirect::Links::load(dist) });
-    Router::new()
+pub fn app(dist: &Path, options: &Options) -> Result<Router> {
+    let recorder = options.db.as_deref().map(crate::store::Recorder::start).transpose()?;
+    let state = Arc::new(AppState {
+        dist: dist.to_path_buf(),
+        links: redirect::Links::load(dist),
+        recorder,
+        stats_token: options.stats_token.clone().filter(|t| !t.is_empty()),
+    });
+    Ok(Router::new()
+        .route("/api/stats", get(api::stats))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/q/{code}", get(redirect::placard))
         .route("/Q/{code}", get(redirect::placard))
         .fallback(static_file)
         .with_state(state)
-        .layer(axum::middleware::map_response(headers::security))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::map_response(headers::security)))
 }
 
+/// Longest a request may take; a slow client cannot hold a connection's handler forever.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Serves `dist` on `addr` until Ctrl-C or SIGTERM.
-pub fn run(addr: &str, dist: &Path) -> Result<()> {
+pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
     let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr().context("cannot read the listening address")?;
         eprintln!("serving {} at http://{bound}/ (Ctrl-C to stop)", dist.display());
-        axum::serve(listener, app(dist))
+        axum::serve(listener, app(dist, options)?)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("the server stopped with an error")?;
@@ -131,7 +156,7 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
     res
 }
 
-async fn not_found(state: &AppState) -> Response {
+pub(crate) async fn not_found(state: &AppState) -> Response {
     let page = tokio::fs::read(state.dist.join("404.html"))
         .await
         .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec());

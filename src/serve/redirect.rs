@@ -73,6 +73,21 @@ pub async fn placard(
     let Ok(location) = HeaderValue::from_str(&target_url(lang, target)) else {
         return super::not_found(&state).await;
     };
+    if let Some(recorder) = &state.recorder {
+        let at =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+        let scan = crate::store::Scan {
+            code: code.clone(),
+            site: target.site.clone(),
+            scene: target.scene.clone(),
+            at,
+            lang: lang.to_string(),
+            device: crate::store::device_class(ua),
+        };
+        // The visitor is sent on even if the database failed; the writer has already logged why.
+        let _ = recorder.record(scan).await;
+    }
     let mut res = (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();
     let h = res.headers_mut();
     // Every scan must reach the host (and later be counted), so nothing may cache the redirect.

@@ -91,11 +91,16 @@ impl Server {
 
     /// Builds `root` into `out` and serves it.
     pub fn start_with(root: &Path, out: &Path) -> Server {
+        Server::start_args(root, &[std::ffi::OsStr::new("--out"), out.as_os_str()])
+    }
+
+    /// Builds and serves `root` with extra `serve` arguments.
+    pub fn start_args(root: &Path, extra: &[&std::ffi::OsStr]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_disan"))
             .arg("--root")
             .arg(root)
-            .args(["serve", "--addr", "127.0.0.1:0", "--out"])
-            .arg(out)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -118,6 +123,12 @@ impl Server {
         // Keep draining stderr so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         Server { base, child }
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash or power-cut of the process would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Sends SIGTERM and waits for a clean exit; returns whether it exited successfully in time.

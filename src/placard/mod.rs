@@ -1,0 +1,22 @@
+//! QR placards for print: one page per placard with trim and bleed boxes, or gang sheets of stickers.
+//!
+//! [`spec`] is what callers ask for, [`text`] sets Vietnamese type, [`layout`] plans a placard in
+//! millimetres, [`qr`] encodes and proves every code decodes, [`pdf`] and [`sheet`] draw the plans
+//! with krilla, and [`marks`] adds crop and cut marks.
+
+mod layout;
+mod marks;
+mod pdf;
+mod qr;
+mod sheet;
+mod spec;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+pub use pdf::placards_pdf;
+pub use qr::{qr_png, qr_svg, verify};
+pub use qrcode::EcLevel;
+pub use sheet::sheet_pdf;
+pub use spec::{Fonts, Format, Options, PlacardSpec, Sheet};

@@ -1,0 +1,311 @@
+//! End-to-end checks of the print files: page boxes, fonts, text, colour, determinism, and every
+//! QR rendered by poppler and decoded back (skipped with a note where poppler is not installed).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::layout::{Item, PT_MM};
+use super::marks;
+use super::pdf::prepare;
+use super::sheet::grid;
+use super::*;
+
+fn fonts() -> Fonts {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/fonts");
+    Fonts {
+        regular: std::fs::read(format!("{dir}/NotoSans-Regular.ttf")).expect("regular font"),
+        bold: std::fs::read(format!("{dir}/NotoSans-Bold.ttf")).expect("bold font"),
+    }
+}
+
+fn spec(code: &str, name_vi: &str, name_en: &str, label_vi: &str, label_en: &str) -> PlacardSpec {
+    PlacardSpec {
+        code: code.into(),
+        url: format!("https://disan.samson.example.vn/q/{code}"),
+        short_url: format!("disan.samson.example.vn/q/{code}"),
+        name_vi: name_vi.into(),
+        name_en: name_en.into(),
+        label_vi: label_vi.into(),
+        label_en: label_en.into(),
+        organisation: "Đoàn Thanh niên thành phố Sầm Sơn".into(),
+    }
+}
+
+fn samson() -> Vec<PlacardSpec> {
+    vec![
+        spec("ss-dc1", "Đền Độc Cước", "Độc Cước Temple", "Cổng lên đền", "Temple gate"),
+        spec(
+            "ss-ad1",
+            "Đền thờ An Dương Vương và công chúa Mỵ Châu",
+            "Temple of King An Dương Vương and Princess Mỵ Châu",
+            "Sân trước đền",
+            "Front courtyard",
+        ),
+        // Decomposed (NFD) input on purpose: the placard must print and extract as NFC.
+        spec(
+            "ss-tm1",
+            "Ho\u{300}n Trô\u{301}ng Ma\u{301}i",
+            "Trống Mái Rocks",
+            "Lối lên đỉnh núi Trường Lệ",
+            "Path to the top of Trường Lệ mountain",
+        ),
+    ]
+}
+
+/// A scratch directory for one test, removed and recreated.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("disan-placard-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Runs a poppler tool; None when it is not installed, so the test can skip instead of failing.
+fn poppler(tool: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(tool).args(args).output().ok()?;
+    assert!(out.status.success(), "{tool} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The page boxes `pdfinfo -box` reports, per page: name → [x0, y0, x1, y1] in points.
+fn boxes(pdf: &Path) -> Option<Vec<std::collections::HashMap<String, [f32; 4]>>> {
+    let out = poppler("pdfinfo", &["-box", "-f", "1", "-l", "999", pdf.to_str()?])?;
+    let mut pages: Vec<std::collections::HashMap<String, [f32; 4]>> = Vec::new();
+    for line in out.lines().filter(|l| l.starts_with("Page ")) {
+        let mut parts = line.split_whitespace();
+        let page: usize = parts.nth(1)?.parse().ok()?;
+        let name = parts.next()?.trim_end_matches(':').to_string();
+        let v: Vec<f32> = parts.filter_map(|p| p.parse().ok()).collect();
+        if v.len() != 4 {
+            continue;
+        }
+        if pages.len() < page {
+            pages.resize_with(page, Default::default);
+        }
+        pages[page - 1].insert(name, [v[0], v[1], v[2], v[3]]);
+    }
+    Some(pages)
+}
+
+fn inside(inner: [f32; 4], outer: [f32; 4]) -> bool {
+    inner[0] >= outer[0] - 0.01
+        && inner[1] >= outer[1] - 0.01
+        && inner[2] <= outer[2] + 0.01
+        && inner[3] <= outer[3] + 0.01
+}
+
+/// Renders page `page` at `dpi` and returns it as grey pixels.
+fn render(pdf: &Path, page: usize, dpi: u32, dir: &Path) -> Option<image::GrayImage> {
+    let prefix = dir.join(format!("p{page}"));
+    let p = page.to_string();
+    poppler(
+        "pdftoppm",
+        &["-r", &dpi.to_string(), "-gray", "-png", "-f", &p, "-l", &p, "-singlefile", pdf.to_str()?, prefix.to_str()?],
+    )?;
+    Some(image::open(prefix.with_extension("png")).expect("rendered page").to_luma8())
+}
+
+/// Crops the square (x, y, size) mm (page coordinates) plus a little paper, and decodes it.
+fn decode_region(img: &image::GrayImage, (x, y, size): (f32, f32, f32), dpi: u32) -> String {
+    let px = |mm: f32| (mm / 25.4 * dpi as f32).round() as u32;
+    let pad = px(1.0);
+    let (x0, y0) = (px(x).saturating_sub(pad), px(y).saturating_sub(pad));
+    let side = (px(size) + 2 * pad).min(img.width() - x0).min(img.height() - y0);
+    let crop = image::imageops::crop_imm(img, x0, y0, side, side).to_image();
+    let mut prepared = rqrr::PreparedImage::prepare(crop);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "expected exactly one code in the crop at ({x}, {y}) mm");
+    grids[0].decode().expect("decodes").1
+}
+
+/// Where each placard's QR sits relative to its trim corner, in mm.
+fn qr_boxes(specs: &[PlacardSpec], opts: &Options) -> Vec<(f32, f32, f32)> {
+    let fonts = fonts();
+    let job = prepare(specs, opts, &fonts).expect("prepares");
+    job.placards
+        .iter()
+        .map(|p| {
+            p.plan
+                .items
+                .iter()
+                .find_map(|i| if let Item::Qr { x, y, size } = i { Some((*x, *y, *size)) } else { None })
+                .expect("every placard has a QR")
+        })
+        .collect()
+}
+
+#[test]
+fn a6_placards_have_boxes_fonts_text_and_codes_that_decode() {
+    let specs = samson();
+    let opts = Options::default();
+    let pdf = placards_pdf(&specs, &opts, &fonts()).expect("renders");
+    assert_eq!(pdf, placards_pdf(&specs, &opts, &fonts()).expect("renders again"), "output is not deterministic");
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(!text.contains("/DeviceRGB") && !text.contains("/ICCBased"), "only DeviceCMYK colour is allowed");
+    assert!(!text.contains("/CreationDate"), "a date would make the bytes vary");
+
+    let dir = scratch("a6");
+    let file = dir.join("a6.pdf");
+    std::fs::write(&file, &pdf).expect("write");
+    let Some(pages) = boxes(&file) else {
+        eprintln!("poppler-utils not installed: skipping the rendered checks");
+        return;
+    };
+    assert_eq!(pages.len(), 3);
+    for page in &pages {
+        let (media, bleed, trim) = (page["MediaBox"], page["BleedBox"], page["TrimBox"]);
+        assert!(inside(trim, bleed) && inside(bleed, media), "Trim ⊂ Bleed ⊂ Media fails: {page:?}");
+        assert!((trim[2] - trim[0] - 105.0 / PT_MM).abs() < 0.05 && (trim[3] - trim[1] - 148.0 / PT_MM).abs() < 0.05);
+        assert!((trim[0] - bleed[0] - 3.0 / PT_MM).abs() < 0.05, "3 mm bleed");
+    }
+
+    let fonts_out = poppler("pdffonts", &[file.to_str().expect("utf-8 path")]).expect("pdffonts");
+    let embedded: Vec<&str> = fonts_out.lines().skip(2).collect();
+    assert_eq!(embedded.len(), 2, "{fonts_out}");
+    for line in embedded {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert!(cols[0].contains('+'), "subset tag missing: {line}");
+        assert_eq!(&cols[cols.len() - 5..cols.len() - 2], &["yes", "yes", "yes"], "emb/sub/uni: {line}");
+    }
+
+    let extracted = poppler("pdftotext", &["-layout", file.to_str().expect("path"), "-"]).expect("pdftotext");
+    for needle in
+        ["Đền Độc Cước", "Mỵ Châu", "Hòn Trống Mái", "Quét mã để tham quan 360° và nghe thuyết minh", "Mã: ss-dc1"]
+    {
+        assert!(extracted.contains(needle), "pdftotext lacks {needle:?}:\n{extracted}");
+    }
+
+    let dpi = 150;
+    for (i, (s, (x, y, size))) in specs.iter().zip(qr_boxes(&specs, &opts)).enumerate() {
+        let img = render(&file, i + 1, dpi, &dir).expect("pdftoppm");
+        assert_eq!(decode_region(&img, (x + opts.bleed_mm, y + opts.bleed_mm, size), dpi), s.url);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn crop_marks_sit_in_the_slug() {
+    let specs = samson();
+    let opts = Options { marks: true, ..Options::default() };
+    let pdf = placards_pdf(&specs[..1], &opts, &fonts()).expect("renders");
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Separation/All"), "marks print on every plate");
+    let dir = scratch("marks");
+    let file = dir.join("marks.pdf");
+    std::fs::write(&file, &pdf).expect("write");
+    let Some(pages) = boxes(&file) else { return };
+    let (media, bleed, trim) = (pages[0]["MediaBox"], pages[0]["BleedBox"], pages[0]["TrimBox"]);
+    let slug = (bleed[0] - media[0]) * PT_MM;
+    assert!(slug >= marks::offset_mm(3.0) - 3.0 + marks::MARK_MM, "a slug of {slug} mm cannot hold the marks");
+    let dpi = 150.0;
+    let img = render(&file, 1, dpi as u32, &dir).expect("renders");
+    // Pixel of a point given in PDF user space (y up).
+    let at = |x_pt: f32, y_pt: f32| {
+        let px = ((x_pt - media[0]) / 72.0 * dpi).round() as u32;
+        let py = ((media[3] - y_pt) / 72.0 * dpi).round() as u32;
+        img.get_pixel(px.min(img.width() - 1), py.min(img.height() - 1))[0]
+    };
+    let mm = 1.0 / PT_MM;
+    // A mark runs up from the top-left trim corner, in the slug above the bleed...
+    assert!((0..8).any(|d| at(trim[0], bleed[3] + (1.0 + d as f32 * 0.5) * mm) < 160), "no crop mark above the corner");
+    // ...and nothing else prints in the slug, nor within the bleed distance of the trim corner.
+    for i in 0..40 {
+        let x = trim[0] + 3.0 * mm + (trim[2] - trim[0] - 6.0 * mm) * i as f32 / 39.0;
+        assert!(at(x, bleed[3] + 2.0 * mm) > 230, "ink in the slug at x = {x} pt");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn sticker_sheet_steps_placards_in_order_and_every_code_decodes() {
+    let base = samson();
+    let specs: Vec<PlacardSpec> = (0..12)
+        .map(|i| {
+            let s = &base[i % 3];
+            PlacardSpec {
+                code: format!("ss-{i:02}"),
+                url: format!("https://disan.samson.example.vn/q/ss-{i:02}"),
+                ..s.clone()
+            }
+        })
+        .collect();
+    let opts = Options { format: Format::Sticker, ..Options::default() };
+    let pdf = sheet_pdf(&specs, Sheet::A4, &opts, &fonts()).expect("renders");
+    assert_eq!(pdf, sheet_pdf(&specs, Sheet::A4, &opts, &fonts()).expect("again"), "output is not deterministic");
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(!text.contains("/TrimBox") && !text.contains("/BleedBox"), "the sheet itself has no trim");
+
+    let dir = scratch("sheet");
+    let file = dir.join("sheet.pdf");
+    std::fs::write(&file, &pdf).expect("write");
+    let Some(pages) = boxes(&file) else { return };
+    let g = grid(Format::Sticker.trim_mm(), Sheet::A4, 3.0).expect("fits");
+    assert_eq!(pages.len(), specs.len().div_ceil(g.slots()));
+    let dpi = 200;
+    let qrs = qr_boxes(&specs, &opts);
+    for (i, s) in specs.iter().enumerate() {
+        let (page, slot) = (i / g.slots(), i % g.slots());
+        let img = render(&file, page + 1, dpi, &dir).expect("renders");
+        let (sx, sy) = g.slot(slot);
+        let (x, y, size) = qrs[i];
+        assert_eq!(decode_region(&img, (sx + x, sy + y, size), dpi), s.url, "slot {slot} on sheet {}", page + 1);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_logo_switches_to_level_h_stays_cmyk_and_still_decodes() {
+    // A red disc on transparency: exercises alpha flattening and the RGB→CMYK conversion.
+    let mut logo = image::RgbaImage::new(64, 64);
+    for (x, y, p) in logo.enumerate_pixels_mut() {
+        let d = ((x as f32 - 31.5).powi(2) + (y as f32 - 31.5).powi(2)).sqrt();
+        *p = if d < 30.0 { image::Rgba([180, 30, 20, 255]) } else { image::Rgba([0, 0, 0, 0]) };
+    }
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(logo)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode logo");
+    let specs = samson();
+    let opts = Options { logo: Some(png), ..Options::default() };
+    let pdf = placards_pdf(&specs, &opts, &fonts()).expect("renders");
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/DeviceCMYK") && !text.contains("/DeviceRGB") && !text.contains("/SMask"));
+    let dir = scratch("logo");
+    let file = dir.join("logo.pdf");
+    std::fs::write(&file, &pdf).expect("write");
+    let qrs = qr_boxes(&specs, &opts);
+    for (i, s) in specs.iter().enumerate() {
+        let Some(img) = render(&file, i + 1, 150, &dir) else { return };
+        let (x, y, size) = qrs[i];
+        assert_eq!(decode_region(&img, (x + 3.0, y + 3.0, size), 150), s.url);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn errors_name_the_placard_and_the_problem() {
+    let fonts = fonts();
+    let mut bad = samson();
+    bad[1].name_vi = "Tháp Chàm ᨀ".into();
+    let err = format!("{:#}", placards_pdf(&bad, &Options::default(), &fonts).expect_err("missing glyph"));
+    assert!(err.starts_with("placard ss-ad1:") && err.contains("lacks the glyph 'ᨀ'"), "{err}");
+
+    let mut long = samson();
+    long[2].name_vi = ["Khu di tích lịch sử văn hóa và danh lam thắng cảnh quốc gia đặc biệt"; 4].join(" ");
+    let err = format!(
+        "{:#}",
+        placards_pdf(&long, &Options { format: Format::Sticker, ..Options::default() }, &fonts).expect_err("too long")
+    );
+    assert!(err.starts_with("placard ss-tm1:") && err.contains("sticker placard"), "{err}");
+
+    let far = Options { viewing_distance_m: Some(1.0), ..Options::default() };
+    let err = format!("{:#}", placards_pdf(&samson(), &far, &fonts).expect_err("too far"));
+    assert!(err.contains("at least 100 mm") && err.contains("A4"), "{err}");
+
+    let err = format!(
+        "{:#}",
+        sheet_pdf(&samson(), Sheet::A4, &Options { format: Format::A4, ..Options::default() }, &fonts)
+            .expect_err("A4 on A4")
+    );
+    assert!(err.contains("does not fit on an A4 sheet"), "{err}");
+}

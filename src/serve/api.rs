@@ -1,0 +1,47 @@
+//! `/api/stats`: scan counts for the culture office's reports, read-only, behind a configured token.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode, header};
+
+use super::AppState;
+
+/// `GET /api/stats?from=YYYY-MM-DD&to=YYYY-MM-DD` with `Authorization: Bearer <token>`.
+pub async fn stats(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (Some(token), Some(recorder)) = (&state.stats_token, &state.recorder) else {
+        // Not configured: the endpoint does not exist, rather than being open.
+        return super::not_found(&state).await;
+    };
+    let given =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    if !given.is_some_and(|g| constant_time_eq(g.trim().as_bytes(), token.as_bytes())) {
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "a valid token is required\n")
+            .into_response();
+    }
+    let path = recorder.path.clone();
+    let (from, to) = (q.get("from").cloned(), q.get("to").cloned());
+    let result =
+        tokio::task::spawn_blocking(move || crate::store::stats::read(&path, from.as_deref(), to.as_deref())).await;
+    match result {
+        Ok(Ok(stats)) => {
+            let mut r = Json(stats).into_response();
+            r.headers_mut().insert(header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+            r
+        }
+        Ok(Err(e)) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "stats failed\n").into_response(),
+    }
+}
+
+/// Compares secrets without leaking through timing where they first differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
