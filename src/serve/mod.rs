@@ -72,6 +72,10 @@ pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr().context("cannot read the listening address")?;
+        // Without TCP_NODELAY a streamed file body meets delayed ACKs and every response stalls ~40 ms.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         eprintln!("serving {} at http://{bound}/ (Ctrl-C to stop)", dist.display());
         axum::serve(listener, app(dist, options)?)
             .with_graceful_shutdown(shutdown_signal())
