@@ -4,6 +4,7 @@
 //! into static files, [`serve`] hosts them.
 
 pub mod build;
+pub mod placard;
 pub mod report;
 pub mod serve;
 pub mod site;

@@ -56,6 +56,30 @@ enum Command {
         #[arg(long, env = "DISAN_STATS_TOKEN", hide_env_values = true)]
         stats_token: Option<String>,
     },
+    /// Writes print-ready QR placards (PDF, plus SVG and PNG codes) and records their codes.
+    Placards {
+        /// Output folder.
+        #[arg(long, default_value = "placards")]
+        out: PathBuf,
+        /// Only this site's placards.
+        #[arg(long)]
+        site: Option<String>,
+        /// Placard size.
+        #[arg(long, default_value = "a6", value_parser = disan::placard::job::parse_format)]
+        size: disan::placard::Format,
+        /// Also impose stickers on sheets of this paper size.
+        #[arg(long, value_parser = disan::placard::job::parse_sheet)]
+        sheet: Option<disan::placard::Sheet>,
+        /// Crop marks around each placard (most print shops add their own).
+        #[arg(long)]
+        marks: bool,
+        /// Farthest distance, in metres, people will scan from (checks the printed QR size).
+        #[arg(long)]
+        distance: Option<f32>,
+        /// PNG logo for the centre of the QR codes.
+        #[arg(long)]
+        logo: Option<PathBuf>,
+    },
     /// Prints placard scan counts per site, placard and day.
     Stats {
         /// Scan database (default: `scans.sqlite3` beside `dist`).
@@ -147,6 +171,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("{summary}");
             let db = (!no_scans).then(|| db.unwrap_or_else(|| disan::store::default_path(&out)));
             disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token })
+        }
+        Command::Placards { out, site, size, sheet, marks, distance, logo } => {
+            let collection = disan::site::load(&cli.root)?;
+            let logo = logo.as_deref().map(disan::placard::job::read_logo).transpose()?;
+            let options = disan::placard::Options {
+                format: size,
+                marks,
+                viewing_distance_m: distance,
+                logo,
+                ..Default::default()
+            };
+            let job = disan::placard::job::Job { out: out_of(out), site, options, sheet };
+            let written = disan::placard::job::run(&collection, &job)?;
+            for f in &written.files {
+                println!("{}", f.display());
+            }
+            if !written.new_codes.is_empty() {
+                eprintln!(
+                    "recorded {} new code(s) in sites/links.yaml: {} — commit that file; printed codes must keep working",
+                    written.new_codes.len(),
+                    written.new_codes.join(", ")
+                );
+            }
+            Ok(())
         }
         Command::Stats { db, from, to, format } => {
             let db = db.unwrap_or_else(|| disan::store::default_path(&out_of(PathBuf::from("dist"))));

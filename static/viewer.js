@@ -357,6 +357,7 @@
     } else scheduleHash();
     pump();
   }
+
   function resize() {
     if (isStatic) return;
     W = canvas.clientWidth || 1;

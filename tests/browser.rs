@@ -1,5 +1,5 @@
 //! The tour in a real browser: headless Chromium driven over WebDriver (chromedriver) against the real
-//! server. Skips with a reason when no browser is installed, unless DISAN_REQUIRE_BROWSER is set (CI).
+//! server. Skips with a reason when no browser is installed, unless DISAN_REQUIRE_TOOLS is set (CI).
 
 mod common;
 
@@ -28,7 +28,7 @@ impl Browser {
     fn start(width: u32, height: u32) -> Option<Browser> {
         if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
             let why = format!("skipping browser test: {CHROMIUM} or {CHROMEDRIVER} is not installed");
-            assert!(std::env::var_os("DISAN_REQUIRE_BROWSER").is_none(), "{why}");
+            assert!(std::env::var_os("DISAN_REQUIRE_TOOLS").is_none(), "{why}");
             eprintln!("{why}");
             return None;
         }
@@ -178,10 +178,7 @@ fn tour_draws_moves_and_changes_scene() {
     b.goto(&format!("{}/vi/demo/", server.base));
 
     b.wait_for("the viewer", "return !!(window.disanTour && document.querySelector('#tour canvas'))");
-    b.wait_for(
-        "the first panorama drawn",
-        "var f=document.querySelector('.tour-fallback');return !f || getComputedStyle(f).display==='none' || f.hidden;",
-    );
+    b.wait_for("the first panorama drawn", "return document.getElementById('tour').classList.contains('tour--ready')");
     std::thread::sleep(Duration::from_millis(300));
     let before = tour_pixels(&b);
     assert!(distinct_colours(&before) > 20, "the panorama canvas looks blank ({} colours)", distinct_colours(&before));
@@ -215,13 +212,50 @@ fn tour_draws_moves_and_changes_scene() {
 }
 
 #[test]
+fn tiles_stream_by_zoom_and_follow_scene_changes() {
+    let Some(b) = Browser::start(390, 844) else { return };
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    // Wide field of view: the smallest level is sharp enough.
+    b.goto(&format!("{}/vi/demo/#scene=cong&yaw=0&pitch=0&hfov=120", server.base));
+    b.wait_for("the viewer", "return !!(window.disanTour && window.disanTour.tiles)");
+    b.wait_for("level-1 tiles of every face", "var l=disanTour.tiles().loaded;return ['f','b','u','d','l','r'].every(function(f){return l.indexOf('1/'+f+'0_0')>=0;})");
+    let t = b.js("return disanTour.tiles()");
+    assert_eq!(t["level"], 1, "wide view uses the smallest level: {t}");
+    assert!(
+        !t["loaded"].as_array().expect("list").iter().any(|k| k.as_str().is_some_and(|k| k.starts_with("2/"))),
+        "no deeper tiles yet: {t}"
+    );
+    let coarse = tour_pixels(&b);
+
+    // Zoom in: the deeper level is chosen and its tiles arrive.
+    b.js("location.hash='#scene=cong&yaw=0&pitch=0&hfov=40';return 1");
+    b.wait_for(
+        "level 2 tiles",
+        "var t=disanTour.tiles();return t.level===2 && t.loaded.some(function(k){return k.indexOf('2/f')===0;})",
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let sharp = tour_pixels(&b);
+    assert!(mean_difference(&coarse, &sharp) > 5.0, "zooming changed the picture");
+    assert!(distinct_colours(&sharp) > 20, "tiled rendering is not blank");
+
+    // Another scene through the deep link: its own tiles load.
+    b.js("location.hash='#scene=san&yaw=0&pitch=0&hfov=100';return 1");
+    b.wait_for("the second scene", "return disanTour.view().scene==='san'");
+    b.wait_for("the second scene's tiles", "return performance.getEntriesByType('resource').some(function(e){return e.name.indexOf('/media/demo/san.')>=0 && e.name.indexOf('/1/f0_0.jpg')>0;})");
+}
+
+#[test]
 fn page_is_readable_without_javascript_features() {
     // The fallback image, text and audio are in the HTML itself, before any script runs.
     let dir = common::fixture();
     let server = common::Server::start(dir.path());
     let mut res = common::client().get(&format!("{}/vi/demo/", server.base)).call().expect("get");
     let html = res.body_mut().read_to_string().expect("html");
-    assert!(html.contains("class=\"tour-fallback\""), "static panorama image for browsers without WebGL");
+    assert!(
+        html.contains("<noscript><img class=\"tour-fallback\""),
+        "static panorama image for browsers without JavaScript"
+    );
     assert!(html.contains("<audio controls"), "audio player works without JavaScript");
     assert!(html.contains("Đoạn một."), "text is in the page");
 }

@@ -43,6 +43,8 @@ pub struct PanoramaOut {
     pub url: String,
     /// Inline preview (`data:image/jpeg;base64,…`).
     pub preview: String,
+    /// The same preview as a file, for scenes that are not shown first.
+    pub preview_url: String,
     /// Folder URL of the cube tile pyramid, and its shape.
     pub tiles: (String, Pyramid),
 }
@@ -170,16 +172,16 @@ impl MediaOut<'_> {
             let w = img.width().min(MAX_PANORAMA_WIDTH);
             jpeg(&img.resize_exact(w, w / 2, FilterType::Lanczos3), 82)
         })?;
-        let key = StableHash::new().with("preview-v1").with(&source);
+        let key = StableHash::new().with("preview-v2").with(&source);
         let preview_path = self.output("_/preview", stem, "jpg", key, || {
-            jpeg(&image()?.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle), 60)
+            jpeg(&image()?.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle), 40)
         })?;
         let preview_bytes = read(&self.out.join(preview_path.trim_start_matches('/')))?;
         let preview =
             format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(preview_bytes));
         let key = StableHash::new().with("tiles-v1").with(&source);
         let tiles = self.tiles(url_dir, stem, key, || Ok(image()?.to_rgb8()))?;
-        Ok(PanoramaOut { url, preview, tiles })
+        Ok(PanoramaOut { url, preview, preview_url: preview_path, tiles })
     }
 
     /// A photo for the page and its thumbnail: (photo URL, thumbnail URL, width, height).

@@ -188,7 +188,11 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         .scenes
         .iter()
         .zip(&m.panoramas)
-        .map(|(sc, pano)| {
+        .enumerate()
+        .map(|(i, (sc, pano))| {
+            // Only the first scene's preview is inlined (it paints at once); the others are small files
+            // fetched when needed, which keeps the page itself light.
+            let preview = if i == 0 { &pano.preview } else { &pano.preview_url };
             let hotspots: Vec<_> = sc
                 .hotspots
                 .iter()
@@ -198,7 +202,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
                 })
                 .collect();
             json!({
-                "id": sc.id, "title": pick(&sc.title, lang), "panorama": pano.url, "preview": pano.preview,
+                "id": sc.id, "title": pick(&sc.title, lang), "panorama": pano.url, "preview": preview,
                 "tiles": {
                     "path": pano.tiles.0, "size": pano.tiles.1.size, "tile": pano.tiles.1.tile,
                     "levels": pano.tiles.1.levels, "fallback": pano.tiles.1.fallback,

@@ -1,9 +1,11 @@
 //! QR placards for print: one page per placard with trim and bleed boxes, or gang sheets of stickers.
 //!
-//! [`spec`] is what callers ask for, [`text`] sets Vietnamese type, [`layout`] plans a placard in
-//! millimetres, [`qr`] encodes and proves every code decodes, [`pdf`] and [`sheet`] draw the plans
-//! with krilla, and [`marks`] adds crop and cut marks.
+//! `spec` is what callers ask for, `text` sets Vietnamese type, `layout` plans a placard in
+//! millimetres, `qr` encodes and proves every code decodes, `pdf` and `sheet` draw the plans with
+//! krilla, and `marks` adds crop and cut marks. Every public function checks all its placards
+//! (fonts cover the text, the text fits, each QR decodes back to its URL) before writing a byte.
 
+pub mod job;
 mod layout;
 mod marks;
 mod pdf;

@@ -293,6 +293,15 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_symbol_is_an_error_not_a_print() {
+        let mut s = Symbol::encode(URL, EcLevel::L).expect("encodes");
+        // Knock out half the symbol: far beyond what level L can correct.
+        s.knockout = Some((s.size / 4, s.size / 2));
+        let err = verify_symbol(URL, &s, None).expect_err("must not verify");
+        assert!(err.to_string().contains(URL), "{err}");
+    }
+
+    #[test]
     fn svg_has_one_path_and_quiet_zone() {
         let svg = qr_svg(URL, EcLevel::Q).expect("svg");
         assert_eq!(svg.matches("<path").count(), 1);

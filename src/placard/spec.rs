@@ -213,7 +213,7 @@ pub(crate) fn check_options(opts: &Options) -> Result<()> {
                 .map(|f| format!("use the {} format ({:.0} mm QR) or stand closer", f.name(), f.qr_mm()))
                 .unwrap_or_else(|| {
                     format!(
-                        "no placard format is that big (A4 carries {:.0} mm); print a poster-size QR with qr_svg or stand closer",
+                        "no placard format is that big (A4 carries {:.0} mm); enlarge the SVG code that `disan placards` writes in qr/ to poster size, or place the sign closer",
                         Format::A4.qr_mm()
                     )
                 });

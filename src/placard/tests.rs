@@ -62,7 +62,11 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Runs a poppler tool; None when it is not installed, so the test can skip instead of failing.
 fn poppler(tool: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(tool).args(args).output().ok()?;
+    let Ok(out) = Command::new(tool).args(args).output() else {
+        // CI installs poppler; there a missing tool is a failure, not a skip.
+        assert!(std::env::var_os("DISAN_REQUIRE_TOOLS").is_none(), "{tool} is not installed");
+        return None;
+    };
     assert!(out.status.success(), "{tool} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -308,4 +312,17 @@ fn errors_name_the_placard_and_the_problem() {
             .expect_err("A4 on A4")
     );
     assert!(err.contains("does not fit on an A4 sheet"), "{err}");
+}
+
+#[test]
+fn zero_bleed_and_every_format_still_render() {
+    let fonts = fonts();
+    let specs = samson();
+    for format in Format::ALL {
+        let opts = Options { format, bleed_mm: 0.0, marks: true, ..Options::default() };
+        let pdf = placards_pdf(&specs, &opts, &fonts).expect("renders without bleed");
+        assert!(String::from_utf8_lossy(&pdf).contains("/TrimBox"));
+    }
+    let opts = Options { format: Format::Sticker, bleed_mm: 0.0, ..Options::default() };
+    sheet_pdf(&specs, Sheet::A3, &opts, &fonts).expect("butted stickers");
 }

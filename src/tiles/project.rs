@@ -20,22 +20,35 @@ impl Equirect<'_> {
     /// Bilinear sample at a yaw and pitch in radians.
     #[inline]
     pub fn sample(&self, yaw: f32, pitch: f32) -> [u8; 3] {
-        // Fixed-point bilinear: weights in 1/256 steps are far below JPEG's error and much faster.
+        self.blend(self.column(yaw), self.row(pitch))
+    }
+
+    /// The two source columns around a yaw and the weight of the second, wrapping at the ±180° seam.
+    #[inline]
+    fn column(&self, yaw: f32) -> (usize, usize, u32) {
         let w = self.width as usize;
-        let h = self.height as usize;
         let fx = (yaw * std::f32::consts::FRAC_1_PI * 0.5 + 0.5) * w as f32 - 0.5;
-        let fy = (0.5 - pitch * std::f32::consts::FRAC_1_PI) * h as f32 - 0.5;
         let x0f = fx.floor();
-        let y0f = fy.floor();
-        let tx = fx - x0f;
-        let ty = fy - y0f;
-        // Wrap horizontally (the ±180° seam), clamp vertically (the poles).
         let x0 = (x0f as isize).rem_euclid(w as isize) as usize;
         let x1 = if x0 + 1 == w { 0 } else { x0 + 1 };
+        (x0, x1, ((fx - x0f) * 256.0) as u32)
+    }
+
+    /// The two source rows around a pitch and the weight of the second, clamped at the poles.
+    #[inline]
+    fn row(&self, pitch: f32) -> (usize, usize, u32) {
+        let h = self.height as usize;
+        let fy = (0.5 - pitch * std::f32::consts::FRAC_1_PI) * h as f32 - 0.5;
+        let y0f = fy.floor();
         let y0 = (y0f.max(0.0) as usize).min(h - 1);
         let y1 = ((y0f + 1.0).max(0.0) as usize).min(h - 1);
-        let wx = (tx * 256.0) as u32;
-        let wy = (ty * 256.0) as u32;
+        (y0, y1, ((fy - y0f) * 256.0) as u32)
+    }
+
+    /// Fixed-point bilinear blend: weights in 1/256 steps are far below JPEG's error and much faster.
+    #[inline]
+    fn blend(&self, (x0, x1, wx): (usize, usize, u32), (y0, y1, wy): (usize, usize, u32)) -> [u8; 3] {
+        let w = self.width as usize;
         let (i00, i01) = ((y0 * w + x0) * 3, (y0 * w + x1) * 3);
         let (i10, i11) = ((y1 * w + x0) * 3, (y1 * w + x1) * 3);
         let d = self.data;
@@ -57,6 +70,13 @@ pub fn angles(d: [f32; 3]) -> (f32, f32) {
     (yaw, pitch)
 }
 
+/// atan for |z| ≤ 1, to within 1e-5 rad.
+#[inline]
+fn atan_unit(z: f32) -> f32 {
+    let z2 = z * z;
+    z * (0.999_866 + z2 * (-0.330_299_5 + z2 * (0.180_141 + z2 * (-0.085_133 + z2 * 0.020_835_1))))
+}
+
 /// atan2 to within 1e-5 rad (a hundredth of a pixel on a 16K panorama), several times faster than the
 /// library call that dominated projection time.
 #[inline]
@@ -68,8 +88,7 @@ pub fn atan2(y: f32, x: f32) -> f32 {
     }
     let swap = ay > ax;
     let z = if swap { ax / ay } else { ay / ax };
-    let z2 = z * z;
-    let mut a = z * (0.999_866 + z2 * (-0.330_299_5 + z2 * (0.180_141 + z2 * (-0.085_133 + z2 * 0.020_835_1))));
+    let mut a = atan_unit(z);
     if swap {
         a = FRAC_PI_2 - a;
     }
@@ -84,14 +103,31 @@ pub fn face(src: &Equirect, face: Face, size: u32) -> RgbImage {
     let n = size as usize;
     let mut buf = vec![0u8; n * n * 3];
     let scale = 2.0 / size as f32;
-    buf.par_chunks_mut(n * 3).enumerate().for_each(|(row, line)| {
-        let v = (row as f32 + 0.5) * scale - 1.0;
-        for (col, px) in line.chunks_exact_mut(3).enumerate() {
-            let u = (col as f32 + 0.5) * scale - 1.0;
-            let (yaw, pitch) = angles(face.direction(u, v));
-            px.copy_from_slice(&src.sample(yaw, pitch));
-        }
-    });
+    let coord = |i: usize| (i as f32 + 0.5) * scale - 1.0;
+    if matches!(face, Face::U | Face::D) {
+        buf.par_chunks_mut(n * 3).enumerate().for_each(|(row, line)| {
+            let v = coord(row);
+            for (col, px) in line.chunks_exact_mut(3).enumerate() {
+                let (yaw, pitch) = angles(face.direction(coord(col), v));
+                px.copy_from_slice(&src.sample(yaw, pitch));
+            }
+        });
+    } else {
+        // On a side face the yaw depends on the column only and the horizontal radius too, so both are
+        // computed once per column; per pixel only the pitch remains, an atan of a value within ±1.
+        let columns: Vec<((usize, usize, u32), f32)> = (0..n)
+            .map(|col| {
+                let d = face.direction(coord(col), 0.0);
+                (src.column(atan2(d[0], d[2])), 1.0 / (d[0] * d[0] + d[2] * d[2]).sqrt())
+            })
+            .collect();
+        buf.par_chunks_mut(n * 3).enumerate().for_each(|(row, line)| {
+            let v = coord(row);
+            for (px, (col, inv_r)) in line.chunks_exact_mut(3).zip(&columns) {
+                px.copy_from_slice(&src.blend(*col, src.row(atan_unit(-v * inv_r))));
+            }
+        });
+    }
     RgbImage::from_raw(size, size, buf).unwrap_or_else(|| RgbImage::new(size, size))
 }
 

@@ -54,8 +54,9 @@ fn save_jpeg(img: &RgbImage, path: &Path) {
 /// Writes the media the valid fixture refers to into `root`.
 pub fn make_media(root: &Path) {
     let c = root.join("content");
-    save_jpeg(&panorama(1024, 512, 0), &c.join("demo/panoramas/cong.jpg"));
-    save_jpeg(&panorama(1024, 512, 90), &c.join("demo/panoramas/san.jpg"));
+    // 2048 wide gives a two-level pyramid, so tests can see the viewer fetch a deeper level.
+    save_jpeg(&panorama(2048, 1024, 0), &c.join("demo/panoramas/cong.jpg"));
+    save_jpeg(&panorama(2048, 1024, 90), &c.join("demo/panoramas/san.jpg"));
     save_jpeg(&panorama(600, 400, 0), &c.join("demo/photos/view.jpg"));
     save_jpeg(&panorama(1024, 512, 40), &c.join("other/panoramas/san.jpg"));
     let audio = repo().join("content/den-doc-cuoc/audio/thuyet-minh-vi.mp3");
