@@ -58,6 +58,7 @@ pub fn write_pyramid(src: &RgbImage, out: &Path, params: Params) -> Result<Pyram
     if params.fallback > 0 {
         fs::create_dir_all(out.join("fallback")).with_context(|| format!("cannot create {}", out.display()))?;
     }
+    // DISAN_TILE_TIMING=1 splits the time between projection and pyramid/encoding, for benchmarking.
     let timing = std::env::var_os("DISAN_TILE_TIMING").is_some();
     let (mut t_proj, mut t_tiles) = (0.0, 0.0);
     for face in FACES {
