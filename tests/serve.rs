@@ -24,9 +24,13 @@ fn header<'a>(h: &'a http::HeaderMap, name: &str) -> &'a str {
 
 /// Sends a raw request line, so no client library can normalise the path first.
 fn raw_status(base: &str, path: &str) -> (u16, String) {
+    raw_request(base, &format!("GET {path} HTTP/1.1"))
+}
+
+fn raw_request(base: &str, request_line: &str) -> (u16, String) {
     let addr = base.trim_start_matches("http://");
     let mut s = TcpStream::connect(addr).expect("connect");
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    write!(s, "{request_line}\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
     let text = String::from_utf8_lossy(&buf).into_owned();
@@ -73,6 +77,12 @@ fn serves_the_built_site_over_http() {
     assert!(br.len() < plain.len(), "brotli is smaller");
     let (_, h, _) = get(&agent, &js_url, &[("accept-encoding", "gzip")]);
     assert_eq!(header(&h, "content-encoding"), "gzip");
+    let (_, h, body) = get(&agent, &js_url, &[("accept-encoding", "br;q=0, gzip;q=0")]);
+    assert_eq!((header(&h, "content-encoding"), body.len()), ("", plain.len()), "q=0 refuses an encoding");
+    let (status, raw) = raw_request(b, &format!("HEAD /_/viewer.{js} HTTP/1.1"));
+    assert_eq!(status, 200);
+    assert!(raw.to_ascii_lowercase().contains(&format!("content-length: {}", plain.len())), "{raw}");
+    assert!(raw.ends_with("\r\n\r\n"), "HEAD has no body");
     let css = page.split("href=\"/_/site.").nth(1).and_then(|s| s.split('"').next()).expect("css link");
     let (_, h, _) = get(&agent, &format!("{b}/_/site.{css}"), &[]);
     assert!(header(&h, "content-type").starts_with("text/css"));

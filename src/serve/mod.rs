@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod headers;
+pub mod memory;
 pub mod path;
 pub mod redirect;
 
@@ -40,6 +41,10 @@ pub struct AppState {
     pub recorder: Option<crate::store::Recorder>,
     /// Token for `/api/stats`.
     pub stats_token: Option<String>,
+    /// Small files already read.
+    pub memory: memory::Cache,
+    /// The 404 page, read once.
+    pub not_found_page: bytes::Bytes,
 }
 
 /// The router for a built website in `dist`.
@@ -50,6 +55,10 @@ pub fn app(dist: &Path, options: &Options) -> Result<Router> {
         links: redirect::Links::load(dist),
         recorder,
         stats_token: options.stats_token.clone().filter(|t| !t.is_empty()),
+        memory: memory::Cache::default(),
+        not_found_page: std::fs::read(dist.join("404.html"))
+            .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec())
+            .into(),
     });
     Ok(Router::new()
         .route("/api/stats", get(api::stats))
@@ -110,6 +119,11 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
+    if let Some(entry) = state.memory.get(req.uri().path()) {
+        if let Some(r) = memory::respond(&entry, req.method(), req.headers(), req.uri().path()) {
+            return r;
+        }
+    }
     let segments = match path::resolve(req.uri().path()) {
         Ok(s) => s,
         Err(path::Refused::Malformed) => {
@@ -140,6 +154,17 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         Ok(m) if m.is_file() => m,
         _ => return not_found(&state).await,
     };
+    // Only canonical addresses are cached, so variants like `//vi///demo/` cannot fill the memory budget.
+    let canonical = {
+        let joined = format!("/{}", segments.join("/"));
+        if req.uri().path().ends_with('/') && !segments.is_empty() { format!("{joined}/") } else { joined }
+    };
+    let cacheable = canonical == req.uri().path();
+    if let Some(entry) = if cacheable { state.memory.load(&canonical, &file, &meta).await } else { None } {
+        if let Some(r) = memory::respond(&entry, req.method(), req.headers(), req.uri().path()) {
+            return r;
+        }
+    }
     let etag = headers::etag(&meta);
     if headers::not_modified(req.headers(), &etag) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
@@ -161,10 +186,7 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
 }
 
 pub(crate) async fn not_found(state: &AppState) -> Response {
-    let page = tokio::fs::read(state.dist.join("404.html"))
-        .await
-        .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec());
-    let mut r = (StatusCode::NOT_FOUND, page).into_response();
+    let mut r = (StatusCode::NOT_FOUND, state.not_found_page.clone()).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
