@@ -119,10 +119,10 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
-    if let Some(entry) = state.memory.get(req.uri().path()) {
-        if let Some(r) = memory::respond(&entry, req.method(), req.headers(), req.uri().path()) {
-            return r;
-        }
+    if let Some(entry) = state.memory.get(req.uri().path())
+        && let Some(r) = memory::respond(&entry, req.method(), req.headers(), req.uri().path())
+    {
+        return r;
     }
     let segments = match path::resolve(req.uri().path()) {
         Ok(s) => s,
@@ -160,10 +160,11 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         if req.uri().path().ends_with('/') && !segments.is_empty() { format!("{joined}/") } else { joined }
     };
     let cacheable = canonical == req.uri().path();
-    if let Some(entry) = if cacheable { state.memory.load(&canonical, &file, &meta).await } else { None } {
-        if let Some(r) = memory::respond(&entry, req.method(), req.headers(), req.uri().path()) {
-            return r;
-        }
+    let loaded = if cacheable { state.memory.load(&canonical, &file, &meta).await } else { None };
+    if let Some(entry) = loaded
+        && let Some(r) = memory::respond(&entry, req.method(), req.headers(), req.uri().path())
+    {
+        return r;
     }
     let etag = headers::etag(&meta);
     if headers::not_modified(req.headers(), &etag) {
