@@ -5,6 +5,7 @@ pub mod api;
 pub mod headers;
 pub mod memory;
 pub mod path;
+pub mod range;
 pub mod redirect;
 
 use std::net::SocketAddr;
@@ -169,6 +170,11 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
     let etag = headers::etag(&meta);
     if headers::not_modified(req.headers(), &etag) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
+        headers::caching(r.headers_mut(), req.uri().path(), &etag, None);
+        return r;
+    }
+    let mime = mime_guess::from_path(&file).first_raw().unwrap_or("application/octet-stream");
+    if let Some(mut r) = range::respond(&file, &meta, req.headers(), mime).await {
         headers::caching(r.headers_mut(), req.uri().path(), &etag, None);
         return r;
     }
