@@ -203,6 +203,20 @@ fn check_public_url(url: &str) -> Result<(), &'static str> {
     if host.is_empty() {
         return Err("has no host name");
     }
+    // Printed codes outlive any laptop: a local address on a placard would never work for a visitor.
+    let name = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = name
+        .strip_prefix('[')
+        .and_then(|h| h.split_once(']'))
+        .map_or_else(|| name.split(':').next().unwrap_or(name), |(h, _)| h);
+    let local = name.eq_ignore_ascii_case("localhost")
+        || name.starts_with("127.")
+        || name == "0.0.0.0"
+        || name == "::1"
+        || name.ends_with(".local");
+    if local {
+        return Err("is a local address that visitors' phones cannot reach");
+    }
     if url.contains(['?', '#', ' ', '\\']) {
         return Err("must be a plain address without spaces, `?` or `#`");
     }
@@ -454,5 +468,11 @@ mod tests {
         assert!(check_public_url("ftp://x").is_err());
         assert!(check_public_url("https://").is_err());
         assert!(check_public_url("https://a b").is_err());
+        for local in
+            ["http://localhost:8080", "http://127.0.0.1:8080", "https://[::1]/", "http://0.0.0.0", "http://pi.local"]
+        {
+            assert!(check_public_url(local).is_err(), "{local}");
+        }
+        assert!(check_public_url("https://disan.example.vn:8443").is_ok());
     }
 }
