@@ -25,6 +25,10 @@ fn writes_pages_assets_and_media() {
     assert!(vi.contains("Đền Thử Nghiệm") && vi.contains("<p>Đoạn một.</p><p>Đoạn hai.</p>"), "{vi}");
     assert!(vi.contains("id=\"tour-data\"") && vi.contains("\"target\":\"san\""), "tour data present");
     assert!(vi.contains("<audio controls"), "recorded narration has a player");
+    let home = read(&dist.join("en/index.html"));
+    let (other, demo) =
+        (home.find("Other Pagoda").expect("other listed"), home.find("Test Temple").expect("demo listed"));
+    assert!(other < demo, "the collection's order decides the home page order");
     let en = read(&dist.join("en/demo/index.html"));
     assert!(
         en.contains("Test Temple") && en.contains("narration.") && !en.contains("<audio"),

@@ -87,6 +87,7 @@ invalid!(
     &[("public_url: https://disan.test.example", "public_url: disan.test.example")]
 );
 invalid!(future_schema, "demo.yaml", &[("schema: 1", "schema: 2")]);
+invalid!(order_names_a_missing_site, "collection.yaml", &[("  - other\n", "  - othre\n")]);
 
 #[test]
 fn reports_every_problem_in_one_run() {

@@ -107,6 +107,9 @@ impl Locator {
                     *pending = Some(item);
                 }
                 self.line(stack, line_no, inner_col, rest, block);
+            } else {
+                // A plain item (`- value`): point at the value, not the dash.
+                self.positions.insert(item, Pos { line: line_no, col: inner_col + 1 });
             }
             return;
         }

@@ -28,7 +28,7 @@ pub struct Collection {
     pub organisation: Text,
     /// Contact address.
     pub contact: Option<String>,
-    /// Sites in file-name order.
+    /// Sites in the collection's `order`, then file-name order.
     pub sites: Vec<Site>,
     /// Every placard code that resolves (live and retired), lowercase.
     pub links: BTreeMap<String, super::links::Target>,

@@ -33,6 +33,9 @@ pub struct RawCollection {
     /// How visitors reach the publisher (e-mail or phone).
     #[serde(default)]
     pub contact: Option<String>,
+    /// Site slugs in the order the home page lists them; sites not named follow in file-name order.
+    #[serde(default)]
+    pub order: Vec<String>,
 }
 
 /// One site file, `sites/<slug>.yaml`.

@@ -180,6 +180,22 @@ pub fn collection(
             None => d,
         });
     }
+    let mut ctx = Ctx { src: &src, langs: &languages, report: &mut *report };
+    let mut rank = HashMap::new();
+    for (i, slug) in raw.order.iter().enumerate() {
+        // Judge by the files present, so a site file with its own errors does not also fail `order`.
+        let exists = ["yaml", "yml"].iter().any(|ext| root.join("sites").join(format!("{slug}.{ext}")).is_file());
+        if !exists {
+            let hint = match suggest(slug, resolved.iter().map(|s| s.slug.as_str())) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "list the slugs of files in sites/".to_string(),
+            };
+            ctx.value_hint(&format!("order[{i}]"), format!("`order` names `{slug}`, which is not a site"), hint);
+        } else if rank.insert(slug.as_str(), i).is_some() {
+            ctx.err(&format!("order[{i}]"), format!("`{slug}` is listed twice in `order`"));
+        }
+    }
+    resolved.sort_by_key(|s| rank.get(s.slug.as_str()).copied().unwrap_or(usize::MAX));
     let links = super::links::resolve(&resolved, links.as_ref().map(|(f, l)| (f, l)), report);
     Some(Collection {
         root: root.to_path_buf(),
