@@ -5,7 +5,7 @@
 
 use anyhow::{Result, bail};
 
-use super::spec::{Format, Resolved};
+use super::spec::{Format, PlacardSpec};
 use super::text::{Lang, Misfit, Setting, Shaped, Typesetter, Weight};
 
 /// Millimetres per PostScript point.
@@ -190,7 +190,7 @@ const CTA_VI: &str = "Quét mã để tham quan 360° và nghe thuyết minh";
 const CTA_EN: &str = "Scan for the 360° tour and audio guide";
 
 /// Lays out one placard, shrinking the name and (on stickers) dropping optional lines until it fits.
-pub(crate) fn plan(spec: &Resolved, format: Format, ts: &Typesetter) -> Result<Plan> {
+pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter) -> Result<Plan> {
     let s = Scale::for_format(format);
     let (w, h) = format.trim_mm();
     let measure_pt = (w - 2.0 * s.margin) / PT_MM;
@@ -434,15 +434,12 @@ mod tests {
     use super::super::spec::{Fonts, PlacardSpec, resolve};
     use super::*;
 
+    /// The fonts the program ships, as `disan placards` uses them.
     fn fonts() -> Fonts {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/fonts");
-        Fonts {
-            regular: std::fs::read(format!("{dir}/NotoSans-Regular.ttf")).expect("regular font"),
-            bold: std::fs::read(format!("{dir}/NotoSans-Bold.ttf")).expect("bold font"),
-        }
+        crate::placard::job::shipped_fonts().expect("shipped fonts")
     }
 
-    fn spec(name: &str) -> Resolved {
+    fn spec(name: &str) -> PlacardSpec {
         resolve(&PlacardSpec {
             code: "ss-ad1".into(),
             url: "https://disan.samson.example.vn/q/ss-ad1".into(),

@@ -145,28 +145,15 @@ pub struct Fonts {
     pub bold: Vec<u8>,
 }
 
-/// A placard's text after NFC normalisation and trimming: what every later step receives.
-#[derive(Debug, Clone)]
-pub(crate) struct Resolved {
-    pub code: String,
-    pub url: String,
-    pub short_url: String,
-    pub name_vi: String,
-    pub name_en: String,
-    pub label_vi: String,
-    pub label_en: String,
-    pub organisation: String,
-}
-
-/// NFC-normalise and check one spec; errors name the field but not the code (the caller adds it).
-pub(crate) fn resolve(spec: &PlacardSpec) -> Result<Resolved> {
+/// A placard with its text NFC-normalised and trimmed: what every later step receives.
+pub(crate) fn resolve(spec: &PlacardSpec) -> Result<PlacardSpec> {
     // NFC so that PDF text extraction, searches and the font's precomposed glyphs all agree,
     // whatever the editor's keyboard produced; whitespace runs collapse so wrapping sees real words.
     fn clean(s: &str) -> String {
         let nfc: String = s.nfc().collect();
         nfc.split_whitespace().collect::<Vec<_>>().join(" ")
     }
-    let r = Resolved {
+    let r = PlacardSpec {
         code: clean(&spec.code),
         url: spec.url.trim().to_string(),
         short_url: clean(&spec.short_url),

@@ -10,12 +10,9 @@ use super::pdf::prepare;
 use super::sheet::grid;
 use super::*;
 
+/// The fonts the program ships, as `disan placards` uses them.
 fn fonts() -> Fonts {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/fonts");
-    Fonts {
-        regular: std::fs::read(format!("{dir}/NotoSans-Regular.ttf")).expect("regular font"),
-        bold: std::fs::read(format!("{dir}/NotoSans-Bold.ttf")).expect("bold font"),
-    }
+    crate::placard::job::shipped_fonts().expect("shipped fonts")
 }
 
 fn spec(code: &str, name_vi: &str, name_en: &str, label_vi: &str, label_en: &str) -> PlacardSpec {

@@ -315,12 +315,9 @@ fn balanced(widths: &[f32], caps: &[bool], space: f32, measure: f32, max_lines: 
 mod tests {
     use super::*;
 
+    /// The fonts the program ships, as `disan placards` uses them.
     fn fonts() -> Fonts {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/fonts");
-        Fonts {
-            regular: std::fs::read(format!("{dir}/NotoSans-Regular.ttf")).expect("regular font"),
-            bold: std::fs::read(format!("{dir}/NotoSans-Bold.ttf")).expect("bold font"),
-        }
+        crate::placard::job::shipped_fonts().expect("shipped fonts")
     }
 
     #[test]
