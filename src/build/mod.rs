@@ -189,7 +189,7 @@ fn build_id(root: &Path) -> Result<String> {
     for (name, file) in assets::ASSET_NAMES {
         h = h.with(name).with(file);
     }
-    for name in ["base.html", "home.html", "site.html", "404.html"] {
+    for name in pages::TEMPLATES {
         h = h.with(assets::template(name).unwrap_or_default());
     }
     for dir in ["sites", "content"] {

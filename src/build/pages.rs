@@ -2,6 +2,8 @@
 //! from the embedded minijinja templates. Content is passed already picked for the page's language, and
 //! every template escapes it (autoescape is on for `.html`).
 
+use std::collections::BTreeMap;
+
 use anyhow::{Context, Result, anyhow};
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
@@ -22,10 +24,13 @@ pub struct SiteMedia {
     pub audio: Vec<(String, String)>,
 }
 
+/// The shipped templates (`static/templates/`).
+pub const TEMPLATES: [&str; 4] = ["base.html", "home.html", "site.html", "404.html"];
+
 /// The template engine with the shipped templates loaded.
 pub fn environment() -> Result<Environment<'static>> {
     let mut env = Environment::new();
-    for name in ["base.html", "home.html", "site.html", "404.html"] {
+    for name in TEMPLATES {
         let source = assets::template(name).ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
         env.add_template_owned(name, source).with_context(|| format!("template {name} has an error"))?;
     }
@@ -62,7 +67,8 @@ pub fn paragraphs(s: &str) -> Vec<String> {
     s.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
 }
 
-fn pick(t: &Text, lang: &str) -> String {
+/// The text in `lang` (validation guarantees every language is present).
+pub fn pick(t: &Text, lang: &str) -> String {
     t.get(lang).cloned().unwrap_or_default()
 }
 
@@ -122,8 +128,8 @@ pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) 
             json!({
                 "url": site_url(lang, &s.slug),
                 "name": pick(&s.name, lang),
-                "kind": t.get(format!("kind_{}", kind_key(s)).as_str()).copied().unwrap_or(""),
-                "level": s.recognition.as_ref().map(|r| level_label(&t, r.level)),
+                "kind": label(&t, "kind", s.kind),
+                "level": s.recognition.as_ref().map(|r| label(&t, "level", r.level)),
                 "summary": pick(&s.summary, lang),
                 "thumb": thumb,
                 "approximate": s.location.approximate,
@@ -137,13 +143,11 @@ pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) 
         .context("cannot render the home page")
 }
 
-fn kind_key(s: &Site) -> String {
-    serde_json::to_value(s.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-fn level_label(t: &std::collections::BTreeMap<&str, &str>, level: crate::site::model::Level) -> String {
-    let key = serde_json::to_value(level).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    t.get(format!("level_{key}").as_str()).copied().unwrap_or("").to_string()
+/// The interface word for an enum value, e.g. `label(&t, "kind", SiteKind::ScenicSite)` → the text of
+/// `kind_scenic_site`: the key is the value's YAML (snake_case) name.
+fn label<T: Serialize>(t: &BTreeMap<&str, &str>, prefix: &str, value: T) -> String {
+    let name = serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    t.get(format!("{prefix}_{name}").as_str()).copied().unwrap_or("").to_string()
 }
 
 /// Serialises the viewer's data so it is safe inside `<script type="application/json">`.
@@ -158,13 +162,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         .sections
         .iter()
         .map(|sec| {
-            let key =
-                serde_json::to_value(sec.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            let title = sec
-                .title
-                .as_ref()
-                .map(|x| pick(x, lang))
-                .unwrap_or_else(|| t.get(format!("section_{key}").as_str()).copied().unwrap_or("").to_string());
+            let title = sec.title.as_ref().map(|x| pick(x, lang)).unwrap_or_else(|| label(&t, "section", sec.kind));
             json!({ "title": title, "paragraphs": paragraphs(&pick(&sec.text, lang)) })
         })
         .collect();
@@ -217,12 +215,12 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         script_json(&json!({ "lang": lang, "first": s.scenes[0].id, "scenes": scenes, "labels": labels }))
     });
     let recognition = s.recognition.as_ref().map(|r| {
-        json!({ "label": level_label(&t, r.level), "year": r.year, "decision": r.decision, "note": r.note.as_ref().map(|n| pick(n, lang)) })
+        json!({ "label": label(&t, "level", r.level), "year": r.year, "decision": r.decision, "note": r.note.as_ref().map(|n| pick(n, lang)) })
     });
     let site = json!({
         "slug": s.slug,
         "name": pick(&s.name, lang),
-        "kind": t.get(format!("kind_{}", kind_key(s)).as_str()).copied().unwrap_or(""),
+        "kind": label(&t, "kind", s.kind),
         "recognition": recognition,
         "summary": pick(&s.summary, lang),
         "sections": sections,

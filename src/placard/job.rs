@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use super::{EcLevel, Fonts, Format, Options, PlacardSpec, Sheet, placards_pdf, qr_png, qr_svg, sheet_pdf};
 use crate::build::assets;
+use crate::build::pages::pick;
 use crate::site::{Collection, links};
 
 /// What to print.
@@ -49,7 +50,6 @@ pub fn specs(c: &Collection, site: Option<&str>) -> Result<Vec<PlacardSpec>> {
     let first = c.default_language();
     let second = c.languages.iter().find(|l| l.as_str() != first).map(String::as_str).unwrap_or(first);
     let host = c.public_url.split_once("://").map(|(_, rest)| rest).unwrap_or(&c.public_url);
-    let pick = |t: &crate::site::model::Text, lang: &str| t.get(lang).cloned().unwrap_or_default();
     let mut out = Vec::new();
     for s in c.sites.iter().filter(|s| site.is_none_or(|slug| s.slug == slug)) {
         for p in &s.placards {
