@@ -59,6 +59,18 @@ impl MediaOut<'_> {
         key: StableHash,
         make: impl FnOnce() -> Result<Vec<u8>>,
     ) -> Result<String> {
+        self.output_with_bytes(url_dir, stem, ext, key, make).map(|(url, _)| url)
+    }
+
+    /// As [`Self::output`], also handing back the bytes written (for callers that inline them).
+    fn output_with_bytes(
+        &self,
+        url_dir: &str,
+        stem: &str,
+        ext: &str,
+        key: StableHash,
+        make: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<(String, Vec<u8>)> {
         let hash = key.hex(10);
         self.mark_used(format!("{hash}.{ext}"));
         let cached = self.cache.join(format!("{hash}.{ext}"));
@@ -79,7 +91,7 @@ impl MediaOut<'_> {
             fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
         fs::write(&dest, &bytes).with_context(|| format!("cannot write {}", dest.display()))?;
-        Ok(format!("/{rel}"))
+        Ok((format!("/{rel}"), bytes))
     }
 
     fn mark_used(&self, name: String) {
@@ -173,10 +185,9 @@ impl MediaOut<'_> {
             jpeg(&img.resize_exact(w, w / 2, FilterType::Lanczos3), 82)
         })?;
         let key = StableHash::new().with("preview-v2").with(&source);
-        let preview_path = self.output("_/preview", stem, "jpg", key, || {
+        let (preview_path, preview_bytes) = self.output_with_bytes("_/preview", stem, "jpg", key, || {
             jpeg(&image()?.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle), 40)
         })?;
-        let preview_bytes = read(&self.out.join(preview_path.trim_start_matches('/')))?;
         let preview =
             format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(preview_bytes));
         let key = StableHash::new().with("tiles-v1").with(&source);
