@@ -6,6 +6,7 @@
 pub mod build;
 pub mod placard;
 pub mod report;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod store;

@@ -28,6 +28,15 @@ enum Command {
         #[arg(long, default_value = "dist")]
         out: PathBuf,
     },
+    /// Writes the JSON Schemas of the YAML files (for completion and checking in text editors).
+    Schema {
+        /// Folder to write them into (default: `schema/` in the collection).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Starts something new from a commented template.
+    #[command(subcommand)]
+    New(New),
     /// Cuts one equirectangular panorama into a cube-face tile pyramid (Pannellum's multires layout).
     Tile {
         /// The equirectangular image (2:1 JPEG or PNG).
@@ -97,6 +106,20 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum New {
+    /// A site file `sites/<SLUG>.yaml` with its media folders and a placeholder panorama.
+    Site {
+        /// Short name used in addresses: lowercase letters, digits and hyphens, e.g. `den-doc-cuoc`.
+        slug: String,
+    },
+    /// A fresh collection in DIR: collection file, one example site, schemas and a guide for editors.
+    Collection {
+        /// Folder to create (must be empty or missing).
+        dir: PathBuf,
+    },
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
     Table,
@@ -137,6 +160,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out = out_of(out);
             let summary = disan::build::build(&cli.root, &out)?;
             eprintln!("{summary}");
+            Ok(())
+        }
+        Command::Schema { out } => {
+            let dir = out.map(out_of).unwrap_or_else(|| cli.root.join(disan::site::schema::DIR));
+            for f in disan::site::schema::write(&dir)? {
+                println!("{}", f.display());
+            }
+            Ok(())
+        }
+        Command::New(New::Site { slug }) => {
+            for f in disan::scaffold::site(&cli.root, &slug)? {
+                println!("{}", f.display());
+            }
+            eprintln!("next: fill in sites/{slug}.yaml, replace the placeholder panorama, then run `disan check`");
+            Ok(())
+        }
+        Command::New(New::Collection { dir }) => {
+            let dir = out_of(dir);
+            for f in disan::scaffold::collection(&dir)? {
+                println!("{}", f.display());
+            }
+            eprintln!("next: cd {} && disan serve --watch (read README.md there first)", dir.display());
             Ok(())
         }
         Command::Tile { input, out, quality } => {

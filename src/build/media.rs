@@ -2,11 +2,11 @@
 //! narration audio. Each output is named by a hash of its source bytes and parameters, and kept in a cache
 //! so an unchanged file is never processed twice.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use base64::Engine as _;
@@ -34,6 +34,9 @@ pub struct MediaOut<'a> {
     pub cache: &'a Path,
     /// Cache entries this build used; the rest are pruned after a successful build.
     pub used: Mutex<HashSet<String>>,
+    /// One lock per cache entry being made, so two scenes with the same panorama (a placeholder used twice,
+    /// say) do not write the same cache entry at once: the second waits and reuses the first's result.
+    pub making: Mutex<HashMap<String, Arc<Mutex<()>>>>,
 }
 
 /// A processed panorama.
@@ -73,6 +76,8 @@ impl MediaOut<'_> {
     ) -> Result<(String, Vec<u8>)> {
         let hash = key.hex(10);
         self.mark_used(format!("{hash}.{ext}"));
+        let entry = self.entry_lock(format!("{hash}.{ext}"));
+        let _making = entry.lock().unwrap_or_else(|e| e.into_inner());
         let cached = self.cache.join(format!("{hash}.{ext}"));
         let bytes = match fs::read(&cached) {
             Ok(b) => b,
@@ -94,6 +99,11 @@ impl MediaOut<'_> {
         Ok((format!("/{rel}"), bytes))
     }
 
+    fn entry_lock(&self, name: String) -> Arc<Mutex<()>> {
+        let mut making = self.making.lock().unwrap_or_else(|e| e.into_inner());
+        making.entry(name).or_default().clone()
+    }
+
     fn mark_used(&self, name: String) {
         if let Ok(mut used) = self.used.lock() {
             used.insert(name);
@@ -112,6 +122,8 @@ impl MediaOut<'_> {
         let hash = key.hex(10);
         let name = format!("tiles-{hash}");
         self.mark_used(name.clone());
+        let entry = self.entry_lock(name.clone());
+        let _making = entry.lock().unwrap_or_else(|e| e.into_inner());
         let cached = self.cache.join(&name);
         let meta = cached.join("pyramid.json");
         let pyramid: Pyramid = match fs::read(&meta).ok().and_then(|b| serde_json::from_slice(&b).ok()) {

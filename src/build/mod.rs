@@ -103,7 +103,7 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
 /// Writes the whole site into `tmp`; returns the number of pages.
 fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> {
     let cache = media::cache_dir(out);
-    let mo = MediaOut { out: tmp, cache: &cache, used: Default::default() };
+    let mo = MediaOut { out: tmp, cache: &cache, used: Default::default(), making: Default::default() };
     let media: Vec<SiteMedia> = c.sites.par_iter().map(|s| site_media(&mo, s)).collect::<Result<_>>()?;
 
     for (name, file) in assets::ASSET_NAMES {

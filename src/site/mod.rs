@@ -6,6 +6,7 @@ pub mod locate;
 pub mod media;
 pub mod model;
 pub mod raw;
+pub mod schema;
 pub mod validate;
 
 pub use load::load;

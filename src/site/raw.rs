@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// Text in several languages, keyed by language code: `{vi: "…", en: "…"}`.
@@ -13,11 +14,20 @@ pub type LangText = BTreeMap<String, String>;
 /// The schema version this program reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// What slugs and scene ids look like (the checker says the same in words).
+pub const ID_PATTERN: &str = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$";
+/// Placard codes: like ids but at most 32 characters; capitals are accepted and read as lowercase.
+pub const CODE_PATTERN: &str = "^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$";
+/// Language codes: two or three lowercase letters.
+pub const LANG_PATTERN: &str = "^[a-z]{2,3}$";
+
 /// The collection file, `sites/collection.yaml`: what the whole tour website is.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "disan collection file (sites/collection.yaml)")]
 pub struct RawCollection {
     /// Version of this file format; must be 1.
+    #[schemars(range(min = 1, max = 1))]
     pub schema: u32,
     /// Title of the website, per language.
     pub title: LangText,
@@ -25,8 +35,10 @@ pub struct RawCollection {
     #[serde(default)]
     pub description: Option<LangText>,
     /// Address where the tour is published, e.g. `https://disan.example.vn` (printed on placards).
+    #[schemars(regex(pattern = "^https?://"))]
     pub public_url: String,
     /// Languages of the collection; the first one is the default (normally `[vi, en]`).
+    #[schemars(length(min = 1), inner(regex(pattern = LANG_PATTERN)))]
     pub languages: Vec<String>,
     /// Who publishes the tour, per language.
     pub organisation: LangText,
@@ -39,12 +51,15 @@ pub struct RawCollection {
 }
 
 /// One site file, `sites/<slug>.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "disan site file (sites/<slug>.yaml)")]
 pub struct RawSite {
     /// Version of this file format; must be 1.
+    #[schemars(range(min = 1, max = 1))]
     pub schema: u32,
     /// Short name used in addresses (`/vi/<slug>/`): lowercase letters, digits and hyphens; equals the file name.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub slug: String,
     /// Name of the site, per language.
     pub name: LangText,
@@ -78,7 +93,7 @@ pub struct RawSite {
 }
 
 /// Kinds of heritage site.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
     /// A historical relic (di tích lịch sử).
@@ -94,7 +109,7 @@ pub enum SiteKind {
 }
 
 /// Official recognition of a site.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecognition {
     /// `special_national`, `national` or `provincial`.
@@ -111,7 +126,7 @@ pub struct RawRecognition {
 }
 
 /// Level of official recognition.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Special national relic (di tích quốc gia đặc biệt).
@@ -123,12 +138,14 @@ pub enum Level {
 }
 
 /// Where a site is.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLocation {
     /// Latitude in degrees (north positive).
+    #[schemars(range(min = -90, max = 90))]
     pub lat: f64,
     /// Longitude in degrees (east positive).
+    #[schemars(range(min = -180, max = 180))]
     pub lon: f64,
     /// `true` when the coordinate is an estimate that nobody has checked on a map or on site.
     pub approximate: bool,
@@ -138,7 +155,7 @@ pub struct RawLocation {
 }
 
 /// A block of text about the site.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSection {
     /// Which topic: history, legend, architecture, tangible_values, intangible_values or festivals.
@@ -151,7 +168,7 @@ pub struct RawSection {
 }
 
 /// Topics of a section.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionKind {
     /// History of the site.
@@ -169,7 +186,7 @@ pub enum SectionKind {
 }
 
 /// A photo of the site.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPhoto {
     /// Image file (JPEG or PNG), relative to `content/<slug>/`.
@@ -179,10 +196,11 @@ pub struct RawPhoto {
 }
 
 /// One 360° panorama and how it is first shown.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScene {
     /// Short id used in links: lowercase letters, digits and hyphens, unique within the site.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// Title of the scene, per language.
     pub title: LangText,
@@ -190,15 +208,19 @@ pub struct RawScene {
     pub panorama: String,
     /// Initial horizontal direction in degrees, −180 to 180 (0 is the centre of the panorama).
     #[serde(default)]
+    #[schemars(range(min = -180, max = 180))]
     pub yaw: f64,
     /// Initial vertical direction in degrees, −90 (down) to 90 (up).
     #[serde(default)]
+    #[schemars(range(min = -90, max = 90))]
     pub pitch: f64,
     /// Initial horizontal field of view in degrees, 30 to 120.
     #[serde(default = "default_hfov")]
+    #[schemars(range(min = 30, max = 120))]
     pub hfov: f64,
     /// The yaw, in this panorama, that faces north (−180 to 180).
     #[serde(default)]
+    #[schemars(range(min = -180, max = 180))]
     pub north: f64,
     /// Clickable points in the scene.
     #[serde(default)]
@@ -210,7 +232,7 @@ fn default_hfov() -> f64 {
 }
 
 /// A clickable point in a scene.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHotspot {
     /// `scene` (go to another scene) or `info` (open a text panel).
@@ -220,8 +242,10 @@ pub struct RawHotspot {
     #[serde(default)]
     pub target: Option<String>,
     /// Horizontal direction in degrees, −180 to 180.
+    #[schemars(range(min = -180, max = 180))]
     pub yaw: f64,
     /// Vertical direction in degrees, −90 to 90.
+    #[schemars(range(min = -90, max = 90))]
     pub pitch: f64,
     /// Label, per language.
     pub title: LangText,
@@ -231,7 +255,7 @@ pub struct RawHotspot {
 }
 
 /// What a hotspot does.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HotspotKind {
     /// Goes to another scene.
@@ -241,7 +265,7 @@ pub enum HotspotKind {
 }
 
 /// Narration in one language.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNarration {
     /// Recorded audio (MP3, M4A, OGG/Opus or WAV), relative to `content/<slug>/`.
@@ -253,10 +277,11 @@ pub struct RawNarration {
 }
 
 /// A QR placard posted at the site.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlacard {
     /// Short, stable code printed in the QR (`/q/<code>`); never reuse or change a printed one.
+    #[schemars(regex(pattern = CODE_PATTERN))]
     pub code: String,
     /// The scene the placard opens.
     pub scene: String,
@@ -265,7 +290,7 @@ pub struct RawPlacard {
 }
 
 /// A source of the facts on the page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     /// Title of the article or document.
