@@ -64,6 +64,14 @@ enum Command {
         /// Token that `/api/stats` requires (the endpoint is off without one).
         #[arg(long, env = "DISAN_STATS_TOKEN", hide_env_values = true)]
         stats_token: Option<String>,
+        /// Editors' live preview: rebuild on every change to `sites/` or `content/`, reload open pages,
+        /// show errors over the page, and pick hotspot positions by clicking (scans are not recorded).
+        #[arg(long)]
+        watch: bool,
+        /// With `--watch`: look for changes every 0.7 s instead of relying on change notifications
+        /// (for network drives and some virtual machines).
+        #[arg(long, requires = "watch")]
+        poll: bool,
     },
     /// Writes print-ready QR placards (PDF, plus SVG and PNG codes) and records their codes.
     Placards {
@@ -210,7 +218,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Serve { addr, out, db, no_scans, stats_token } => {
+        Command::Serve { addr, out, watch: true, poll, .. } => {
+            let watch = disan::serve::watch::Watch { root: cli.root.clone(), out: out_of(out), poll };
+            disan::serve::watch::run(&addr, &watch)
+        }
+        Command::Serve { addr, out, db, no_scans, stats_token, .. } => {
             let out = out_of(out);
             let summary = disan::build::build(&cli.root, &out)?;
             eprintln!("{summary}");

@@ -646,6 +646,14 @@
     view: () => ({ scene: scene ? scene.id : null, yaw: view.yaw, pitch: view.pitch, hfov: view.hfov }),
     go: id => go(id),
     // for tests: the chosen level and the current scene's loaded tiles
-    tiles: () => ({ level, loaded: [...cache.values()].filter(e => e.s === scene).map(e => e.k) })
+    tiles: () => ({ level, loaded: [...cache.values()].filter(e => e.s === scene).map(e => e.k) }),
+    // the direction (degrees) under a point of the page, or null without WebGL: the editors' picker uses it
+    at: (cx, cy) => {
+      if (!drawn || isStatic) return null;
+      const r = canvas.getBoundingClientRect();
+      const x = ((cx - r.left) / W * 2 - 1) * TX, y = (1 - (cy - r.top) / H * 2) * TY;
+      const d = [0, 1, 2].map(i => M[i] * x + M[i + 3] * y + M[i + 6]);
+      return { yaw: Math.atan2(d[0], d[2]) / D, pitch: Math.atan2(d[1], Math.hypot(d[0], d[2])) / D };
+    }
   };
 })();

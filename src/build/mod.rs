@@ -59,11 +59,23 @@ impl fmt::Display for Summary {
     }
 }
 
+/// How to build, beyond what.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Editors' preview (`serve --watch`): pages also load the live-reload and hotspot-picker script.
+    pub preview: bool,
+}
+
 /// Builds the collection at `root` into `out`, or keeps `out` when it is already up to date.
 pub fn build(root: &Path, out: &Path) -> Result<Summary> {
+    build_with(root, out, Options::default())
+}
+
+/// As [`build`], with options.
+pub fn build_with(root: &Path, out: &Path, options: Options) -> Result<Summary> {
     let started = Instant::now();
     let collection = site::load(root)?;
-    let id = build_id(root)?;
+    let id = build_id(root, options)?;
     if fs::read_to_string(out.join(STAMP)).is_ok_and(|s| s.trim() == id) {
         return Ok(Summary {
             out: out.to_path_buf(),
@@ -81,7 +93,7 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
         fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
     }
     fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    let result = write_all(&collection, out, &tmp, &id);
+    let result = write_all(&collection, out, &tmp, &id, options);
     match result {
         Ok(pages) => {
             swap_in(&tmp, out)?;
@@ -101,7 +113,7 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
 }
 
 /// Writes the whole site into `tmp`; returns the number of pages.
-fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> {
+fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options) -> Result<usize> {
     let cache = media::cache_dir(out);
     let mo = MediaOut { out: tmp, cache: &cache, used: Default::default(), making: Default::default() };
     let media: Vec<SiteMedia> = c.sites.par_iter().map(|s| site_media(&mo, s)).collect::<Result<_>>()?;
@@ -110,7 +122,7 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str) -> Result<usize> 
         let bytes = assets::bytes(name).with_context(|| format!("asset {name} is missing from the program"))?;
         write(&tmp.join("_").join(file), &bytes)?;
     }
-    let env = pages::environment()?;
+    let env = pages::environment(options.preview)?;
     let mut pages = 0;
     for (i, lang) in c.languages.iter().enumerate() {
         let home = pages::home(&env, c, &media, lang)?;
@@ -184,8 +196,8 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<()> {
 
 /// A hash of everything a build depends on: the program's assets, the YAML text, and each media file's
 /// size and modification time.
-fn build_id(root: &Path) -> Result<String> {
-    let mut h = StableHash::new().with(env!("CARGO_PKG_VERSION"));
+fn build_id(root: &Path, options: Options) -> Result<String> {
+    let mut h = StableHash::new().with(env!("CARGO_PKG_VERSION")).with([u8::from(options.preview)]);
     for (name, file) in assets::ASSET_NAMES {
         h = h.with(name).with(file);
     }

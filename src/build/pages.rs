@@ -27,9 +27,12 @@ pub struct SiteMedia {
 /// The shipped templates (`static/templates/`).
 pub const TEMPLATES: [&str; 4] = ["base.html", "home.html", "site.html", "404.html"];
 
-/// The template engine with the shipped templates loaded.
-pub fn environment() -> Result<Environment<'static>> {
+/// The template engine with the shipped templates loaded; `preview` pages also load the editors' script.
+pub fn environment(preview: bool) -> Result<Environment<'static>> {
     let mut env = Environment::new();
+    env.add_global("preview", preview);
+    env.add_global("preview_js", assets::url("preview.js"));
+    env.add_global("preview_css", assets::url("preview.css"));
     for name in TEMPLATES {
         let source = assets::template(name).ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
         env.add_template_owned(name, source).with_context(|| format!("template {name} has an error"))?;

@@ -7,6 +7,7 @@ pub mod memory;
 pub mod path;
 pub mod range;
 pub mod redirect;
+pub mod watch;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -77,6 +78,11 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Serves `dist` on `addr` until Ctrl-C or SIGTERM.
 pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
+    listen(addr, &dist.display().to_string(), || app(dist, options))
+}
+
+/// Serves the router that `make` returns on `addr` until Ctrl-C or SIGTERM; `what` names it in the banner.
+pub(crate) fn listen(addr: &str, what: &str, make: impl FnOnce() -> Result<Router>) -> Result<()> {
     let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(async {
@@ -86,8 +92,8 @@ pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        eprintln!("serving {} at http://{bound}/ (Ctrl-C to stop)", dist.display());
-        axum::serve(listener, app(dist, options)?)
+        eprintln!("serving {what} at http://{bound}/ (Ctrl-C to stop)");
+        axum::serve(listener, make()?)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("the server stopped with an error")?;
