@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::fs;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -134,6 +135,21 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// A mouse press and release at one point, without movement: a click, not a drag.
+    fn click_at(&self, x: i64, y: i64) {
+        let actions = json!({"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "duration": 0, "x": x, "y": y},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pointerUp", "button": 0}
+            ]
+        }]});
+        self.call("POST", "/actions", Some(actions));
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {
@@ -258,4 +274,73 @@ fn page_is_readable_without_javascript_features() {
     );
     assert!(html.contains("<audio controls"), "audio player works without JavaScript");
     assert!(html.contains("Đoạn một."), "text is in the page");
+}
+
+/// The editors' preview: a click in the view gives a snippet whose yaw/pitch, pasted into the site file,
+/// puts a hotspot where the click was; a broken edit shows the error over the last good page; the fix
+/// reloads the page without it.
+#[test]
+fn preview_picker_places_hotspots_and_shows_errors() {
+    let Some(b) = Browser::start(900, 1000) else { return };
+    let dir = common::fixture();
+    let yaml = dir.path().join("sites/demo.yaml");
+    let out = dir.path().join("dist");
+    let server = common::Server::start_args(dir.path(), &["--watch".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    b.goto(&format!("{}/vi/demo/#scene=cong&yaw=20&pitch=5&hfov=90", server.base));
+    b.wait_for("the first panorama drawn", "return document.getElementById('tour').classList.contains('tour--ready')");
+    b.wait_for("the picker", "return !!document.querySelector('.pv-pick')");
+    std::thread::sleep(Duration::from_millis(300));
+
+    let rect = b.js(
+        "var r=document.querySelector('#tour canvas').getBoundingClientRect();return [r.left,r.top,r.width,r.height];",
+    );
+    let r: Vec<f64> = rect.as_array().expect("rect").iter().map(|v| v.as_f64().expect("number")).collect();
+    let (x, y) = ((r[0] + r[2] * 0.72).round() as i64, (r[1] + r[3] * 0.36).round() as i64);
+    b.click_at(x, y);
+    b.wait_for("a picked point", "return document.querySelector('.pv-pick-head').dataset.yaw !== undefined");
+    if let Ok(path) = std::env::var("DISAN_SCREENSHOT_PICKER") {
+        b.screenshot().save(path).expect("save screenshot");
+    }
+    let snippet = b.js("return document.querySelector('.pv-code').textContent").as_str().expect("snippet").to_string();
+    assert!(snippet.starts_with("      - type: info\n        yaw: "), "{snippet}");
+
+    // Paste it, as an editor would, under the first scene's `hotspots:`.
+    let text = fs::read_to_string(&yaml).expect("read");
+    let pasted = snippet.replace("Tên điểm", "Điểm đã chọn");
+    fs::write(&yaml, text.replacen("    hotspots:\n", &format!("    hotspots:\n{pasted}"), 1)).expect("write");
+    b.js("window.beforeReload = true; return 1");
+    let label = "return (function(){var b=[...document.querySelectorAll('button.hs-info')].find(e=>e.textContent.indexOf('Điểm đã chọn')>=0);if(!b||window.beforeReload)return false;var q=b.getBoundingClientRect();return q.width>0&&b.style.visibility!=='hidden'&&[q.left+q.width/2,q.top+22];})()";
+    let spot = b.wait_for("the page to reload with the new hotspot", label);
+    let view = b.js("return window.disanTour.view()");
+    assert_eq!((view["yaw"].as_f64(), view["pitch"].as_f64()), (Some(20.0), Some(5.0)), "the view survives the reload");
+    let (sx, sy) = (spot[0].as_f64().expect("x"), spot[1].as_f64().expect("y"));
+    let degrees_per_px = view["hfov"].as_f64().expect("hfov") / r[2];
+    let (dx, dy) = ((sx - x as f64).abs() * degrees_per_px, (sy - y as f64).abs() * degrees_per_px);
+    eprintln!("picked point vs placed hotspot: {dx:.3}° across, {dy:.3}° up/down");
+    assert!(dx < 1.0 && dy < 1.0, "hotspot at ({sx:.1}, {sy:.1}), clicked ({x}, {y}): off by {dx:.2}°, {dy:.2}°");
+
+    // A mistake: the overlay names file and line over the unchanged page.
+    let text = fs::read_to_string(&yaml).expect("read");
+    let line = text.lines().position(|l| l == "kind: historical_relic").expect("kind line") + 1;
+    fs::write(&yaml, text.replacen("kind: historical_relic", "kind: temple", 1)).expect("write");
+    b.js("window.beforeReload = true; return 1");
+    let shown = b.wait_for(
+        "the error overlay",
+        "var o=document.querySelector('.pv-error');return !!o&&!o.hidden&&o.textContent",
+    );
+    let shown = shown.as_str().expect("overlay text");
+    assert!(shown.contains(&format!("sites/demo.yaml:{line}:")) && shown.contains("temple"), "{shown}");
+    assert_eq!(b.js("return window.beforeReload === true"), json!(true), "a failed build must not reload the page");
+    assert!(b.js("return document.body.textContent.indexOf('Điểm đã chọn')>=0").as_bool() == Some(true));
+
+    // The fix: the page reloads and the overlay is gone.
+    fs::write(&yaml, text).expect("write");
+    b.wait_for(
+        "the reload after the fix",
+        "return window.beforeReload === undefined && document.readyState === 'complete'",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let hidden = b.js("var o=document.querySelector('.pv-error');return !o||o.hidden");
+    assert_eq!(hidden, json!(true), "the overlay stays after the fix");
+    drop(server);
 }
