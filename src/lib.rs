@@ -11,3 +11,4 @@ pub mod serve;
 pub mod site;
 pub mod store;
 pub mod tiles;
+pub mod vi;

@@ -14,6 +14,10 @@ struct Cli {
     /// The collection folder (holding `sites/` and `content/`).
     #[arg(long, short = 'C', global = true, default_value = ".", env = "DISAN_ROOT")]
     root: PathBuf,
+    /// Language of error explanations: `vi` adds Vietnamese under each English message (default: from
+    /// the locale, e.g. LANG=vi_VN.UTF-8).
+    #[arg(long, global = true, value_enum, env = "DISAN_LANG")]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -128,6 +132,12 @@ enum New {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Lang {
+    Vi,
+    En,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
     Table,
@@ -137,6 +147,10 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    disan::report::set_vietnamese(match cli.lang {
+        Some(lang) => lang == Lang::Vi,
+        None => disan::report::vietnamese_locale(),
+    });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

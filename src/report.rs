@@ -2,6 +2,29 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static VIETNAMESE: AtomicBool = AtomicBool::new(false);
+
+/// Shows a Vietnamese explanation under each English message and hint (from `--lang vi`, `DISAN_LANG`
+/// or a Vietnamese locale). A process-wide setting, like a locale.
+pub fn set_vietnamese(on: bool) {
+    VIETNAMESE.store(on, Ordering::Relaxed);
+}
+
+/// Whether the environment asks for Vietnamese: the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that
+/// is set starts with `vi`.
+pub fn vietnamese_locale() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .is_some_and(|v| v.starts_with("vi"))
+}
+
+fn vietnamese() -> Option<()> {
+    VIETNAMESE.load(Ordering::Relaxed).then_some(())
+}
 
 /// A position in a source file, 1-based, as editors see it in their text editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,6 +81,9 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
+        if let Some(vi) = vietnamese().and_then(|()| crate::vi::translate(&self.message)) {
+            writeln!(f, "       {vi}")?;
+        }
         match self.pos {
             Some(pos) => writeln!(f, "  --> {}:{}:{}", self.file.display(), pos.line, pos.col)?,
             None => writeln!(f, "  --> {}", self.file.display())?,
@@ -73,6 +99,9 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  = hint: {hint}")?;
+            if let Some(vi) = vietnamese().and_then(|()| crate::vi::translate(hint)) {
+                writeln!(f, "  = gợi ý: {vi}")?;
+            }
         }
         Ok(())
     }
@@ -116,7 +145,11 @@ impl fmt::Display for Report {
             writeln!(f, "{d}")?;
         }
         let n = all.len();
-        write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })
+        write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })?;
+        if vietnamese().is_some() {
+            write!(f, " · {n} lỗi")?;
+        }
+        Ok(())
     }
 }
 

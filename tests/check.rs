@@ -34,7 +34,25 @@ fn broken(file: &str, edits: &[(&str, &str)], extra: impl FnOnce(&Path)) -> Stri
     extra(dir.path());
     let out = common::disan(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1), "check must exit 1 on a broken collection");
+    let vi = common::disan(dir.path(), &["--lang", "vi", "check"]);
+    assert_eq!(vi.status.code(), Some(1));
+    every_line_explained_in_vietnamese(&String::from_utf8(vi.stderr).expect("utf-8 report"));
     String::from_utf8(out.stderr).expect("utf-8 report")
+}
+
+/// With `--lang vi`, each message and each hint is followed by its Vietnamese explanation.
+fn every_line_explained_in_vietnamese(report: &str) {
+    let lines: Vec<&str> = report.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let next = lines.get(i + 1).copied().unwrap_or_default();
+        if line.starts_with("error: ") {
+            assert!(next.starts_with("       ") && !next.trim().is_empty(), "no Vietnamese for {line:?}:\n{report}");
+        }
+        if line.starts_with("  = hint: ") {
+            assert!(next.starts_with("  = gợi ý: "), "no Vietnamese for {line:?}:\n{report}");
+        }
+    }
+    assert!(report.contains(" lỗi"), "{report}");
 }
 
 macro_rules! invalid {

@@ -74,7 +74,14 @@ pub fn fixture() -> tempfile::TempDir {
 
 /// Runs the real `disan` binary on a collection.
 pub fn disan(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_disan")).arg("--root").arg(root).args(args).output().expect("run disan")
+    // English only, whatever the machine's locale, so reports compare with the snapshots.
+    Command::new(env!("CARGO_BIN_EXE_disan"))
+        .env("DISAN_LANG", "en")
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("run disan")
 }
 
 /// A running `disan serve` on a free loopback port, stopped when dropped.

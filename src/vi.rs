@@ -1,0 +1,240 @@
+//! Vietnamese explanations of the checker's messages, for editors who read Vietnamese first.
+//!
+//! Messages are written once, in English, where the problem is found; this table gives each message
+//! shape its Vietnamese wording. `{}` stands for a piece copied from the message (a key, a file name, a
+//! number); pieces that are themselves messages (the reason a panorama cannot be read, say) are
+//! translated in turn. The check tests make sure every message they provoke has its line here.
+
+/// English message shapes and their Vietnamese wording, `{}` for the pieces carried over in order.
+const TABLE: &[(&str, &str)] = &[
+    // YAML structure
+    ("unknown key `{}`", "khóa `{}` không có trong định dạng của tệp này"),
+    ("unknown value `{}`", "giá trị `{}` không được phép ở đây"),
+    ("missing field `{}`", "thiếu khóa bắt buộc `{}`"),
+    ("wrong type: {}, expected {}", "sai kiểu giá trị: đang là {}, cần {}"),
+    ("a number", "một số"),
+    ("a whole number", "một số nguyên"),
+    ("true or false", "true hoặc false"),
+    ("a tab is used for indentation", "dòng này thụt lề bằng phím Tab"),
+    ("duplicate key `{}`", "khóa `{}` bị lặp lại"),
+    ("the file is not valid UTF-8 text", "tệp không phải văn bản UTF-8 hợp lệ"),
+    ("cannot read the file: {}", "không đọc được tệp: {}"),
+    ("cannot read the sites folder: {}", "không đọc được thư mục sites: {}"),
+    ("the collection could not be read", "không đọc được bộ sưu tập"),
+    // text and languages
+    ("`{}` has no `{}` text", "`{}` chưa có nội dung bằng `{}`"),
+    ("`{}` is empty in `{}`", "`{}` đang để trống ở `{}`"),
+    ("language `{}` is not one of the collection's languages", "ngôn ngữ `{}` không thuộc các ngôn ngữ của bộ sưu tập"),
+    ("no languages are listed", "chưa khai báo ngôn ngữ nào"),
+    ("`{}` is not a language code", "`{}` không phải mã ngôn ngữ"),
+    ("language `{}` is listed twice", "ngôn ngữ `{}` được khai báo hai lần"),
+    // numbers, versions, addresses
+    ("`{}` is {}, outside {} to {}", "`{}` bằng {}, nằm ngoài khoảng {} đến {}"),
+    ("schema version {} is not supported", "phiên bản định dạng {} không được hỗ trợ"),
+    ("`public_url` {}", "`public_url` {}"),
+    ("must start with https:// (or http://)", "phải bắt đầu bằng https:// (hoặc http://)"),
+    ("has no host name", "thiếu tên miền"),
+    (
+        "is a local address that visitors' phones cannot reach",
+        "là địa chỉ nội bộ, điện thoại của khách không truy cập được",
+    ),
+    ("must be a plain address without spaces, `?` or `#`", "phải là địa chỉ đơn giản, không có dấu cách, `?` hay `#`"),
+    // sites, scenes, hotspots, placards
+    ("`order` names `{}`, which is not a site", "`order` ghi `{}`, nhưng không có di tích nào tên như vậy"),
+    ("`{}` is listed twice in `order`", "`{}` xuất hiện hai lần trong `order`"),
+    ("slug `{}` is not a valid address segment", "tên ngắn `{}` không dùng được trong địa chỉ web"),
+    ("slug `{}` differs from the file name `{}`", "tên ngắn `{}` khác với tên tệp `{}`"),
+    ("this section kind appears twice", "loại mục này xuất hiện hai lần"),
+    ("scene id `{}` is not valid", "mã cảnh `{}` không hợp lệ"),
+    ("scene id `{}` is used twice in this site", "mã cảnh `{}` được dùng hai lần trong di tích này"),
+    ("a scene hotspot needs a `target`", "điểm chuyển cảnh cần có `target`"),
+    ("hotspot points to scene `{}`, which does not exist", "điểm nóng dẫn tới cảnh `{}`, nhưng cảnh này không có"),
+    ("an info hotspot has no `target`", "điểm thông tin không dùng `target`"),
+    ("an info hotspot needs a `text`", "điểm thông tin cần có `text`"),
+    ("narration in `{}` has neither `audio` nor `transcript`", "lời thuyết minh `{}` chưa có `audio` lẫn `transcript`"),
+    ("narration has no `{}` entry", "lời thuyết minh chưa có mục `{}`"),
+    ("placard code `{}` is already used", "mã biển `{}` đã được dùng"),
+    ("placard code `{}` is not valid", "mã biển `{}` không hợp lệ"),
+    ("placard opens scene `{}`, which does not exist", "biển mở cảnh `{}`, nhưng cảnh này không có"),
+    ("published code `{}` no longer leads anywhere", "mã đã in `{}` không còn dẫn tới đâu"),
+    ("retired code `{}` is used again by a placard of `{}`", "mã đã thôi dùng `{}` lại được gán cho một biển của `{}`"),
+    (
+        "retired code `{}` points to site `{}`, which does not exist",
+        "mã đã thôi dùng `{}` dẫn tới di tích `{}`, nhưng di tích này không có",
+    ),
+    (
+        "retired code `{}` points to a scene `{}` that `{}` does not have",
+        "mã đã thôi dùng `{}` dẫn tới cảnh `{}`, nhưng `{}` không có cảnh này",
+    ),
+    // media
+    (
+        "`{}` is not a path inside the site's content folder",
+        "`{}` không phải đường dẫn trong thư mục nội dung của di tích",
+    ),
+    ("file `{}` not found", "không tìm thấy tệp `{}`"),
+    ("panorama `{}` cannot be read: {}", "không đọc được ảnh toàn cảnh `{}`: {}"),
+    ("panorama `{}` is {}, not 2:1", "ảnh toàn cảnh `{}` có kích thước {}, không phải tỉ lệ 2:1"),
+    ("panorama `{}` is only {}", "ảnh toàn cảnh `{}` chỉ có {}"),
+    ("photo `{}` cannot be read: {}", "không đọc được ảnh `{}`: {}"),
+    ("audio `{}` {}", "tệp âm thanh `{}` {}"),
+    ("has an unsupported format; use one of: {}", "có định dạng không hỗ trợ; hãy dùng một trong: {}"),
+    ("cannot be read: {}", "không đọc được: {}"),
+    ("is empty or not a real .{} file", "trống hoặc không thực sự là tệp .{}"),
+    ("not a JPEG or PNG image", "không phải ảnh JPEG hay PNG"),
+    (
+        "the JPEG is truncated: its end marker is missing (copy the file again)",
+        "tệp JPEG bị cụt: thiếu dấu kết thúc (hãy chép lại tệp)",
+    ),
+    ("{}×{} is larger than the {}-pixel limit", "{}×{} vượt giới hạn {} điểm ảnh"),
+    (
+        "too large to decode safely (limit {} pixels a side)",
+        "quá lớn để giải mã an toàn (giới hạn {} điểm ảnh mỗi cạnh)",
+    ),
+    ("{} (the file may be truncated or not an image)", "{} (tệp có thể bị cụt hoặc không phải ảnh)"),
+    // hints
+    ("did you mean `{}`?", "có phải ý bạn là `{}`?"),
+    ("allowed here: {}", "được phép ở đây: {}"),
+    ("this key is not allowed here", "khóa này không được phép ở đây"),
+    ("this value is not allowed here", "giá trị này không được phép ở đây"),
+    ("add `{}:` to this mapping", "thêm `{}:` vào mục này"),
+    (
+        "YAML indents with spaces only; replace the tab with spaces",
+        "YAML chỉ thụt lề bằng dấu cách; hãy thay Tab bằng dấu cách",
+    ),
+    ("`{}` is already set on line {}; keep only one", "`{}` đã có ở dòng {}; chỉ giữ một"),
+    ("save the file as UTF-8 in your editor", "lưu tệp với bảng mã UTF-8 trong trình soạn thảo"),
+    ("the collection's languages are: {}", "các ngôn ngữ của bộ sưu tập: {}"),
+    (
+        "add `{}: …` under `{}`; every language of the collection needs its text",
+        "thêm `{}: …` dưới `{}`; mỗi ngôn ngữ của bộ sưu tập đều cần nội dung",
+    ),
+    ("use a value from {} to {} (degrees)", "dùng giá trị từ {} đến {} (độ)"),
+    ("this version of disan reads `schema: {}`", "phiên bản disan này đọc `schema: {}`"),
+    ("write `languages: [vi, en]`", "ghi `languages: [vi, en]`"),
+    ("use two-letter codes such as `vi` or `en`", "dùng mã hai chữ cái như `vi` hoặc `en`"),
+    (
+        "write the address where the tour is published, e.g. `https://disan.example.vn`",
+        "ghi địa chỉ nơi đăng trang tham quan, ví dụ `https://disan.example.vn`",
+    ),
+    (
+        "it is used in {} line {}; every printed code must lead to one place",
+        "mã này đã dùng ở {} dòng {}; mỗi mã đã in chỉ dẫn tới một nơi",
+    ),
+    (
+        "use lowercase letters a–z without diacritics, digits and hyphens, e.g. `{}`",
+        "dùng chữ thường a–z không dấu, chữ số và dấu gạch nối, ví dụ `{}`",
+    ),
+    ("rename the file to `{}` or set `slug: {}`", "đổi tên tệp thành `{}` hoặc đặt `slug: {}`"),
+    ("merge the two sections into one", "gộp hai mục làm một"),
+    ("add `target: <scene id>`", "thêm `target: <mã cảnh>`"),
+    ("scenes of this site: {}", "các cảnh của di tích này: {}"),
+    (
+        "use `type: scene` to link to a scene, or remove `target`",
+        "dùng `type: scene` để dẫn sang cảnh khác, hoặc bỏ `target`",
+    ),
+    ("add `text:` with the words to show, per language", "thêm `text:` với nội dung hiển thị cho từng ngôn ngữ"),
+    ("add a recording, a transcript, or both", "thêm bản ghi âm, lời thuyết minh, hoặc cả hai"),
+    ("add `{}:` with at least a `transcript`", "thêm `{}:` với ít nhất một `transcript`"),
+    (
+        "write a path relative to content/<slug>/, such as `panoramas/gate.jpg`, without `..`",
+        "ghi đường dẫn tính từ content/<slug>/, ví dụ `panoramas/gate.jpg`, không dùng `..`",
+    ),
+    ("put the file at {}", "đặt tệp tại {}"),
+    (
+        "export the full 360° × 180° equirectangular image (width = 2 × height)",
+        "xuất ảnh toàn cảnh đủ 360° × 180° dạng equirectangular (chiều rộng = 2 × chiều cao)",
+    ),
+    ("use an image at least 1024 pixels wide", "dùng ảnh rộng ít nhất 1024 điểm ảnh"),
+    (
+        "it was printed for {}; put it back in that site's `placards`, or retire it: add `retired: true` and the site (and scene) it should open now",
+        "mã này đã in cho {}; hãy đưa lại vào `placards` của di tích đó, hoặc cho thôi dùng: thêm `retired: true` cùng di tích (và cảnh) mà mã cần mở từ nay",
+    ),
+    (
+        "give the new placard a new code; a retired code keeps leading to its old target",
+        "đặt mã mới cho biển mới; mã đã thôi dùng vẫn dẫn tới nơi cũ",
+    ),
+    (
+        "point it at a site that exists, so visitors with old prints still arrive somewhere",
+        "trỏ mã tới một di tích có thật để khách quét biển cũ vẫn tới được nơi nào đó",
+    ),
+];
+
+/// The Vietnamese wording of an English message or hint, when the table knows its shape.
+pub fn translate(english: &str) -> Option<String> {
+    translate_depth(english, 0)
+}
+
+fn translate_depth(english: &str, depth: usize) -> Option<String> {
+    if depth > 3 {
+        return None;
+    }
+    TABLE.iter().find_map(|(en, vi)| {
+        let pieces = matches(en, english)?;
+        let mut out = String::with_capacity(vi.len() + english.len());
+        let mut rest = *vi;
+        for piece in pieces {
+            let (before, after) = rest.split_once("{}")?;
+            out.push_str(before);
+            out.push_str(&translate_depth(piece, depth + 1).unwrap_or_else(|| piece.to_owned()));
+            rest = after;
+        }
+        out.push_str(rest);
+        Some(out)
+    })
+}
+
+/// The pieces of `text` standing for the `{}` of `pattern`, when `text` has the pattern's shape. Each
+/// piece is non-empty and ends at the first place the following literal matches (the last ends at the
+/// end), which suits messages whose pieces are names and numbers.
+fn matches<'t>(pattern: &str, text: &'t str) -> Option<Vec<&'t str>> {
+    let literals: Vec<&str> = pattern.split("{}").collect();
+    let mut rest = text.strip_prefix(literals[0])?;
+    let mut pieces = Vec::with_capacity(literals.len() - 1);
+    for (i, literal) in literals.iter().enumerate().skip(1) {
+        let last = i == literals.len() - 1;
+        let end = if last {
+            if literal.is_empty() { rest.len() } else { rest.strip_suffix(literal).map(str::len)? }
+        } else {
+            rest.get(1..)?.find(literal)? + 1
+        };
+        if end == 0 {
+            return None;
+        }
+        pieces.push(&rest[..end]);
+        rest = &rest[end + literal.len()..];
+    }
+    rest.is_empty().then_some(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translates_shapes_and_nested_reasons() {
+        assert_eq!(
+            translate("unknown key `sumary`").as_deref(),
+            Some("khóa `sumary` không có trong định dạng của tệp này")
+        );
+        assert_eq!(
+            translate("panorama `audio/vi.mp3` cannot be read: not a JPEG or PNG image").as_deref(),
+            Some("không đọc được ảnh toàn cảnh `audio/vi.mp3`: không phải ảnh JPEG hay PNG")
+        );
+        assert_eq!(
+            translate("`scenes[0].hfov` is 200, outside 30 to 120").as_deref(),
+            Some("`scenes[0].hfov` bằng 200, nằm ngoài khoảng 30 đến 120")
+        );
+        assert_eq!(
+            translate("wrong type: string \"left\", expected a number").as_deref(),
+            Some("sai kiểu giá trị: đang là string \"left\", cần một số")
+        );
+        assert_eq!(translate("something nobody wrote"), None);
+    }
+
+    #[test]
+    fn every_pattern_has_as_many_pieces_in_both_languages() {
+        for (en, vi) in TABLE {
+            assert_eq!(en.matches("{}").count(), vi.matches("{}").count(), "{en}");
+        }
+    }
+}
