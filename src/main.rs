@@ -175,7 +175,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check => {
             let collection = disan::site::load(&cli.root)?;
             let scenes: usize = collection.sites.iter().map(|s| s.scenes.len()).sum();
-            eprintln!("ok: {} sites, {scenes} scenes, no problems found", collection.sites.len());
+            let sites = collection.sites.len();
+            eprintln!("ok: {sites} sites, {scenes} scenes, no problems found");
+            if disan::report::is_vietnamese() {
+                eprintln!("    {sites} di tích, {scenes} cảnh, không có lỗi");
+            }
             Ok(())
         }
         Command::Build { out } => {

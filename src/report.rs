@@ -22,6 +22,11 @@ pub fn vietnamese_locale() -> bool {
         .is_some_and(|v| v.starts_with("vi"))
 }
 
+/// Whether Vietnamese explanations are on.
+pub fn is_vietnamese() -> bool {
+    VIETNAMESE.load(Ordering::Relaxed)
+}
+
 fn vietnamese() -> Option<()> {
     VIETNAMESE.load(Ordering::Relaxed).then_some(())
 }

@@ -56,11 +56,25 @@ fn a_cached_tile(root: &Path) -> PathBuf {
 
 #[test]
 fn edits_rebuild_errors_keep_the_last_good_build_and_fixes_clear_them() {
+    edit_break_fix(false);
+}
+
+/// The same with polling, for folders whose changes the operating system does not report.
+#[test]
+fn polling_sees_the_same_edits() {
+    edit_break_fix(true);
+}
+
+fn edit_break_fix(poll: bool) {
     let dir = common::fixture();
     let root = dir.path();
     let yaml = root.join("sites/demo.yaml");
     let out = root.join("dist");
-    let server = common::Server::start_args(root, &["--watch".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--watch".as_ref(), "--out".as_ref(), out.as_os_str()];
+    if poll {
+        args.push("--poll".as_ref());
+    }
+    let server = common::Server::start_args(root, &args);
 
     let s = status(&server.base, None);
     assert_eq!((s["generation"].as_u64(), s["ok"].as_bool()), (Some(1), Some(true)), "{s}");
