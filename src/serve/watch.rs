@@ -97,10 +97,13 @@ pub fn run(addr: &str, watch: &Watch) -> Result<()> {
         status: tokio::sync::watch::Sender::new(status),
         site: RwLock::new(super::app(&watch.out, &super::Options::default())?),
     });
+    // Watching starts before the address is announced, so no edit made after that can be missed.
+    let (watcher, events) = start_watching(watch)?;
     let watcher_shared = shared.clone();
     let w = watch.clone();
     std::thread::Builder::new().name("watch".into()).spawn(move || {
-        if let Err(e) = watch_loop(&w, &watcher_shared) {
+        let _watcher = watcher;
+        if let Err(e) = watch_loop(&w, &events, &watcher_shared) {
             eprintln!("error: watching for changes stopped: {e:#}");
         }
     })?;
@@ -183,10 +186,13 @@ async fn status(State(shared): State<Arc<Shared>>, Query(q): Query<After>) -> Re
     r
 }
 
-/// Waits for changes, lets them settle, rebuilds, publishes.
-fn watch_loop(watch: &Watch, shared: &Shared) -> Result<()> {
+type Events = mpsc::Receiver<notify::Result<notify::Event>>;
+
+/// Starts watching `sites/` and `content/`; the events arrive on the returned channel while the watcher
+/// lives.
+fn start_watching(watch: &Watch) -> Result<(Box<dyn notify::Watcher + Send>, Events)> {
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher: Box<dyn notify::Watcher> = if watch.poll {
+    let mut watcher: Box<dyn notify::Watcher + Send> = if watch.poll {
         Box::new(notify::PollWatcher::new(tx, notify::Config::default().with_poll_interval(POLL_EVERY))?)
     } else {
         match notify::recommended_watcher(tx.clone()) {
@@ -203,6 +209,11 @@ fn watch_loop(watch: &Watch, shared: &Shared) -> Result<()> {
             watcher.watch(&d, notify::RecursiveMode::Recursive)?;
         }
     }
+    Ok((watcher, rx))
+}
+
+/// Waits for changes, lets them settle, rebuilds, publishes.
+fn watch_loop(watch: &Watch, rx: &Events, shared: &Shared) -> Result<()> {
     let mut generation = shared.status.borrow().generation;
     while let Ok(first) = rx.recv() {
         let mut changed = relevant(&first, watch);
