@@ -55,6 +55,19 @@ enum Command {
         /// Token that `/api/stats` requires (the endpoint is off without one).
         #[arg(long, env = "DISAN_STATS_TOKEN", hide_env_values = true)]
         stats_token: Option<String>,
+        /// PEM certificate chain: serve HTTPS (needs --tls-key too).
+        #[arg(long, env = "DISAN_TLS_CERT", value_name = "FILE")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key of the certificate.
+        #[arg(long, env = "DISAN_TLS_KEY", value_name = "FILE")]
+        tls_key: Option<PathBuf>,
+        /// Request log on standard output: text (logfmt), json, or off.
+        #[arg(long, env = "DISAN_LOG", default_value = "text", value_parser = parse_log)]
+        log: disan::serve::access_log::Format,
+        /// Seconds a client may take to send a request's headers (and may stay idle between requests).
+        #[arg(long, env = "DISAN_HEADER_TIMEOUT", default_value_t = 20, value_name = "SECONDS",
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
     },
     /// Writes print-ready QR placards (PDF, plus SVG and PNG codes) and records their codes.
     Placards {
@@ -95,6 +108,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+fn parse_log(s: &str) -> Result<disan::serve::access_log::Format, String> {
+    s.parse()
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -165,12 +182,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Serve { addr, out, db, no_scans, stats_token } => {
+        Command::Serve { addr, out, db, no_scans, stats_token, tls_cert, tls_key, log, header_timeout } => {
+            let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?;
+            if let Some(files) = &tls {
+                // Checked before building: a mistyped key path should not wait for a long build.
+                disan::serve::tls::acceptor(files)?;
+            }
             let out = out_of(out);
             let summary = disan::build::build(&cli.root, &out)?;
             eprintln!("{summary}");
             let db = (!no_scans).then(|| db.unwrap_or_else(|| disan::store::default_path(&out)));
-            disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token })
+            let limits = disan::serve::listen::Limits {
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                ..Default::default()
+            };
+            disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token, tls, log, limits })
         }
         Command::Placards { out, site, size, sheet, marks, distance, logo } => {
             let collection = disan::site::load(&cli.root)?;

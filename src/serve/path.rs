@@ -46,7 +46,8 @@ pub fn join(root: &Path, segments: &[String]) -> PathBuf {
     p
 }
 
-fn decode(s: &str) -> Result<String, Refused> {
+/// Percent-decodes one path segment; the result must be UTF-8.
+pub(crate) fn decode(s: &str) -> Result<String, Refused> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

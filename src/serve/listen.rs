@@ -1,0 +1,193 @@
+//! Connections: binds the address, accepts TCP (and TLS when configured), and serves HTTP/1.1 on each
+//! connection with the limits that keep hostile or broken clients from holding the host.
+//!
+//! One single-threaded runtime per core, each accepting on its own socket bound to the same port
+//! (`SO_REUSEPORT`, the kernel spreads connections): a request is read, answered and written on one
+//! thread, with no hand-offs between threads — the layout nginx uses with its worker processes.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
+use tokio_rustls::TlsAcceptor;
+
+use super::host::Host;
+
+/// What a client may cost the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest wait for a request's headers, counted from when the host starts waiting for them: a client
+    /// that trickles its headers (slowloris), or leaves a kept-alive connection idle, is dropped after it.
+    pub header_timeout: Duration,
+    /// Largest request head (request line and headers); larger gets `431` and the connection is closed.
+    pub max_head_bytes: usize,
+    /// Longest a TLS handshake may take.
+    pub handshake_timeout: Duration,
+    /// How long a stopping host lets requests in flight finish.
+    pub grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(20),
+            max_head_bytes: 16 * 1024,
+            handshake_timeout: Duration::from_secs(10),
+            grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Sockets bound to `addr`, one per worker thread, all on the same port.
+pub fn bind(addr: SocketAddr, workers: usize) -> Result<Vec<std::net::TcpListener>> {
+    let first = reuse_port_socket(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    // Port 0 picks a free port; the other workers must join that same one.
+    let bound = first.local_addr().context("cannot read the listening address")?;
+    let mut all = vec![first];
+    for _ in 1..workers {
+        match reuse_port_socket(bound) {
+            Ok(l) => all.push(l),
+            // Without SO_REUSEPORT the extra workers are simply not started.
+            Err(_) => break,
+        }
+    }
+    Ok(all)
+}
+
+fn reuse_port_socket(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    #[cfg(all(unix, not(any(target_os = "solaris", target_os = "illumos", target_os = "cygwin"))))]
+    socket.set_reuse_port(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
+}
+
+/// Serves on every listener, one thread each, until `stop` turns true; then lets requests in flight finish
+/// (up to the grace period) and returns.
+pub fn serve(
+    listeners: Vec<std::net::TcpListener>,
+    host: &Host,
+    tls: Option<&TlsAcceptor>,
+    limits: Limits,
+    stop: &watch::Receiver<bool>,
+) -> Result<()> {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_header_size(limits.max_head_bytes)
+        .keep_alive(true);
+    let http = Arc::new(http);
+    let mut threads = Vec::new();
+    for (i, listener) in listeners.into_iter().enumerate() {
+        let (http, host, tls, stop) = (http.clone(), host.clone(), tls.cloned(), stop.clone());
+        let thread = std::thread::Builder::new()
+            .name(format!("http-{i}"))
+            .spawn(move || -> Result<()> {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .context("cannot start the async runtime")?;
+                rt.block_on(async {
+                    let listener = TcpListener::from_std(listener).context("cannot register the listening socket")?;
+                    accept_loop(listener, http, host, tls, limits, stop).await;
+                    anyhow::Ok(())
+                })?;
+                rt.shutdown_timeout(Duration::from_secs(1));
+                Ok(())
+            })
+            .context("cannot start a server thread")?;
+        threads.push(thread);
+    }
+    for t in threads {
+        t.join().map_err(|_| anyhow::anyhow!("a server thread failed"))??;
+    }
+    Ok(())
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    http: Arc<http1::Builder>,
+    host: Host,
+    tls: Option<TlsAcceptor>,
+    limits: Limits,
+    mut stop: watch::Receiver<bool>,
+) {
+    // Every connection holds a sender; when all are dropped, every connection has ended.
+    let (alive, mut all_done) = mpsc::channel::<()>(1);
+    let mut failures = 0u32;
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            _ = stop.wait_for(|stopping| *stopping) => break,
+            accepted = listener.accept() => accepted,
+        };
+        let tcp = match accepted {
+            Ok((tcp, _)) => {
+                failures = 0;
+                tcp
+            }
+            Err(e) => {
+                // Out of file descriptors or memory: wait for connections to end rather than spin.
+                failures += 1;
+                if failures == 1 || failures.is_power_of_two() {
+                    eprintln!("cannot accept a connection ({e}); retrying");
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // Without TCP_NODELAY a response split over two writes meets delayed ACKs and stalls ~40 ms.
+        let _ = tcp.set_nodelay(true);
+        let (http, host, tls, stop, alive) = (http.clone(), host.clone(), tls.clone(), stop.clone(), alive.clone());
+        tokio::spawn(async move {
+            connection(tcp, &http, host, tls, limits, stop).await;
+            drop(alive);
+        });
+    }
+    drop(listener);
+    drop(alive);
+    let _ = tokio::time::timeout(limits.grace, all_done.recv()).await;
+}
+
+async fn connection(
+    tcp: TcpStream,
+    http: &http1::Builder,
+    host: Host,
+    tls: Option<TlsAcceptor>,
+    limits: Limits,
+    stop: watch::Receiver<bool>,
+) {
+    match tls {
+        None => http_on(TokioIo::new(tcp), http, host, stop).await,
+        Some(acceptor) => {
+            // A failed or stalled handshake is the client's business (scanners make many): not logged.
+            if let Ok(Ok(stream)) = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp)).await {
+                http_on(TokioIo::new(stream), http, host, stop).await;
+            }
+        }
+    }
+}
+
+async fn http_on<I>(io: I, http: &http1::Builder, host: Host, mut stop: watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let conn = http.serve_connection(io, host);
+    tokio::pin!(conn);
+    tokio::select! {
+        biased;
+        // Connection errors (resets, timeouts, malformed requests already answered) end just this connection.
+        _ = conn.as_mut() => return,
+        _ = stop.wait_for(|stopping| *stopping) => conn.as_mut().graceful_shutdown(),
+    }
+    let _ = conn.await;
+}
