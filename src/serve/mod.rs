@@ -165,31 +165,28 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         Ok(m) => m,
         Err(_) => return not_found(&state).await,
     };
+    // One address per file: `//vi///demo`, `/vi/%64emo/` and `/vi/demo` all move to `/vi/demo/`. Directory
+    // addresses end in a slash, so relative links on the page resolve; and a redirect built from the
+    // segments can never start with `//` (which a browser would read as another host).
+    let canonical = path::canonical(&segments, meta.is_dir());
+    if canonical != req.uri().path() {
+        let location = match req.uri().query() {
+            Some(q) => format!("{canonical}?{q}"),
+            None => canonical,
+        };
+        return match HeaderValue::from_str(&location) {
+            Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
+            Err(_) => (StatusCode::BAD_REQUEST, "bad request\n").into_response(),
+        };
+    }
     if meta.is_dir() {
-        if !req.uri().path().ends_with('/') {
-            // Canonical directory addresses end in a slash, so relative links on the page resolve.
-            let mut location = format!("{}/", req.uri().path());
-            if let Some(q) = req.uri().query() {
-                location = format!("{location}?{q}");
-            }
-            return match HeaderValue::from_str(&location) {
-                Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
-                Err(_) => (StatusCode::BAD_REQUEST, "bad request\n").into_response(),
-            };
-        }
         file.push("index.html");
     }
     let meta = match tokio::fs::metadata(&file).await {
         Ok(m) if m.is_file() => m,
         _ => return not_found(&state).await,
     };
-    // Only canonical addresses are cached, so variants like `//vi///demo/` cannot fill the memory budget.
-    let canonical = {
-        let joined = format!("/{}", segments.join("/"));
-        if req.uri().path().ends_with('/') && !segments.is_empty() { format!("{joined}/") } else { joined }
-    };
-    let cacheable = canonical == req.uri().path();
-    let loaded = if cacheable { state.memory.load(&canonical, &file, &meta).await } else { None };
+    let loaded = state.memory.load(req.uri().path(), &file, &meta).await;
     if let Some(entry) = loaded {
         return memory::respond(&entry, req.method(), req.headers()).map(Body::new);
     }
