@@ -60,6 +60,7 @@ impl Host {
         let finish = Finish {
             log: self.log.as_ref().map(|log| (log.clone(), Instant::now(), parts.method.clone(), parts.uri.clone())),
             hsts: self.hsts,
+            head: parts.method == Method::HEAD,
         };
         if parts.method != Method::GET && parts.method != Method::HEAD {
             let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served here\n");
@@ -139,10 +140,15 @@ pub(super) fn not_found(state: &AppState) -> Response<HostBody> {
 struct Finish {
     log: Option<(Log, Instant, Method, Uri)>,
     hsts: bool,
+    head: bool,
 }
 
 impl Finish {
     fn done(self, mut res: Response<HostBody>, code: Option<String>) -> Response<HostBody> {
+        if self.head {
+            // The headers of a GET, no body (the connection would drop it; tests see what is sent).
+            *res.body_mut() = HostBody::empty();
+        }
         if self.hsts {
             headers::hsts(res.headers_mut());
         }
