@@ -64,10 +64,15 @@ enum Command {
         /// Request log on standard output: text (logfmt), json, or off.
         #[arg(long, env = "DISAN_LOG", default_value = "text", value_parser = parse_log)]
         log: disan::serve::access_log::Format,
-        /// Seconds a client may take to send a request's headers (and may stay idle between requests).
-        #[arg(long, env = "DISAN_HEADER_TIMEOUT", default_value_t = 20, value_name = "SECONDS",
+        /// Seconds a client may go without sending a request's headers (also between requests) or
+        /// without reading the response being sent; then its connection is closed.
+        #[arg(long, env = "DISAN_CLIENT_TIMEOUT", default_value_t = 20, value_name = "SECONDS",
               value_parser = clap::value_parser!(u64).range(1..=3600))]
-        header_timeout: u64,
+        client_timeout: u64,
+        /// Open connections at most (more wait in the kernel's queue).
+        #[arg(long, env = "DISAN_MAX_CONNECTIONS", default_value_t = 10_000, value_name = "N",
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        max_connections: u64,
     },
     /// Writes print-ready QR placards (PDF, plus SVG and PNG codes) and records their codes.
     Placards {
@@ -182,7 +187,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Serve { addr, out, db, no_scans, stats_token, tls_cert, tls_key, log, header_timeout } => {
+        Command::Serve {
+            addr,
+            out,
+            db,
+            no_scans,
+            stats_token,
+            tls_cert,
+            tls_key,
+            log,
+            client_timeout,
+            max_connections,
+        } => {
             let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?;
             if let Some(files) = &tls {
                 // Checked before building: a mistyped key path should not wait for a long build.
@@ -193,7 +209,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("{summary}");
             let db = (!no_scans).then(|| db.unwrap_or_else(|| disan::store::default_path(&out)));
             let limits = disan::serve::listen::Limits {
-                header_timeout: std::time::Duration::from_secs(header_timeout),
+                client_timeout: std::time::Duration::from_secs(client_timeout),
+                max_connections: max_connections as usize,
                 ..Default::default()
             };
             disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token, tls, log, limits })

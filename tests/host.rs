@@ -178,7 +178,7 @@ fn refuses_oversized_heads_bodies_and_other_methods() {
 #[test]
 fn slow_and_idle_clients_are_dropped() {
     let dir = common::fixture();
-    let server = common::Server::start_args(dir.path(), &[OsStr::new("--header-timeout"), OsStr::new("1")]);
+    let server = common::Server::start_args(dir.path(), &[OsStr::new("--client-timeout"), OsStr::new("1")]);
     let addr = server.addr();
 
     // Slowloris: headers trickled a byte at a time, never finished.
@@ -221,6 +221,69 @@ fn slow_and_idle_clients_are_dropped() {
 
     let (status, _) = raw(&addr, b"GET /vi/demo/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert_eq!(status, 200, "still healthy");
+}
+
+#[test]
+fn a_client_that_stops_reading_is_dropped() {
+    let dir = common::fixture();
+    let server = common::Server::start_args(dir.path(), &[OsStr::new("--client-timeout"), OsStr::new("1")]);
+    let addr: std::net::SocketAddr = server.addr().parse().expect("address");
+    let (_, page) = raw(&server.addr(), b"GET /vi/demo/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let audio =
+        page.split("<audio controls preload=\"none\" src=\"").nth(1).and_then(|s| s.split('"').next()).expect("audio");
+    let (_, head) =
+        raw(&server.addr(), format!("HEAD {audio} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+    let size: usize = header(&head, "content-length").and_then(|v| v.parse().ok()).expect("audio size");
+
+    // Ask for the recording 100 times over (far more than socket buffers hold), then read nothing.
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+    socket.set_recv_buffer_size(4096).expect("small receive buffer");
+    socket.connect(&addr.into()).expect("connect");
+    let mut s: TcpStream = socket.into();
+    let one = format!("GET {audio} HTTP/1.1\r\nHost: x\r\n\r\n");
+    s.write_all(one.repeat(100).as_bytes()).expect("send");
+    std::thread::sleep(Duration::from_secs(4));
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let mut total = 0usize;
+    let mut chunk = vec![0u8; 64 * 1024];
+    while let Ok(n) = s.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        total += n;
+    }
+    assert!(total < 50 * size, "the host kept writing to a client that stopped reading: {total} bytes");
+
+    let (status, _) = raw(&server.addr(), b"GET /vi/demo/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200, "still healthy");
+}
+
+#[test]
+fn connections_beyond_the_cap_wait_for_a_free_slot() {
+    let dir = common::fixture();
+    let server = common::Server::start_args(dir.path(), &[OsStr::new("--max-connections"), OsStr::new("2")]);
+    let addr = server.addr();
+    // Two workers with one slot each: of three kept-alive connections, at least one is not served yet.
+    let mut conns: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut s = TcpStream::connect(&addr).expect("connect");
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+            s.set_read_timeout(Some(Duration::from_millis(1500))).expect("timeout");
+            s
+        })
+        .collect();
+    let answered: Vec<bool> = conns.iter_mut().map(|s| s.read(&mut [0u8; 256]).is_ok_and(|n| n > 0)).collect();
+    let served = answered.iter().filter(|a| **a).count();
+    assert!((1..=2).contains(&served), "{answered:?}");
+    // Closing the served connections frees their slots; the waiting ones are then answered in turn (each
+    // closed once answered, as it may hold the slot the next one waits for).
+    let waiting: Vec<TcpStream> = conns.into_iter().zip(&answered).filter(|(_, a)| !**a).map(|(s, _)| s).collect();
+    for mut s in waiting {
+        s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        let mut buf = [0u8; 256];
+        let n = s.read(&mut buf).expect("answered once a slot is free");
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    }
 }
 
 #[test]

@@ -37,10 +37,33 @@ pub fn caching(h: &mut HeaderMap, path: &str, etag: &str, encoding: Option<&str>
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
 }
 
-/// Adds the headers every response carries.
+/// Whether a response of this type is a document a browser renders (and so runs script in, frames, or
+/// grants sensors to). Unknown types count as documents.
+pub fn is_document(content_type: Option<&str>) -> bool {
+    let Some(ct) = content_type else { return true };
+    let mime = ct.split(';').next().unwrap_or("").trim();
+    !(mime.starts_with("image/") && mime != "image/svg+xml"
+        || mime.starts_with("audio/")
+        || mime.starts_with("video/")
+        || mime.starts_with("font/")
+        || matches!(mime, "text/css" | "text/javascript" | "application/javascript" | "application/json"))
+}
+
+/// Adds the security headers, judging from the response's `Content-Type` whether it is a document.
 pub fn secure(h: &mut HeaderMap) {
+    let document = is_document(h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()));
+    secure_as(h, document);
+}
+
+/// Adds the security headers: `nosniff` and the referrer policy on everything; the content policy, frame
+/// and permissions policies only on documents, where browsers apply them. Tiles and audio, the bulk of
+/// the traffic, are spared half a kilobyte of headers each.
+pub fn secure_as(h: &mut HeaderMap, document: bool) {
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if !document {
+        return;
+    }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
     // No inline script anywhere: pages carry their data in JSON blocks, which CSP does not execute.
     h.insert(
@@ -64,4 +87,28 @@ pub fn secure(h: &mut HeaderMap) {
 /// other sites are not ours to decide for.
 pub fn hsts(h: &mut HeaderMap) {
     h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_get_the_content_policy() {
+        for doc in
+            [None, Some("text/html; charset=utf-8"), Some("image/svg+xml"), Some("application/xml"), Some("text/plain")]
+        {
+            assert!(is_document(doc), "{doc:?}");
+        }
+        for media in [Some("image/jpeg"), Some("audio/mpeg"), Some("text/css; charset=utf-8"), Some("font/woff2")] {
+            assert!(!is_document(media), "{media:?}");
+        }
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+        secure(&mut h);
+        assert!(h.contains_key(header::X_CONTENT_TYPE_OPTIONS) && !h.contains_key(header::CONTENT_SECURITY_POLICY));
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        secure(&mut h);
+        assert!(h.contains_key(header::CONTENT_SECURITY_POLICY));
+    }
 }

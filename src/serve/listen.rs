@@ -13,19 +13,24 @@ use anyhow::{Context, Result};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
 use super::host::Host;
+use super::stall::Stall;
 
 /// What a client may cost the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Longest wait for a request's headers, counted from when the host starts waiting for them: a client
-    /// that trickles its headers (slowloris), or leaves a kept-alive connection idle, is dropped after it.
-    pub header_timeout: Duration,
+    /// Longest a client may hold a connection without doing its part: sending a request's complete
+    /// headers (counted from when the host starts waiting for them — so trickled headers, slowloris, and
+    /// idle kept-alive connections are dropped), or taking the response the host is writing (slow readers).
+    pub client_timeout: Duration,
     /// Largest request head (request line and headers); larger gets `431` and the connection is closed.
+    /// At most 100 headers (hyper's fixed parser limit), also `431`.
     pub max_head_bytes: usize,
+    /// Open connections at most; beyond, new ones wait in the kernel's queue until one closes.
+    pub max_connections: usize,
     /// Longest a TLS handshake may take.
     pub handshake_timeout: Duration,
     /// How long a stopping host lets requests in flight finish.
@@ -35,8 +40,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            header_timeout: Duration::from_secs(20),
+            client_timeout: Duration::from_secs(20),
             max_head_bytes: 16 * 1024,
+            max_connections: 10_000,
             handshake_timeout: Duration::from_secs(10),
             grace: Duration::from_secs(10),
         }
@@ -82,10 +88,11 @@ pub fn serve(
 ) -> Result<()> {
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout)
+        .header_read_timeout(limits.client_timeout)
         .max_header_size(limits.max_head_bytes)
         .keep_alive(true);
     let http = Arc::new(http);
+    let per_worker = limits.max_connections.div_ceil(listeners.len().max(1)).max(1);
     let mut threads = Vec::new();
     for (i, listener) in listeners.into_iter().enumerate() {
         let (http, host, tls, stop) = (http.clone(), host.clone(), tls.cloned(), stop.clone());
@@ -98,7 +105,7 @@ pub fn serve(
                     .context("cannot start the async runtime")?;
                 rt.block_on(async {
                     let listener = TcpListener::from_std(listener).context("cannot register the listening socket")?;
-                    accept_loop(listener, http, host, tls, limits, stop).await;
+                    accept_loop(listener, http, host, tls, limits, per_worker, stop).await;
                     anyhow::Ok(())
                 })?;
                 rt.shutdown_timeout(Duration::from_secs(1));
@@ -119,12 +126,23 @@ async fn accept_loop(
     host: Host,
     tls: Option<TlsAcceptor>,
     limits: Limits,
+    max_connections: usize,
     mut stop: watch::Receiver<bool>,
 ) {
     // Every connection holds a sender; when all are dropped, every connection has ended.
     let (alive, mut all_done) = mpsc::channel::<()>(1);
+    let slots = Arc::new(Semaphore::new(max_connections));
     let mut failures = 0u32;
     loop {
+        // At the connection cap, stop accepting: new clients wait in the kernel's queue, not in memory.
+        let slot = tokio::select! {
+            biased;
+            _ = stop.wait_for(|stopping| *stopping) => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
         let accepted = tokio::select! {
             biased;
             _ = stop.wait_for(|stopping| *stopping) => break,
@@ -137,7 +155,7 @@ async fn accept_loop(
             }
             Err(e) => {
                 // Out of file descriptors or memory: wait for connections to end rather than spin.
-                failures += 1;
+                failures = failures.saturating_add(1);
                 if failures == 1 || failures.is_power_of_two() {
                     eprintln!("cannot accept a connection ({e}); retrying");
                 }
@@ -149,8 +167,8 @@ async fn accept_loop(
         let _ = tcp.set_nodelay(true);
         let (http, host, tls, stop, alive) = (http.clone(), host.clone(), tls.clone(), stop.clone(), alive.clone());
         tokio::spawn(async move {
-            connection(tcp, &http, host, tls, limits, stop).await;
-            drop(alive);
+            connection(Stall::new(tcp, limits.client_timeout), &http, host, tls, limits, stop).await;
+            drop((alive, slot));
         });
     }
     drop(listener);
@@ -159,7 +177,7 @@ async fn accept_loop(
 }
 
 async fn connection(
-    tcp: TcpStream,
+    tcp: Stall<TcpStream>,
     http: &http1::Builder,
     host: Host,
     tls: Option<TlsAcceptor>,

@@ -107,7 +107,7 @@ impl Entry {
         };
         let mut not_modified = HeaderMap::with_capacity(16);
         headers::caching(&mut not_modified, uri_path, &etag, None);
-        headers::secure(&mut not_modified);
+        headers::secure_as(&mut not_modified, headers::is_document(mime.to_str().ok()));
         Some(Entry {
             plain: variant(body, None),
             gzip: gzip.map(|b| variant(b, Some("gzip"))),

@@ -12,6 +12,7 @@ pub mod memory;
 pub mod path;
 pub mod range;
 pub mod redirect;
+pub mod stall;
 pub mod tls;
 
 use std::net::SocketAddr;
