@@ -43,6 +43,9 @@ pub struct Entry {
 pub struct Cache {
     map: RwLock<HashMap<String, Arc<Entry>>>,
     total: AtomicUsize,
+    /// One load at a time: when a page goes live, the many requests that miss together wait for one read
+    /// instead of each reading the same (possibly 16 MiB) file.
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl Cache {
@@ -55,6 +58,10 @@ impl Cache {
     pub async fn load(&self, uri_path: &str, file: &Path, meta: &std::fs::Metadata) -> Option<Arc<Entry>> {
         if meta.len() > MAX_FILE || meta.len() as usize + self.total.load(Ordering::Relaxed) > MAX_TOTAL {
             return None;
+        }
+        let _one_at_a_time = self.loading.lock().await;
+        if let Some(loaded) = self.get(uri_path) {
+            return Some(loaded);
         }
         let body = Bytes::from(tokio::fs::read(file).await.ok()?);
         let sibling = |ext: &str| {
