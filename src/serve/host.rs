@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 use super::access_log::{Log, Record};
 use super::body::HostBody;
-use super::redirect::Placard;
+use super::redirect::Redirect;
 use super::{AppState, headers, memory, redirect};
 
 /// Longest the router may take over a request (a stuck disk, a locked database).
@@ -76,8 +76,8 @@ impl Host {
         let path = parts.uri.path();
         if let Some(code) = placard_code(path) {
             return match redirect::resolve(&self.state.links, code, &parts.headers) {
-                Placard::Unknown => Reply::now(finish.done(not_found(&self.state), None)),
-                Placard::Redirect { code, scan, response } => {
+                None => Reply::now(finish.done(not_found(&self.state), None)),
+                Some(Redirect { code, scan, response }) => {
                     let state = self.state.clone();
                     Reply::later(async move {
                         if let Some(recorder) = &state.recorder {

@@ -69,24 +69,20 @@ pub fn pick_language(accept: Option<&str>, languages: &[String]) -> Option<usize
     best.map(|(_, i)| i).or((!languages.is_empty()).then_some(0))
 }
 
-/// What a `/q/{code}` request comes to.
+/// A placard scan to answer: the redirect to send once the scan is recorded.
 #[derive(Debug)]
-pub enum Placard {
-    /// Not a known code (the caller answers with the 404 page).
-    Unknown,
-    /// A redirect to send once the scan is recorded, with the canonical (lower-case) code.
-    Redirect {
-        /// The code, lower-case.
-        code: String,
-        /// The scan to record first.
-        scan: crate::store::Scan,
-        /// The `302`.
-        response: Response<HostBody>,
-    },
+pub struct Redirect {
+    /// The code, lower-case.
+    pub code: String,
+    /// The scan to record first.
+    pub scan: crate::store::Scan,
+    /// The `302`.
+    pub response: Response<HostBody>,
 }
 
-/// Resolves the `{code}` part of `/q/{code}` (still percent-encoded) for a visitor with these headers.
-pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Placard {
+/// Resolves the `{code}` part of `/q/{code}` (still percent-encoded) for a visitor with these headers;
+/// `None` for an unknown code (the caller answers with the 404 page).
+pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Option<Redirect> {
     let decoded;
     let code = if raw_code.contains('%') {
         match super::path::decode(raw_code) {
@@ -94,19 +90,19 @@ pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Placard {
                 decoded = d;
                 decoded.as_str()
             }
-            Err(_) => return Placard::Unknown,
+            Err(_) => return None,
         }
     } else {
         raw_code
     };
     let code = code.trim().to_ascii_lowercase();
     let (Some(target), Some(locations)) = (links.codes.get(&code), links.locations.get(&code)) else {
-        return Placard::Unknown;
+        return None;
     };
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = pick_language(accept, &links.languages).unwrap_or(0);
     let (Some(location), Some(lang_tag)) = (locations.get(lang), links.languages.get(lang)) else {
-        return Placard::Unknown;
+        return None;
     };
     let at =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
@@ -129,7 +125,7 @@ pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Placard {
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
     super::headers::secure(h);
-    Placard::Redirect { code, scan, response }
+    Some(Redirect { code, scan, response })
 }
 
 #[cfg(test)]
