@@ -5,6 +5,7 @@
 #
 #   bash benches/serve.sh                  # 3 rounds of 8 s per case and server, then 60 s of mixed load
 #   DURATION=5 REPS=5 MEMORY_SECONDS=60 bash benches/serve.sh
+#   CASES="page tile" bash benches/serve.sh
 #   LOGS=on bash benches/serve.sh          # both servers write a request log (nginx buffered, to a file;
 #                                          # disan --log text, standard output to a file); default: both off
 #
@@ -20,6 +21,7 @@ DURATION=${DURATION:-8}
 REPS=${REPS:-3}
 MEMORY_SECONDS=${MEMORY_SECONDS:-60}
 LOGS=${LOGS:-off}
+CASES=${CASES:-}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install nginx-light)"; exit 1; }
 cargo build --release --quiet
@@ -121,7 +123,7 @@ measure() { # case server port
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)   (2-core machine shared with other work)"
 echo "request logs: $LOGS (nginx and disan alike)"
 echo "disan RSS at start: $(( $(rss_kb $DISAN_PID) / 1024 )) MB"
-cases="page tile range qr"
+cases=${CASES:-page tile range qr}
 for round in $(seq "$REPS"); do
   for case in $cases; do
     # Alternate which server goes first, so neither always meets the other's aftermath.
