@@ -188,7 +188,7 @@ fn host() -> &'static disan::serve::Host {
             ..Default::default()
         };
         let _guard = runtime().enter();
-        disan::serve::app(&s.dist, &options).expect("app")
+        disan::serve::host(&s.dist, &options).expect("host")
     })
 }
 
@@ -315,4 +315,31 @@ fn the_binary_answers_anything_over_a_socket() {
     });
     let (status, _, body) = send(&addr, &raw_request("GET", "/healthz", &[]));
     assert_eq!((status, body.as_slice()), (200, &b"ok\n"[..]), "still healthy after the barrage");
+}
+
+#[test]
+fn the_host_as_a_router_answers_like_the_host() {
+    let s = site();
+    let router = {
+        let _guard = runtime().enter();
+        disan::serve::app(&s.dist, &disan::serve::Options::default()).expect("app")
+    };
+    let get = |path: &str| {
+        let req = Request::get(path).body(axum::body::Body::empty()).expect("request");
+        runtime().block_on(async {
+            let res = router.clone().oneshot(req).await.expect("infallible");
+            let status = res.status();
+            let headers = res.headers().clone();
+            let body = axum::body::to_bytes(res.into_body(), 64 << 20).await.expect("body");
+            (status, headers, body)
+        })
+    };
+    let (status, headers, body) = get("/vi/demo/");
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.contains_key("content-security-policy"));
+    assert!(check_body(200, &Method::GET, &headers, &body).is_ok());
+    let (status, headers, _) = get("/q/T-1");
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(headers.get("location").is_some_and(|l| l.to_str().is_ok_and(|l| l.starts_with("/vi/demo/"))));
+    assert_eq!(get("/nowhere").0, StatusCode::NOT_FOUND);
 }

@@ -34,6 +34,10 @@ pub fn caching(h: &mut HeaderMap, path: &str, etag: &str, encoding: Option<&str>
     let immutable = path.starts_with("/_/") || path.starts_with("/media/");
     let cc = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cc));
+}
+
+/// Tells caches that the answer depends on `Accept-Encoding` (only files with compressed copies do).
+pub fn varies_by_encoding(h: &mut HeaderMap) {
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
 }
 
@@ -65,21 +69,28 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
         return;
     }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
-    // No inline script anywhere: pages carry their data in JSON blocks, which CSP does not execute.
+    // No inline script anywhere: pages carry their data in JSON blocks, which CSP does not execute. Scripts,
+    // styles, media, fonts and fetches fall back to `default-src 'self'`; only what differs is spelled out.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; media-src 'self'; script-src 'self'; style-src 'self'; \
-             connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; \
+             frame-ancestors 'self'",
         ),
     );
-    // Motion sensors for our own pages (gyroscope look-around); nothing else.
+    // Motion sensors and fullscreen are ours by default (their default allowlist is 'self', which the
+    // gyroscope look-around needs); everything a tour never uses is switched off.
     h.insert(
         HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static(
-            "accelerometer=(self), gyroscope=(self), magnetometer=(self), fullscreen=(self), camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-        ),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
     );
+}
+
+/// The security headers as router middleware (`axum::middleware::map_response`), for routes put in front of
+/// the host.
+pub async fn security(mut res: axum::response::Response) -> axum::response::Response {
+    secure(res.headers_mut());
+    res
 }
 
 /// Tells browsers to come back over HTTPS only. Sent only over TLS (a plain-HTTP answer cannot set it, and

@@ -16,7 +16,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
-use super::host::Host;
+use std::convert::Infallible;
+
+use http::{Request, Response};
+use hyper::body::Incoming;
+
 use super::stall::Stall;
 
 /// What a client may cost the host.
@@ -77,15 +81,54 @@ fn reuse_port_socket(addr: SocketAddr) -> std::io::Result<std::net::TcpListener>
     Ok(socket.into())
 }
 
+/// What can answer requests on a connection: the [`Host`](super::Host), or any router through
+/// [`RouterService`].
+pub trait Service<B>:
+    hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible, Future: Send>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T, B> Service<B> for T where
+    T: hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible, Future: Send>
+        + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// An axum router on a connection (the live preview puts its own routes in front of the host).
+#[derive(Clone, Debug)]
+pub struct RouterService(pub axum::Router);
+
+impl hyper::service::Service<Request<Incoming>> for RouterService {
+    type Response = axum::response::Response;
+    type Error = Infallible;
+    type Future = tower::util::Oneshot<axum::Router, Request<axum::body::Body>>;
+
+    fn call(&self, req: Request<Incoming>) -> Self::Future {
+        tower::ServiceExt::oneshot(self.0.clone(), req.map(axum::body::Body::new))
+    }
+}
+
 /// Serves on every listener, one thread each, until `stop` turns true; then lets requests in flight finish
 /// (up to the grace period) and returns.
-pub fn serve(
+pub fn serve<S, B>(
     listeners: Vec<std::net::TcpListener>,
-    host: &Host,
+    service: &S,
     tls: Option<&TlsAcceptor>,
     limits: Limits,
     stop: &watch::Receiver<bool>,
-) -> Result<()> {
+) -> Result<()>
+where
+    S: Service<B>,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.client_timeout)
@@ -95,7 +138,7 @@ pub fn serve(
     let per_worker = limits.max_connections.div_ceil(listeners.len().max(1)).max(1);
     let mut threads = Vec::new();
     for (i, listener) in listeners.into_iter().enumerate() {
-        let (http, host, tls, stop) = (http.clone(), host.clone(), tls.cloned(), stop.clone());
+        let (http, service, tls, stop) = (http.clone(), service.clone(), tls.cloned(), stop.clone());
         let thread = std::thread::Builder::new()
             .name(format!("http-{i}"))
             .spawn(move || -> Result<()> {
@@ -105,7 +148,7 @@ pub fn serve(
                     .context("cannot start the async runtime")?;
                 rt.block_on(async {
                     let listener = TcpListener::from_std(listener).context("cannot register the listening socket")?;
-                    accept_loop(listener, http, host, tls, limits, per_worker, stop).await;
+                    accept_loop(listener, http, service, tls, limits, per_worker, stop).await;
                     anyhow::Ok(())
                 })?;
                 rt.shutdown_timeout(Duration::from_secs(1));
@@ -120,15 +163,19 @@ pub fn serve(
     Ok(())
 }
 
-async fn accept_loop(
+async fn accept_loop<S, B>(
     listener: TcpListener,
     http: Arc<http1::Builder>,
-    host: Host,
+    service: S,
     tls: Option<TlsAcceptor>,
     limits: Limits,
     max_connections: usize,
     mut stop: watch::Receiver<bool>,
-) {
+) where
+    S: Service<B>,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     // Every connection holds a sender; when all are dropped, every connection has ended.
     let (alive, mut all_done) = mpsc::channel::<()>(1);
     let slots = Arc::new(Semaphore::new(max_connections));
@@ -165,9 +212,10 @@ async fn accept_loop(
         };
         // Without TCP_NODELAY a response split over two writes meets delayed ACKs and stalls ~40 ms.
         let _ = tcp.set_nodelay(true);
-        let (http, host, tls, stop, alive) = (http.clone(), host.clone(), tls.clone(), stop.clone(), alive.clone());
+        let (http, service, tls, stop, alive) =
+            (http.clone(), service.clone(), tls.clone(), stop.clone(), alive.clone());
         tokio::spawn(async move {
-            connection(Stall::new(tcp, limits.client_timeout), &http, host, tls, limits, stop).await;
+            connection(Stall::new(tcp, limits.client_timeout), &http, service, tls, limits, stop).await;
             drop((alive, slot));
         });
     }
@@ -176,30 +224,37 @@ async fn accept_loop(
     let _ = tokio::time::timeout(limits.grace, all_done.recv()).await;
 }
 
-async fn connection(
+async fn connection<S, B>(
     tcp: Stall<TcpStream>,
     http: &http1::Builder,
-    host: Host,
+    service: S,
     tls: Option<TlsAcceptor>,
     limits: Limits,
     stop: watch::Receiver<bool>,
-) {
+) where
+    S: Service<B>,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     match tls {
-        None => http_on(TokioIo::new(tcp), http, host, stop).await,
+        None => http_on(TokioIo::new(tcp), http, service, stop).await,
         Some(acceptor) => {
             // A failed or stalled handshake is the client's business (scanners make many): not logged.
             if let Ok(Ok(stream)) = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp)).await {
-                http_on(TokioIo::new(stream), http, host, stop).await;
+                http_on(TokioIo::new(stream), http, service, stop).await;
             }
         }
     }
 }
 
-async fn http_on<I>(io: I, http: &http1::Builder, host: Host, mut stop: watch::Receiver<bool>)
+async fn http_on<I, S, B>(io: I, http: &http1::Builder, service: S, mut stop: watch::Receiver<bool>)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    S: Service<B>,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let conn = http.serve_connection(io, host);
+    let conn = http.serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
         biased;

@@ -100,6 +100,7 @@ impl Entry {
         } else {
             HeaderValue::from_static(mime)
         };
+        let varies = gzip.is_some() || br.is_some();
         let variant = |body: Bytes, encoding: Option<&'static str>| {
             let mut h = HeaderMap::with_capacity(16);
             h.insert(header::CONTENT_TYPE, mime.clone());
@@ -109,11 +110,17 @@ impl Entry {
                 h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
             }
             headers::caching(&mut h, uri_path, &etag, encoding);
+            if varies {
+                headers::varies_by_encoding(&mut h);
+            }
             headers::secure(&mut h);
             Variant { body, headers: h }
         };
         let mut not_modified = HeaderMap::with_capacity(16);
         headers::caching(&mut not_modified, uri_path, &etag, None);
+        if varies {
+            headers::varies_by_encoding(&mut not_modified);
+        }
         headers::secure_as(&mut not_modified, headers::is_document(mime.to_str().ok()));
         Some(Entry {
             plain: variant(body, None),

@@ -64,7 +64,7 @@ pub struct AppState {
 }
 
 /// The host for a built website in `dist` (without its request log, which [`run`] adds).
-pub fn app(dist: &Path, options: &Options) -> Result<Host> {
+pub fn host(dist: &Path, options: &Options) -> Result<Host> {
     let recorder = options.db.as_deref().map(crate::store::Recorder::start).transpose()?;
     let state = Arc::new(AppState {
         dist: dist.to_path_buf(),
@@ -85,23 +85,50 @@ pub fn app(dist: &Path, options: &Options) -> Result<Host> {
     Ok(Host::new(state, router))
 }
 
+/// The host as an axum router, for callers that put it behind routes of their own.
+pub fn app(dist: &Path, options: &Options) -> Result<Router> {
+    Ok(Router::new().fallback_service(host(dist, options)?))
+}
+
 /// Serves `dist` on `addr` until Ctrl-C or SIGTERM.
 pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
-    let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     let acceptor = options.tls.as_ref().map(tls::acceptor).transpose()?;
+    let host = host(dist, options)?.with_log(access_log::Log::start(options.log)).with_hsts(acceptor.is_some());
+    let log = host.log().cloned();
+    let served = serve_on(addr, &dist.display().to_string(), host, acceptor, options.limits);
+    if let Some(log) = log {
+        log.finish();
+    }
+    served
+}
+
+/// Serves the router that `make` returns on `addr` until Ctrl-C or SIGTERM, with the host's connection
+/// limits; `what` names it in the banner.
+pub fn listen(addr: &str, what: &str, make: impl FnOnce() -> Result<Router>) -> Result<()> {
+    serve_on(addr, what, listen::RouterService(make()?), None, listen::Limits::default())
+}
+
+fn serve_on<S, B>(
+    addr: &str,
+    what: &str,
+    service: S,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    limits: listen::Limits,
+) -> Result<()>
+where
+    S: listen::Service<B>,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 64);
     let listeners = listen::bind(addr, workers)?;
     let bound = listeners[0].local_addr().context("cannot read the listening address")?;
-    let host = app(dist, options)?.with_log(access_log::Log::start(options.log)).with_hsts(acceptor.is_some());
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let signals = watch_signals(stop_tx)?;
-    let scheme = if acceptor.is_some() { "https" } else { "http" };
-    eprintln!("serving {} at {scheme}://{bound}/ (Ctrl-C to stop)", dist.display());
-    let served = listen::serve(listeners, &host, acceptor.as_ref(), options.limits, &stop);
-    if let Some(log) = host.log() {
-        log.finish();
-    }
-    served?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    eprintln!("serving {what} at {scheme}://{bound}/ (Ctrl-C to stop)");
+    listen::serve(listeners, &service, tls.as_ref(), limits, &stop)?;
     let _ = signals.join();
     eprintln!("stopped");
     Ok(())
@@ -213,6 +240,7 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
     }
     let encoding = res.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).map(str::to_owned);
     headers::caching(res.headers_mut(), &uri_path, &etag, encoding.as_deref());
+    headers::varies_by_encoding(res.headers_mut());
     res
 }
 
