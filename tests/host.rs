@@ -259,6 +259,35 @@ fn a_client_that_stops_reading_is_dropped() {
 }
 
 #[test]
+fn a_second_host_on_the_same_port_is_refused() {
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_disan"))
+        .arg("--root")
+        .arg(dir.path())
+        .args(["serve", "--addr", &server.addr()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a second host");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = second.kill();
+            panic!("a second host shares the port instead of refusing it");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    second.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    assert!(!status.success());
+    assert!(stderr.contains(&format!("cannot listen on {}", server.addr())), "{stderr}");
+}
+
+#[test]
 fn connections_beyond_the_cap_wait_for_a_free_slot() {
     let dir = common::fixture();
     let server = common::Server::start_args(dir.path(), &[OsStr::new("--max-connections"), OsStr::new("2")]);

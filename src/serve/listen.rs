@@ -5,21 +5,19 @@
 //! (`SO_REUSEPORT`, the kernel spreads connections): a request is read, answered and written on one
 //! thread, with no hand-offs between threads — the layout nginx uses with its worker processes.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use http::{Request, Response};
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_rustls::TlsAcceptor;
-
-use std::convert::Infallible;
-
-use http::{Request, Response};
-use hyper::body::Incoming;
 
 use super::stall::Stall;
 
@@ -55,9 +53,12 @@ impl Default for Limits {
 
 /// Sockets bound to `addr`, one per worker thread, all on the same port.
 pub fn bind(addr: SocketAddr, workers: usize) -> Result<Vec<std::net::TcpListener>> {
-    let first = reuse_port_socket(addr).with_context(|| format!("cannot listen on {addr}"))?;
-    // Port 0 picks a free port; the other workers must join that same one.
-    let bound = first.local_addr().context("cannot read the listening address")?;
+    // SO_REUSEPORT would let a second host started by mistake share the port and take half the visitors
+    // without a word. A plain bind first fails if anyone has the port; it also resolves port 0.
+    let probe = plain_socket(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    let bound = probe.local_addr().context("cannot read the listening address")?;
+    drop(probe);
+    let first = reuse_port_socket(bound).with_context(|| format!("cannot listen on {addr}"))?;
     let mut all = vec![first];
     for _ in 1..workers {
         match reuse_port_socket(bound) {
@@ -67,6 +68,14 @@ pub fn bind(addr: SocketAddr, workers: usize) -> Result<Vec<std::net::TcpListene
         }
     }
     Ok(all)
+}
+
+fn plain_socket(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    Ok(socket.into())
 }
 
 fn reuse_port_socket(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
