@@ -21,7 +21,6 @@ DURATION=${DURATION:-8}
 REPS=${REPS:-3}
 MEMORY_SECONDS=${MEMORY_SECONDS:-60}
 LOGS=${LOGS:-off}
-CASES=${CASES:-}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install nginx-light)"; exit 1; }
 cargo build --release --quiet

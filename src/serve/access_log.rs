@@ -18,7 +18,7 @@ use http::{Method, Uri};
 /// Log lines waiting to be written, at most; beyond this (stdout blocked) new lines are dropped.
 const MAX_PENDING: usize = 8 * 1024 * 1024;
 /// Waiting lines that wake the writer before its next tick.
-const WAKE_AT: usize = 256 * 1024;
+const WAKE_AT: usize = 64 * 1024;
 /// Longest path written; longer ones are cut (a log line must stay a line, and small).
 const MAX_PATH: usize = 512;
 
@@ -108,12 +108,16 @@ impl Log {
             line.clear();
             format_line(line, self.shared.format, SystemTime::now(), record, bytes);
             let Ok(mut pending) = self.shared.pending.lock() else { return };
-            if pending.len() + line.len() > MAX_PENDING {
+            let before = pending.len();
+            if before + line.len() > MAX_PENDING {
                 self.shared.dropped.fetch_add(1, Ordering::Relaxed);
                 return;
             }
             pending.extend_from_slice(line.as_bytes());
-            if pending.len() >= WAKE_AT {
+            let crossed = before < WAKE_AT && pending.len() >= WAKE_AT;
+            drop(pending);
+            // Once per filling, outside the lock: waking a thread is a system call.
+            if crossed {
                 self.shared.wake.notify_one();
             }
         });
@@ -128,22 +132,30 @@ impl Log {
 }
 
 fn writer(shared: &Shared) {
+    // Two buffers trade places, so after the first seconds no line is ever copied into a growing one.
+    let mut spare = Vec::with_capacity(128 * 1024);
     while !shared.stop.load(Ordering::Relaxed) {
-        if let Ok(pending) = shared.pending.lock() {
+        if let Ok(pending) = shared.pending.lock()
+            && pending.len() < WAKE_AT
+        {
             let _ = shared.wake.wait_timeout(pending, Duration::from_millis(100));
         }
-        drain(shared);
+        drain_into(shared, &mut spare);
     }
 }
 
 fn drain(shared: &Shared) {
-    let chunk = match shared.pending.lock() {
-        Ok(mut pending) if !pending.is_empty() => std::mem::replace(&mut *pending, Vec::with_capacity(64 * 1024)),
-        _ => Vec::new(),
-    };
-    if !chunk.is_empty() {
+    drain_into(shared, &mut Vec::new());
+}
+
+fn drain_into(shared: &Shared, spare: &mut Vec<u8>) {
+    spare.clear();
+    if let Ok(mut pending) = shared.pending.lock() {
+        std::mem::swap(&mut *pending, spare);
+    }
+    if !spare.is_empty() {
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(&chunk).and_then(|()| out.flush());
+        let _ = out.write_all(spare).and_then(|()| out.flush());
     }
     let dropped = shared.dropped.swap(0, Ordering::Relaxed);
     if dropped > 0 {
