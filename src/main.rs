@@ -76,6 +76,24 @@ enum Command {
         /// (for network drives and some virtual machines).
         #[arg(long, requires = "watch")]
         poll: bool,
+        /// PEM certificate chain: serve HTTPS (needs --tls-key too).
+        #[arg(long, env = "DISAN_TLS_CERT", value_name = "FILE")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key of the certificate.
+        #[arg(long, env = "DISAN_TLS_KEY", value_name = "FILE")]
+        tls_key: Option<PathBuf>,
+        /// Request log on standard output: text (logfmt), json, or off.
+        #[arg(long, env = "DISAN_LOG", default_value = "text", value_parser = parse_log)]
+        log: disan::serve::access_log::Format,
+        /// Seconds a client may go without sending a request's headers (also between requests) or
+        /// without reading the response being sent; then its connection is closed.
+        #[arg(long, env = "DISAN_CLIENT_TIMEOUT", default_value_t = 20, value_name = "SECONDS",
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        client_timeout: u64,
+        /// Open connections at most (more wait in the kernel's queue).
+        #[arg(long, env = "DISAN_MAX_CONNECTIONS", default_value_t = 10_000, value_name = "N",
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        max_connections: u64,
     },
     /// Writes print-ready QR placards (PDF, plus SVG and PNG codes) and records their codes.
     Placards {
@@ -136,6 +154,10 @@ enum New {
 enum Lang {
     Vi,
     En,
+}
+
+fn parse_log(s: &str) -> Result<disan::serve::access_log::Format, String> {
+    s.parse()
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -240,12 +262,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let watch = disan::serve::watch::Watch { root: cli.root.clone(), out: out_of(out), poll };
             disan::serve::watch::run(&addr, &watch)
         }
-        Command::Serve { addr, out, db, no_scans, stats_token, .. } => {
+        Command::Serve {
+            addr,
+            out,
+            db,
+            no_scans,
+            stats_token,
+            tls_cert,
+            tls_key,
+            log,
+            client_timeout,
+            max_connections,
+            ..
+        } => {
+            let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?;
+            if let Some(files) = &tls {
+                // Checked before building: a mistyped key path should not wait for a long build.
+                disan::serve::tls::acceptor(files)?;
+            }
             let out = out_of(out);
             let summary = disan::build::build(&cli.root, &out)?;
             eprintln!("{summary}");
             let db = (!no_scans).then(|| db.unwrap_or_else(|| disan::store::default_path(&out)));
-            disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token })
+            let limits = disan::serve::listen::Limits {
+                client_timeout: std::time::Duration::from_secs(client_timeout),
+                max_connections: max_connections as usize,
+                ..Default::default()
+            };
+            disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token, tls, log, limits })
         }
         Command::Placards { out, site, size, sheet, marks, distance, logo } => {
             let collection = disan::site::load(&cli.root)?;

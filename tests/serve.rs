@@ -153,6 +153,17 @@ fn hostile_paths_never_leave_dist() {
     let long = format!("/{}", "a/".repeat(3000));
     let (status, _) = raw_status(&server.base, &long);
     assert!(status == 400 || status == 404 || status == 414 || status == 431, "long path → {status}");
+    // Non-canonical addresses move to the one canonical address, never to `//host/…` (another site).
+    for (path, canonical) in
+        [("//vi", "/vi/"), ("//vi///demo", "/vi/demo/"), ("/vi/%64emo/", "/vi/demo/"), ("/%2f/vi", "/vi/")]
+    {
+        let (status, text) = raw_status(&server.base, path);
+        if status == 400 {
+            continue;
+        }
+        assert_eq!(status, 301, "{path}: {text}");
+        assert!(text.to_ascii_lowercase().contains(&format!("location: {canonical}\r\n")), "{path}: {text}");
+    }
     let (status, _) = raw_status(&server.base, "/vi/demo/");
     assert_eq!(status, 200, "server still healthy after hostile requests");
 }

@@ -1,6 +1,8 @@
-//! Small files held in memory after their first request: pages, styles, scripts and tiles are answered
-//! without touching the disk or hopping to a blocking thread. The built output does not change while it is
-//! served, so entries never go stale; the total is capped so a huge collection cannot exhaust memory.
+//! Files held in memory after their first request: pages, styles, scripts, tiles and narration audio are
+//! answered without touching the disk or hopping to a blocking thread, with every response header computed
+//! once when the file is loaded. Byte ranges are slices of the same memory. The built output does not
+//! change while it is served, so entries never go stale; the total is capped so a huge collection cannot
+//! exhaust memory, and what does not fit is served from disk.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -8,26 +10,32 @@ use std::sync::Arc;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use axum::body::Body;
-use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
 
-use super::headers;
+use super::body::HostBody;
+use super::{headers, range};
 
-/// Files larger than this are streamed from disk (they are few and benefit from ranges).
-pub const MAX_FILE: u64 = 512 * 1024;
+/// Files larger than this are served from disk (panoramas' full-size sources, long recordings).
+pub const MAX_FILE: u64 = 16 * 1024 * 1024;
 /// Memory the cache may hold in all.
 const MAX_TOTAL: usize = 256 * 1024 * 1024;
 
-/// One file and its precompressed copies.
+/// One body and the complete header set of a `200` carrying it.
+#[derive(Debug)]
+struct Variant {
+    body: Bytes,
+    headers: HeaderMap,
+}
+
+/// One file, its precompressed copies, and its prepared headers.
 #[derive(Debug)]
 pub struct Entry {
-    body: Bytes,
-    gzip: Option<Bytes>,
-    br: Option<Bytes>,
     etag: String,
-    mime: HeaderValue,
+    plain: Variant,
+    gzip: Option<Variant>,
+    br: Option<Variant>,
+    not_modified: HeaderMap,
 }
 
 /// Request path → file contents.
@@ -35,6 +43,9 @@ pub struct Entry {
 pub struct Cache {
     map: RwLock<HashMap<String, Arc<Entry>>>,
     total: AtomicUsize,
+    /// One load at a time: when a page goes live, the many requests that miss together wait for one read
+    /// instead of each reading the same (possibly 16 MiB) file.
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl Cache {
@@ -45,8 +56,12 @@ impl Cache {
 
     /// Reads `file` (and its `.gz`/`.br` copies) and keeps it for `uri_path` while the budget allows.
     pub async fn load(&self, uri_path: &str, file: &Path, meta: &std::fs::Metadata) -> Option<Arc<Entry>> {
-        if meta.len() > MAX_FILE {
+        if meta.len() > MAX_FILE || meta.len() as usize + self.total.load(Ordering::Relaxed) > MAX_TOTAL {
             return None;
+        }
+        let _one_at_a_time = self.loading.lock().await;
+        if let Some(loaded) = self.get(uri_path) {
+            return Some(loaded);
         }
         let body = Bytes::from(tokio::fs::read(file).await.ok()?);
         let sibling = |ext: &str| {
@@ -57,13 +72,7 @@ impl Cache {
         let gzip = tokio::fs::read(sibling(".gz")).await.ok().map(Bytes::from);
         let br = tokio::fs::read(sibling(".br")).await.ok().map(Bytes::from);
         let size = body.len() + gzip.as_ref().map_or(0, Bytes::len) + br.as_ref().map_or(0, Bytes::len);
-        let mime = mime_guess::from_path(file).first_raw().unwrap_or("application/octet-stream");
-        let mime = if mime.starts_with("text/") || mime == "application/javascript" || mime == "application/json" {
-            HeaderValue::from_str(&format!("{mime}; charset=utf-8")).ok()?
-        } else {
-            HeaderValue::from_static(mime)
-        };
-        let entry = Arc::new(Entry { body, gzip, br, etag: headers::etag(meta), mime });
+        let entry = Arc::new(Entry::new(uri_path, file, meta, body, gzip, br)?);
         if self.total.fetch_add(size, Ordering::Relaxed) + size <= MAX_TOTAL {
             if let Ok(mut map) = self.map.write() {
                 map.insert(uri_path.to_string(), entry.clone());
@@ -75,7 +84,55 @@ impl Cache {
     }
 }
 
-/// The best encoding the client accepts among those we have.
+impl Entry {
+    fn new(
+        uri_path: &str,
+        file: &Path,
+        meta: &std::fs::Metadata,
+        body: Bytes,
+        gzip: Option<Bytes>,
+        br: Option<Bytes>,
+    ) -> Option<Entry> {
+        let etag = headers::etag(meta);
+        let mime = mime_guess::from_path(file).first_raw().unwrap_or("application/octet-stream");
+        let mime = if mime.starts_with("text/") || mime == "application/javascript" || mime == "application/json" {
+            HeaderValue::from_str(&format!("{mime}; charset=utf-8")).ok()?
+        } else {
+            HeaderValue::from_static(mime)
+        };
+        let varies = gzip.is_some() || br.is_some();
+        let variant = |body: Bytes, encoding: Option<&'static str>| {
+            let mut h = HeaderMap::with_capacity(16);
+            h.insert(header::CONTENT_TYPE, mime.clone());
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+            if let Some(enc) = encoding {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+            }
+            headers::caching(&mut h, uri_path, &etag, encoding);
+            if varies {
+                headers::varies_by_encoding(&mut h);
+            }
+            headers::secure(&mut h);
+            Variant { body, headers: h }
+        };
+        let mut not_modified = HeaderMap::with_capacity(16);
+        headers::caching(&mut not_modified, uri_path, &etag, None);
+        if varies {
+            headers::varies_by_encoding(&mut not_modified);
+        }
+        headers::secure_as(&mut not_modified, headers::is_document(mime.to_str().ok()));
+        Some(Entry {
+            plain: variant(body, None),
+            gzip: gzip.map(|b| variant(b, Some("gzip"))),
+            br: br.map(|b| variant(b, Some("br"))),
+            not_modified,
+            etag,
+        })
+    }
+}
+
+/// Whether the client accepts `encoding` (`Accept-Encoding`, honouring `q=0` refusals).
 fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
     let Some(value) = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else { return false };
     value.split(',').any(|part| {
@@ -86,30 +143,78 @@ fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
     })
 }
 
-/// Answers from memory, or `None` when the request needs the disk path (a byte range).
-pub fn respond(entry: &Entry, method: &Method, req: &HeaderMap, uri_path: &str) -> Option<Response> {
-    if req.contains_key(header::RANGE) {
-        return None;
-    }
+fn reply(status: StatusCode, headers: HeaderMap, body: Option<Bytes>) -> Response<HostBody> {
+    let mut r = Response::new(body.map_or_else(HostBody::empty, HostBody::full));
+    *r.status_mut() = status;
+    *r.headers_mut() = headers;
+    r
+}
+
+/// Answers from memory: the file, a precompressed copy, a byte range of it, or `304 Not Modified`.
+pub fn respond(entry: &Entry, method: &Method, req: &HeaderMap) -> Response<HostBody> {
+    let head = method == Method::HEAD;
     if headers::not_modified(req, &entry.etag) {
-        let mut r = StatusCode::NOT_MODIFIED.into_response();
-        headers::caching(r.headers_mut(), uri_path, &entry.etag, None);
-        return Some(r);
+        return reply(StatusCode::NOT_MODIFIED, entry.not_modified.clone(), None);
     }
-    let (body, encoding) = match (&entry.br, &entry.gzip) {
-        (Some(br), _) if accepts(req, "br") => (br.clone(), Some("br")),
-        (_, Some(gz)) if accepts(req, "gzip") => (gz.clone(), Some("gzip")),
-        _ => (entry.body.clone(), None),
+    if let Some(value) = req.get(header::RANGE).and_then(|v| v.to_str().ok())
+        && if_range_holds(req, &entry.etag)
+    {
+        let len = entry.plain.body.len() as u64;
+        match range::parse(value, len) {
+            Some(Ok((start, end))) => {
+                let mut h = entry.plain.headers.clone();
+                h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start + 1));
+                h.insert(header::CONTENT_RANGE, range::content_range(start, end, len));
+                let body = (!head).then(|| entry.plain.body.slice(start as usize..=end as usize));
+                return reply(StatusCode::PARTIAL_CONTENT, h, body);
+            }
+            Some(Err(())) => {
+                let mut h = entry.not_modified.clone();
+                h.insert(header::CONTENT_RANGE, range::unsatisfiable(len));
+                h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+                return reply(StatusCode::RANGE_NOT_SATISFIABLE, h, None);
+            }
+            // Several ranges or an odd unit: the whole file is a correct answer.
+            None => {}
+        }
+    }
+    let variant = match (&entry.br, &entry.gzip) {
+        (Some(br), _) if accepts(req, "br") => br,
+        (_, Some(gz)) if accepts(req, "gzip") => gz,
+        _ => &entry.plain,
     };
-    let len = body.len();
-    let mut r = if method == Method::HEAD { Response::new(Body::empty()) } else { Response::new(Body::from(body)) };
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, entry.mime.clone());
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if let Some(enc) = encoding {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+    reply(StatusCode::OK, variant.headers.clone(), (!head).then(|| variant.body.clone()))
+}
+
+/// `If-Range` with our entity tag (or absent) lets a range through; anything else (an older tag, a
+/// date) asks for the whole current file.
+fn if_range_holds(req: &HeaderMap, etag: &str) -> bool {
+    match req.get(header::IF_RANGE) {
+        None => true,
+        Some(v) => v.to_str().is_ok_and(|v| v.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"')) == Some(etag)),
     }
-    headers::caching(h, uri_path, &entry.etag, encoding);
-    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn honours_refused_encodings() {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, br;q=0"));
+        assert!(accepts(&h, "gzip"));
+        assert!(!accepts(&h, "br"));
+        assert!(!accepts(&HeaderMap::new(), "gzip"));
+    }
+
+    #[test]
+    fn if_range_must_name_the_current_file() {
+        let mut h = HeaderMap::new();
+        assert!(if_range_holds(&h, "1-2"));
+        h.insert(header::IF_RANGE, HeaderValue::from_static("\"1-2\""));
+        assert!(if_range_holds(&h, "1-2"));
+        h.insert(header::IF_RANGE, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert!(!if_range_holds(&h, "1-2"));
+    }
 }

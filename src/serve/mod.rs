@@ -1,12 +1,19 @@
 //! The host: serves a built website with correct types, ranges, validators, caching and compression,
-//! and shuts down cleanly. `app` builds the router so tests can drive it without a socket.
+//! over HTTP or HTTPS, logs one line per request, and shuts down cleanly. [`app`] builds the service so
+//! tests can drive it without a socket; [`run`] puts it on the network.
 
+pub mod access_log;
 pub mod api;
+pub mod body;
 pub mod headers;
+pub mod host;
+pub mod listen;
 pub mod memory;
 pub mod path;
 pub mod range;
 pub mod redirect;
+pub mod stall;
+pub mod tls;
 pub mod watch;
 
 use std::net::SocketAddr;
@@ -19,9 +26,11 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use http::{HeaderValue, Method, StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
+
+pub use host::Host;
 
 /// How the host runs, beyond what it serves.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +39,12 @@ pub struct Options {
     pub db: Option<PathBuf>,
     /// Token that `/api/stats` requires; `None` disables the endpoint.
     pub stats_token: Option<String>,
+    /// Certificate and key for HTTPS; `None` serves plain HTTP.
+    pub tls: Option<tls::Files>,
+    /// Request log format.
+    pub log: access_log::Format,
+    /// Limits on what a client may cost.
+    pub limits: listen::Limits,
 }
 
 /// What every request handler shares.
@@ -43,14 +58,14 @@ pub struct AppState {
     pub recorder: Option<crate::store::Recorder>,
     /// Token for `/api/stats`.
     pub stats_token: Option<String>,
-    /// Small files already read.
+    /// Files already read.
     pub memory: memory::Cache,
     /// The 404 page, read once.
     pub not_found_page: bytes::Bytes,
 }
 
-/// The router for a built website in `dist`.
-pub fn app(dist: &Path, options: &Options) -> Result<Router> {
+/// The host for a built website in `dist` (without its request log, which [`run`] adds).
+pub fn host(dist: &Path, options: &Options) -> Result<Host> {
     let recorder = options.db.as_deref().map(crate::store::Recorder::start).transpose()?;
     let state = Arc::new(AppState {
         dist: dist.to_path_buf(),
@@ -62,75 +77,111 @@ pub fn app(dist: &Path, options: &Options) -> Result<Router> {
             .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec())
             .into(),
     });
-    Ok(Router::new()
+    // What the host's front door does not answer itself. Placard codes are answered there.
+    let router = Router::new()
         .route("/api/stats", get(api::stats))
         .route("/healthz", get(|| async { "ok\n" }))
-        .route("/q/{code}", get(redirect::placard))
-        .route("/Q/{code}", get(redirect::placard))
         .fallback(static_file)
-        .with_state(state)
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(axum::middleware::map_response(headers::security)))
+        .with_state(state.clone());
+    Ok(Host::new(state, router))
 }
 
-/// Longest a request may take; a slow client cannot hold a connection's handler forever.
-const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// The host as an axum router, for callers that put it behind routes of their own.
+pub fn app(dist: &Path, options: &Options) -> Result<Router> {
+    Ok(Router::new().fallback_service(host(dist, options)?))
+}
 
 /// Serves `dist` on `addr` until Ctrl-C or SIGTERM.
 pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
-    listen(addr, &dist.display().to_string(), || app(dist, options))
+    let acceptor = options.tls.as_ref().map(tls::acceptor).transpose()?;
+    let host = host(dist, options)?.with_log(access_log::Log::start(options.log)).with_hsts(acceptor.is_some());
+    let log = host.log().cloned();
+    let served = serve_on(addr, &dist.display().to_string(), host, acceptor, options.limits);
+    if let Some(log) = log {
+        log.finish();
+    }
+    served
 }
 
-/// Serves the router that `make` returns on `addr` until Ctrl-C or SIGTERM; `what` names it in the banner.
-pub(crate) fn listen(addr: &str, what: &str, make: impl FnOnce() -> Result<Router>) -> Result<()> {
+/// Serves the router that `make` returns on `addr` until Ctrl-C or SIGTERM, with the host's connection
+/// limits; `what` names it in the banner.
+pub fn listen(addr: &str, what: &str, make: impl FnOnce() -> Result<Router>) -> Result<()> {
+    serve_on(addr, what, listen::RouterService(make()?), None, listen::Limits::default())
+}
+
+fn serve_on<S, B>(
+    addr: &str,
+    what: &str,
+    service: S,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    limits: listen::Limits,
+) -> Result<()>
+where
+    S: listen::Service<B>,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
-    let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-        let bound = listener.local_addr().context("cannot read the listening address")?;
-        // Without TCP_NODELAY a streamed file body meets delayed ACKs and every response stalls ~40 ms.
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        eprintln!("serving {what} at http://{bound}/ (Ctrl-C to stop)");
-        axum::serve(listener, make()?)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("the server stopped with an error")?;
-        eprintln!("stopped");
-        Ok(())
-    })
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 64);
+    let listeners = listen::bind(addr, workers)?;
+    let bound = listeners[0].local_addr().context("cannot read the listening address")?;
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let signals = watch_signals(stop_tx)?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    eprintln!("serving {what} at {scheme}://{bound}/ (Ctrl-C to stop)");
+    listen::serve(listeners, &service, tls.as_ref(), limits, &stop)?;
+    let _ = signals.join();
+    eprintln!("stopped");
+    Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+/// Waits on its own thread for Ctrl-C or SIGTERM (what systemd sends to stop a service), then turns
+/// `stop` true. Returns once the handlers are installed, so a signal sent right after start-up is caught.
+fn watch_signals(stop: tokio::sync::watch::Sender<bool>) -> Result<std::thread::JoinHandle<()>> {
+    let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), String>>();
+    let thread = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e.to_string()));
+                    return;
+                }
+            };
+            rt.block_on(async {
+                #[cfg(unix)]
+                {
+                    use tokio::signal::unix::{SignalKind, signal};
+                    let (mut term, mut int) = match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+                        (Ok(t), Ok(i)) => (t, i),
+                        (Err(e), _) | (_, Err(e)) => {
+                            let _ = ready_tx.send(Err(e.to_string()));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+                }
+                #[cfg(not(unix))]
+                {
+                    let _ = ready_tx.send(Ok(()));
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            });
+            let _ = stop.send(true);
+        })
+        .context("cannot start the signal handler")?;
+    match ready.recv() {
+        Ok(Ok(())) => Ok(thread),
+        Ok(Err(e)) => Err(anyhow::anyhow!("cannot install the signal handlers: {e}")),
+        Err(_) => Err(anyhow::anyhow!("the signal handler stopped")),
+    }
 }
 
+/// Files not (yet) in memory: finds them on disk, redirects directories to their canonical address, loads
+/// what fits into memory, and streams the rest.
 async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Response {
-    if req.method() != Method::GET && req.method() != Method::HEAD {
-        let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
-        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return r;
-    }
-    if let Some(entry) = state.memory.get(req.uri().path())
-        && let Some(r) = memory::respond(&entry, req.method(), req.headers(), req.uri().path())
-    {
-        return r;
-    }
     let segments = match path::resolve(req.uri().path()) {
         Ok(s) => s,
         Err(path::Refused::Malformed) => {
@@ -143,35 +194,30 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         Ok(m) => m,
         Err(_) => return not_found(&state).await,
     };
+    // One address per file: `//vi///demo`, `/vi/%64emo/` and `/vi/demo` all move to `/vi/demo/`. Directory
+    // addresses end in a slash, so relative links on the page resolve; and a redirect built from the
+    // segments can never start with `//` (which a browser would read as another host).
+    let canonical = path::canonical(&segments, meta.is_dir());
+    if canonical != req.uri().path() {
+        let location = match req.uri().query() {
+            Some(q) => format!("{canonical}?{q}"),
+            None => canonical,
+        };
+        return match HeaderValue::from_str(&location) {
+            Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
+            Err(_) => (StatusCode::BAD_REQUEST, "bad request\n").into_response(),
+        };
+    }
     if meta.is_dir() {
-        if !req.uri().path().ends_with('/') {
-            // Canonical directory addresses end in a slash, so relative links on the page resolve.
-            let mut location = format!("{}/", req.uri().path());
-            if let Some(q) = req.uri().query() {
-                location = format!("{location}?{q}");
-            }
-            return match HeaderValue::from_str(&location) {
-                Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
-                Err(_) => (StatusCode::BAD_REQUEST, "bad request\n").into_response(),
-            };
-        }
         file.push("index.html");
     }
     let meta = match tokio::fs::metadata(&file).await {
         Ok(m) if m.is_file() => m,
         _ => return not_found(&state).await,
     };
-    // Only canonical addresses are cached, so variants like `//vi///demo/` cannot fill the memory budget.
-    let canonical = {
-        let joined = format!("/{}", segments.join("/"));
-        if req.uri().path().ends_with('/') && !segments.is_empty() { format!("{joined}/") } else { joined }
-    };
-    let cacheable = canonical == req.uri().path();
-    let loaded = if cacheable { state.memory.load(&canonical, &file, &meta).await } else { None };
-    if let Some(entry) = loaded
-        && let Some(r) = memory::respond(&entry, req.method(), req.headers(), req.uri().path())
-    {
-        return r;
+    let loaded = state.memory.load(req.uri().path(), &file, &meta).await;
+    if let Some(entry) = loaded {
+        return memory::respond(&entry, req.method(), req.headers()).map(Body::new);
     }
     let etag = headers::etag(&meta);
     if headers::not_modified(req.headers(), &etag) {
@@ -195,13 +241,11 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
     }
     let encoding = res.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).map(str::to_owned);
     headers::caching(res.headers_mut(), &uri_path, &etag, encoding.as_deref());
+    headers::varies_by_encoding(res.headers_mut());
     res
 }
 
+/// The friendly 404 page, for the router's handlers.
 pub(crate) async fn not_found(state: &AppState) -> Response {
-    let mut r = (StatusCode::NOT_FOUND, state.not_found_page.clone()).into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    r
+    host::not_found(state).map(Body::new)
 }

@@ -46,7 +46,28 @@ pub fn join(root: &Path, segments: &[String]) -> PathBuf {
     p
 }
 
-fn decode(s: &str) -> Result<String, Refused> {
+/// The one address of resolved segments: each segment percent-encoded the same way whatever the request
+/// used, and a trailing slash for a directory.
+pub fn canonical(segments: &[String], dir: bool) -> String {
+    let mut out = String::with_capacity(segments.iter().map(|s| s.len() + 1).sum::<usize>() + 1);
+    for seg in segments {
+        out.push('/');
+        for b in seg.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    if dir || out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// Percent-decodes one path segment; the result must be UTF-8.
+pub(crate) fn decode(s: &str) -> Result<String, Refused> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -73,6 +94,22 @@ mod tests {
         assert_eq!(resolve("/"), Ok(vec![]));
         assert_eq!(resolve("/vi/den-doc-cuoc/"), Ok(vec!["vi".into(), "den-doc-cuoc".into()]));
         assert_eq!(resolve("/media/a%20b.jpg"), Ok(vec!["media".into(), "a b.jpg".into()]));
+    }
+
+    #[test]
+    fn one_canonical_address_per_file() {
+        let c = |p: &str, dir: bool| canonical(&resolve(p).expect("resolves"), dir);
+        assert_eq!(c("/", true), "/");
+        assert_eq!(c("//", true), "/");
+        assert_eq!(c("//vi///demo", true), "/vi/demo/");
+        assert_eq!(c("/vi/%64emo/", true), "/vi/demo/");
+        assert_eq!(c("/media/a%20b.jpg", false), "/media/a%20b.jpg");
+        assert_eq!(c("/media/a%2bb.jpg", false), "/media/a+b.jpg");
+        assert_eq!(c("/vi/%C4%91%E1%BB%81n", false), "/vi/%C4%91%E1%BB%81n");
+        for p in ["/a", "/a/b/", "/x%20y/z", "/%C3%A9"] {
+            let once = c(p, false);
+            assert_eq!(canonical(&resolve(&once).expect("resolves"), false), once, "stable for {p}");
+        }
     }
 
     #[test]

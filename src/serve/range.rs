@@ -1,9 +1,9 @@
-//! Single byte ranges of large files (audio seeking on phones) answered with one read on a blocking
-//! thread, instead of a chain of small asynchronous reads. Anything unusual (several ranges, If-Range)
-//! is left to the general file service.
+//! Single byte ranges (audio seeking on phones). Files held in memory answer with a slice; files too
+//! large for memory with one positioned read of just that range on a blocking thread, instead of a chain
+//! of small asynchronous reads. Anything unusual (several ranges, If-Range) is left to the general file
+//! service.
 
 use std::fs::Metadata;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
@@ -44,6 +44,32 @@ pub fn parse(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
     Some(Ok(range))
 }
 
+/// `Content-Range` of a satisfiable range.
+pub fn content_range(start: u64, end: u64, len: u64) -> HeaderValue {
+    HeaderValue::try_from(format!("bytes {start}-{end}/{len}")).unwrap_or(HeaderValue::from_static("bytes */0"))
+}
+
+/// `Content-Range` of a `416`.
+pub fn unsatisfiable(len: u64) -> HeaderValue {
+    HeaderValue::try_from(format!("bytes */{len}")).unwrap_or(HeaderValue::from_static("bytes */0"))
+}
+
+/// Reads `len` bytes at `offset` without moving a shared cursor.
+fn read_at(path: &Path, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut buf = vec![0; len];
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(&file, &mut buf, offset)?;
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(&mut buf)?;
+    }
+    Ok(buf)
+}
+
 /// Answers a simple range request for `file`, or `None` to let the general service handle it.
 pub async fn respond(file: &Path, meta: &Metadata, req: &HeaderMap, mime: &str) -> Option<Response> {
     if req.contains_key(header::IF_RANGE) {
@@ -55,7 +81,7 @@ pub async fn respond(file: &Path, meta: &Metadata, req: &HeaderMap, mime: &str) 
         Ok(r) => r,
         Err(()) => {
             let mut r = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
-            r.headers_mut().insert(header::CONTENT_RANGE, HeaderValue::from_str(&format!("bytes */{len}")).ok()?);
+            r.headers_mut().insert(header::CONTENT_RANGE, unsatisfiable(len));
             return Some(r);
         }
     };
@@ -63,20 +89,12 @@ pub async fn respond(file: &Path, meta: &Metadata, req: &HeaderMap, mime: &str) 
         return None;
     }
     let path: PathBuf = file.to_path_buf();
-    let bytes = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
-        let mut f = std::fs::File::open(path)?;
-        f.seek(SeekFrom::Start(start))?;
-        let mut buf = vec![0; (end - start + 1) as usize];
-        f.read_exact(&mut buf)?;
-        Ok(buf)
-    })
-    .await
-    .ok()?
-    .ok()?;
+    let bytes =
+        tokio::task::spawn_blocking(move || read_at(&path, start, (end - start + 1) as usize)).await.ok()?.ok()?;
     let mut r = Response::new(Body::from(bytes));
     *r.status_mut() = StatusCode::PARTIAL_CONTENT;
     let h = r.headers_mut();
-    h.insert(header::CONTENT_RANGE, HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")).ok()?);
+    h.insert(header::CONTENT_RANGE, content_range(start, end, len));
     h.insert(header::CONTENT_TYPE, HeaderValue::from_str(mime).ok()?);
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     Some(r)

@@ -1,16 +1,14 @@
 //! `/q/{code}`: what a placard's QR code opens. Redirects to the site page at the placard's scene in the
-//! visitor's language, matching codes case-insensitively (upper-case QR codes are denser-friendly).
+//! visitor's language, matching codes case-insensitively (upper-case QR codes are denser-friendly). Every
+//! location is computed once when the host starts, so a scan costs a table lookup and the scan's commit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
 
-use axum::extract::{Path as UrlPath, State};
-use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use serde::Deserialize;
 
-use super::AppState;
+use super::body::HostBody;
 use crate::build::links::{LINKS_JSON, target_url};
 use crate::site::links::Target;
 
@@ -21,79 +19,113 @@ pub struct Links {
     pub languages: Vec<String>,
     /// Code → target.
     pub codes: BTreeMap<String, Target>,
+    /// Code → `Location` per language, in the order of `languages`.
+    #[serde(skip)]
+    locations: HashMap<String, Vec<HeaderValue>>,
 }
 
 impl Links {
     /// Reads `dist/_/links.json`; an output without placards has an empty table.
     pub fn load(dist: &Path) -> Links {
-        std::fs::read(dist.join(LINKS_JSON)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+        let mut links: Links =
+            std::fs::read(dist.join(LINKS_JSON)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        links.locations = links
+            .codes
+            .iter()
+            .filter_map(|(code, target)| {
+                let per_lang = links
+                    .languages
+                    .iter()
+                    .map(|lang| HeaderValue::from_str(&target_url(lang, target)).ok())
+                    .collect::<Option<Vec<_>>>()?;
+                Some((code.clone(), per_lang))
+            })
+            .collect();
+        links
     }
 }
 
 /// The language to answer in: the first of the visitor's `Accept-Language` preferences that the
-/// collection has, else the collection's default.
-pub fn pick_language<'a>(accept: Option<&str>, languages: &'a [String]) -> Option<&'a str> {
-    let mut prefs: Vec<(f32, usize, String)> = accept
-        .unwrap_or("")
-        .split(',')
-        .enumerate()
-        .filter_map(|(i, part)| {
-            let mut bits = part.split(';');
-            let tag = bits.next()?.trim().to_ascii_lowercase();
-            let q = bits
-                .filter_map(|b| b.trim().strip_prefix("q=").and_then(|v| v.trim().parse::<f32>().ok()))
-                .next()
-                .unwrap_or(1.0);
-            (!tag.is_empty() && q > 0.0).then_some((q, i, tag))
-        })
-        .collect();
-    prefs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    prefs
-        .iter()
-        .find_map(|(_, _, tag)| {
-            let primary = tag.split('-').next().unwrap_or("");
-            languages.iter().find(|l| l.as_str() == primary)
-        })
-        .or_else(|| languages.first())
-        .map(String::as_str)
+/// collection has, else the collection's default. Returns an index into `languages`.
+pub fn pick_language(accept: Option<&str>, languages: &[String]) -> Option<usize> {
+    // The supported tag with the highest quality wins; among equals, the one the visitor listed first.
+    let mut best: Option<(f32, usize)> = None;
+    for part in accept.unwrap_or("").split(',') {
+        let mut bits = part.split(';');
+        let tag = bits.next().unwrap_or("").trim();
+        let q = bits
+            .filter_map(|b| b.trim().strip_prefix("q=").and_then(|v| v.trim().parse::<f32>().ok()))
+            .next()
+            .unwrap_or(1.0);
+        if tag.is_empty() || q.is_nan() || q <= 0.0 {
+            continue;
+        }
+        let primary = tag.split('-').next().unwrap_or("");
+        let Some(index) = languages.iter().position(|l| l.eq_ignore_ascii_case(primary)) else { continue };
+        if best.is_none_or(|(best_q, _)| q > best_q) {
+            best = Some((q, index));
+        }
+    }
+    best.map(|(_, i)| i).or((!languages.is_empty()).then_some(0))
 }
 
-/// `GET /q/{code}`.
-pub async fn placard(
-    State(state): State<Arc<AppState>>,
-    UrlPath(code): UrlPath<String>,
-    headers: HeaderMap,
-) -> Response {
+/// A placard scan to answer: the redirect to send once the scan is recorded.
+#[derive(Debug)]
+pub struct Redirect {
+    /// The code, lower-case.
+    pub code: String,
+    /// The scan to record first.
+    pub scan: crate::store::Scan,
+    /// The `302`.
+    pub response: Response<HostBody>,
+}
+
+/// Resolves the `{code}` part of `/q/{code}` (still percent-encoded) for a visitor with these headers;
+/// `None` for an unknown code (the caller answers with the 404 page).
+pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Option<Redirect> {
+    let decoded;
+    let code = if raw_code.contains('%') {
+        match super::path::decode(raw_code) {
+            Ok(d) => {
+                decoded = d;
+                decoded.as_str()
+            }
+            Err(_) => return None,
+        }
+    } else {
+        raw_code
+    };
     let code = code.trim().to_ascii_lowercase();
-    let Some(target) = state.links.codes.get(&code) else {
-        return super::not_found(&state).await;
+    let (Some(target), Some(locations)) = (links.codes.get(&code), links.locations.get(&code)) else {
+        return None;
     };
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let lang = pick_language(accept, &state.links.languages).unwrap_or("vi");
-    let Ok(location) = HeaderValue::from_str(&target_url(lang, target)) else {
-        return super::not_found(&state).await;
+    let lang = pick_language(accept, &links.languages).unwrap_or(0);
+    let (Some(location), Some(lang_tag)) = (locations.get(lang), links.languages.get(lang)) else {
+        return None;
     };
-    if let Some(recorder) = &state.recorder {
-        let at =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-        let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
-        let scan = crate::store::Scan {
-            code: code.clone(),
-            site: target.site.clone(),
-            scene: target.scene.clone(),
-            at,
-            lang: lang.to_string(),
-            device: crate::store::device_class(ua),
-        };
-        // The visitor is sent on even if the database failed; the writer has already logged why.
-        let _ = recorder.record(scan).await;
-    }
-    let mut res = (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();
-    let h = res.headers_mut();
+    let at =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let scan = crate::store::Scan {
+        code: code.clone(),
+        site: target.site.clone(),
+        scene: target.scene.clone(),
+        at,
+        lang: lang_tag.clone(),
+        device: crate::store::device_class(ua),
+    };
+    let mut response = Response::new(HostBody::empty());
+    *response.status_mut() = StatusCode::FOUND;
+    let h = response.headers_mut();
+    h.reserve(12);
+    h.insert(header::LOCATION, location.clone());
     // Every scan must reach the host (and later be counted), so nothing may cache the redirect.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    res
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    super::headers::secure(h);
+    Some(Redirect { code, scan, response })
 }
 
 #[cfg(test)]
@@ -103,7 +135,7 @@ mod tests {
     #[test]
     fn picks_the_best_supported_language() {
         let langs = vec!["vi".to_string(), "en".to_string()];
-        let pick = |h: Option<&str>| pick_language(h, &langs);
+        let pick = |h: Option<&str>| pick_language(h, &langs).map(|i| langs[i].as_str());
         assert_eq!(pick(None), Some("vi"));
         assert_eq!(pick(Some("en-US,en;q=0.9")), Some("en"));
         assert_eq!(pick(Some("fr-FR,fr;q=0.9,en;q=0.5")), Some("en"));
@@ -111,5 +143,8 @@ mod tests {
         assert_eq!(pick(Some("en;q=0.2, vi-VN;q=0.8")), Some("vi"));
         assert_eq!(pick(Some("en;q=0, vi;q=0.1")), Some("vi"));
         assert_eq!(pick(Some(";;;,,=q")), Some("vi"));
+        assert_eq!(pick(Some("EN")), Some("en"));
+        assert_eq!(pick(Some("en;q=NaN, vi;q=0.5")), Some("vi"));
+        assert_eq!(pick_language(Some("en"), &[]), None);
     }
 }

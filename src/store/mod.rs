@@ -90,14 +90,29 @@ impl Recorder {
     }
 }
 
+/// Most scans committed in one transaction.
+const MAX_BATCH: usize = 4096;
+/// A batch smaller than this waits [`LINGER`] for company before it is committed.
+const SMALL_BATCH: usize = 32;
+/// How long a small batch waits. Under load more scans are a moment away, and one commit then serves
+/// them all instead of each paying for its own; alone, a visitor waits a quarter of a millisecond more.
+const LINGER: std::time::Duration = std::time::Duration::from_micros(250);
+
 fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+    let drain = |batch: &mut Vec<Job>| {
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(more) => batch.push(more),
+                Err(_) => break,
+            }
+        }
+    };
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
-        while let Ok(more) = rx.try_recv() {
-            batch.push(more);
-            if batch.len() >= 4096 {
-                break;
-            }
+        drain(&mut batch);
+        if batch.len() < SMALL_BATCH {
+            thread::sleep(LINGER);
+            drain(&mut batch);
         }
         let ok = commit(&mut conn, &batch).is_ok();
         if !ok {

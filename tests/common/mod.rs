@@ -2,9 +2,9 @@
 //! real server on a free port.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
 use image::{Rgb, RgbImage};
@@ -86,9 +86,10 @@ pub fn disan(root: &Path, args: &[&str]) -> Output {
 
 /// A running `disan serve` on a free loopback port, stopped when dropped.
 pub struct Server {
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (or `https://…`)
     pub base: String,
     child: Child,
+    stdout: Option<ChildStdout>,
 }
 
 impl Server {
@@ -104,15 +105,25 @@ impl Server {
 
     /// Builds and serves `root` with extra `serve` arguments.
     pub fn start_args(root: &Path, extra: &[&std::ffi::OsStr]) -> Server {
+        Server::spawn(root, extra, false)
+    }
+
+    /// As [`Server::start_args`], keeping standard output (the request log) for [`Server::stop_and_log`].
+    pub fn start_logged(root: &Path, extra: &[&std::ffi::OsStr]) -> Server {
+        Server::spawn(root, extra, true)
+    }
+
+    fn spawn(root: &Path, extra: &[&std::ffi::OsStr], keep_stdout: bool) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_disan"))
             .arg("--root")
             .arg(root)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
-            .stdout(Stdio::null())
+            .stdout(if keep_stdout { Stdio::piped() } else { Stdio::null() })
             .stderr(Stdio::piped())
             .spawn()
             .expect("start disan serve");
+        let stdout = child.stdout.take();
         let stderr = child.stderr.take().expect("stderr");
         let mut lines = BufReader::new(stderr).lines();
         let mut seen = String::new();
@@ -123,14 +134,31 @@ impl Server {
             };
             seen.push_str(&line);
             seen.push('\n');
-            if let Some(i) = line.find("at http://") {
+            if let Some(i) = line.find("at http") {
                 let url = line[i + 3..].split_whitespace().next().expect("url");
                 break url.trim_end_matches('/').to_string();
             }
         };
         // Keep draining stderr so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { base, child }
+        Server { base, child, stdout }
+    }
+
+    /// `127.0.0.1:PORT`, for raw sockets.
+    pub fn addr(&self) -> String {
+        self.base.split("://").nth(1).expect("address").to_string()
+    }
+
+    /// Stops the server with SIGTERM and returns what it wrote to standard output.
+    pub fn stop_and_log(mut self) -> String {
+        let mut stdout = self.stdout.take().expect("started with start_logged");
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stdout.read_to_string(&mut text);
+            text
+        });
+        assert!(self.sigterm(), "SIGTERM ends the server cleanly");
+        reader.join().expect("stdout reader")
     }
 
     /// Kills the server at once (SIGKILL), as a crash or power-cut of the process would.
@@ -141,6 +169,10 @@ impl Server {
 
     /// Sends SIGTERM and waits for a clean exit; returns whether it exited successfully in time.
     pub fn terminate(mut self) -> bool {
+        self.sigterm()
+    }
+
+    fn sigterm(&mut self) -> bool {
         let pid = self.child.id().to_string();
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
         for _ in 0..100 {

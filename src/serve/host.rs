@@ -1,0 +1,229 @@
+//! The front door: every request passes here first. Refuses what the host never takes (methods other than
+//! GET and HEAD, request bodies); answers the hot paths — files already in memory and placard scans —
+//! directly, without the router's layers; hands everything else to the router under a time limit. Adds
+//! the security headers (and HSTS over TLS) and the request log line to every response.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
+use tower::ServiceExt;
+
+use super::access_log::{Log, Record};
+use super::body::HostBody;
+use super::redirect::Redirect;
+use super::{AppState, headers, memory, redirect};
+
+/// Longest the router may take over a request (a stuck disk, a locked database).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The host as one service: what `serve` runs on every connection and what tests drive with `oneshot`.
+#[derive(Clone, Debug)]
+pub struct Host {
+    state: Arc<AppState>,
+    router: Router,
+    log: Option<Log>,
+    hsts: bool,
+}
+
+impl Host {
+    pub(super) fn new(state: Arc<AppState>, router: Router) -> Host {
+        Host { state, router, log: None, hsts: false }
+    }
+
+    /// Writes a line per request to `log`.
+    pub fn with_log(mut self, log: Option<Log>) -> Host {
+        self.log = log;
+        self
+    }
+
+    /// Sends `Strict-Transport-Security` (only for a host answering over TLS).
+    pub fn with_hsts(mut self, hsts: bool) -> Host {
+        self.hsts = hsts;
+        self
+    }
+
+    /// The request log, if any.
+    pub fn log(&self) -> Option<&Log> {
+        self.log.as_ref()
+    }
+
+    /// Answers one request.
+    pub fn handle<B: http_body::Body>(&self, req: Request<B>) -> Reply {
+        let has_body = !req.body().is_end_stream();
+        let (parts, _body) = req.into_parts();
+        let finish = Finish {
+            log: self.log.as_ref().map(|log| (log.clone(), Instant::now(), parts.method.clone(), parts.uri.clone())),
+            hsts: self.hsts,
+            head: parts.method == Method::HEAD,
+        };
+        if parts.method != Method::GET && parts.method != Method::HEAD {
+            let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served here\n");
+            r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            return Reply::now(finish.done(r, None));
+        }
+        if has_body {
+            // Nothing here takes a body; closing spares reading one we would throw away.
+            let mut r = plain(StatusCode::PAYLOAD_TOO_LARGE, "requests to this host carry no body\n");
+            r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return Reply::now(finish.done(r, None));
+        }
+        let path = parts.uri.path();
+        if let Some(code) = placard_code(path) {
+            return match redirect::resolve(&self.state.links, code, &parts.headers) {
+                None => Reply::now(finish.done(not_found(&self.state), None)),
+                Some(Redirect { code, scan, response }) => {
+                    let state = self.state.clone();
+                    Reply::later(async move {
+                        if let Some(recorder) = &state.recorder {
+                            // The visitor is sent on even if the commit failed (the writer reports it), and
+                            // the writer always answers: SQLite's busy timeout bounds every statement.
+                            let _ = recorder.record(scan).await;
+                        }
+                        finish.done(response, Some(code))
+                    })
+                }
+            };
+        }
+        if let Some(entry) = self.state.memory.get(path) {
+            return Reply::now(finish.done(memory::respond(&entry, &parts.method, &parts.headers), None));
+        }
+        let router = self.router.clone();
+        let req = Request::from_parts(parts, axum::body::Body::empty());
+        Reply::later(async move {
+            let mut res = match tokio::time::timeout(REQUEST_TIMEOUT, router.oneshot(req)).await {
+                Ok(Ok(res)) => res.map(HostBody::stream),
+                Ok(Err(never)) => match never {},
+                Err(_) => plain(StatusCode::REQUEST_TIMEOUT, "the request took too long\n"),
+            };
+            headers::secure(res.headers_mut());
+            finish.done(res, None)
+        })
+    }
+}
+
+/// The code in `/q/{code}` (or `/Q/{code}`, as upper-case QR codes send it), still percent-encoded.
+fn placard_code(path: &str) -> Option<&str> {
+    let code = path.strip_prefix("/q/").or_else(|| path.strip_prefix("/Q/"))?;
+    (!code.is_empty() && !code.contains('/')).then_some(code)
+}
+
+/// A short plain-text answer with the security headers.
+fn plain(status: StatusCode, text: &'static str) -> Response<HostBody> {
+    let mut r = Response::new(HostBody::full(bytes::Bytes::from_static(text.as_bytes())));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(text.len()));
+    headers::secure(h);
+    r
+}
+
+/// The friendly 404 page, which lists the sites.
+pub(super) fn not_found(state: &AppState) -> Response<HostBody> {
+    let mut r = Response::new(HostBody::full(state.not_found_page.clone()));
+    *r.status_mut() = StatusCode::NOT_FOUND;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(state.not_found_page.len()));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers::secure(h);
+    r
+}
+
+/// What every response gets on its way out.
+struct Finish {
+    log: Option<(Log, Instant, Method, Uri)>,
+    hsts: bool,
+    head: bool,
+}
+
+impl Finish {
+    fn done(self, mut res: Response<HostBody>, code: Option<String>) -> Response<HostBody> {
+        if self.head {
+            // The headers of a GET, no body (the connection would drop it; tests see what is sent).
+            *res.body_mut() = HostBody::empty();
+        }
+        if self.hsts {
+            headers::hsts(res.headers_mut());
+        }
+        if let Some((log, start, method, uri)) = self.log {
+            let status = res.status().as_u16();
+            res.body_mut().log_to(log, Record { start, method, uri, status, code });
+        }
+        res
+    }
+}
+
+/// The future of a response: ready at once on the hot paths (no allocation), boxed otherwise.
+pub struct Reply(Option<Response<HostBody>>, Option<Pin<Box<dyn Future<Output = Response<HostBody>> + Send>>>);
+
+impl Reply {
+    fn now(res: Response<HostBody>) -> Reply {
+        Reply(Some(res), None)
+    }
+
+    fn later(fut: impl Future<Output = Response<HostBody>> + Send + 'static) -> Reply {
+        Reply(None, Some(Box::pin(fut)))
+    }
+}
+
+impl Future for Reply {
+    type Output = Result<Response<HostBody>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(fut) = &mut this.1 {
+            return fut.as_mut().poll(cx).map(Ok);
+        }
+        // Polled again after it was ready (hyper never does): an empty 500 rather than a panic.
+        Poll::Ready(Ok(this.0.take().unwrap_or_else(|| {
+            let mut r = Response::new(HostBody::empty());
+            *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            r
+        })))
+    }
+}
+
+impl<B: http_body::Body> hyper::service::Service<Request<B>> for Host {
+    type Response = Response<HostBody>;
+    type Error = Infallible;
+    type Future = Reply;
+
+    fn call(&self, req: Request<B>) -> Reply {
+        self.handle(req)
+    }
+}
+
+impl<B: http_body::Body> tower::Service<Request<B>> for Host {
+    type Response = Response<HostBody>;
+    type Error = Infallible;
+    type Future = Reply;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<B>) -> Reply {
+        self.handle(req)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_placard_codes() {
+        assert_eq!(placard_code("/q/ss-dc1"), Some("ss-dc1"));
+        assert_eq!(placard_code("/Q/SS-DC1"), Some("SS-DC1"));
+        assert_eq!(placard_code("/q/"), None);
+        assert_eq!(placard_code("/q/ss-dc1/"), None);
+        assert_eq!(placard_code("/qq/ss-dc1"), None);
+    }
+}
