@@ -102,12 +102,12 @@ impl MediaOut<'_> {
 
     /// The tile pyramid of a panorama: made once into the cache (completed by renaming, so an interrupted
     /// build never leaves a half pyramid), then linked into the output.
-    fn tiles(
+    fn tiles<'i>(
         &self,
         url_dir: &str,
         stem: &str,
         key: StableHash,
-        image: impl FnOnce() -> Result<image::RgbImage>,
+        image: impl FnOnce() -> Result<std::borrow::Cow<'i, image::RgbImage>>,
     ) -> Result<(String, Pyramid)> {
         let hash = key.hex(10);
         let name = format!("tiles-{hash}");
@@ -190,8 +190,12 @@ impl MediaOut<'_> {
         })?;
         let preview =
             format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(preview_bytes));
-        let key = StableHash::new().with("tiles-v1").with(&source);
-        let tiles = self.tiles(url_dir, stem, key, || Ok(image()?.to_rgb8()))?;
+        let key = StableHash::new().with("tiles-v2").with(&source);
+        // Most panoramas decode to RGB already: borrow them rather than copy 100 MB for an 8K image.
+        let tiles = self.tiles(url_dir, stem, key, || {
+            let img = image()?;
+            Ok(img.as_rgb8().map_or_else(|| std::borrow::Cow::Owned(img.to_rgb8()), std::borrow::Cow::Borrowed))
+        })?;
         Ok(PanoramaOut { url, preview, preview_url: preview_path, tiles })
     }
 
