@@ -9,4 +9,4 @@ pub mod pyramid;
 pub mod resize;
 
 pub use encode::Format;
-pub use pyramid::{Params, Pyramid, pannellum_config, write_pyramid, write_pyramid_with_progress};
+pub use pyramid::{Event, Params, Pyramid, pannellum_config, write_pyramid, write_pyramid_with_progress};

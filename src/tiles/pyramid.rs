@@ -75,17 +75,26 @@ impl Pyramid {
     }
 }
 
-/// Tiles `src` into `out` (created), returning the pyramid's shape.
-pub fn write_pyramid(src: &RgbImage, out: &Path, params: Params) -> Result<Pyramid> {
-    write_pyramid_with_progress(src, out, params, &|| {})
+/// What [`write_pyramid_with_progress`] reports as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A tile or fallback face was written ([`Pyramid::files`] in all).
+    File,
+    /// All of one cube face's files were written (six in all).
+    FaceDone,
 }
 
-/// As [`write_pyramid`], calling `progress` after each file written (see [`Pyramid::files`]).
+/// Tiles `src` into `out` (created), returning the pyramid's shape.
+pub fn write_pyramid(src: &RgbImage, out: &Path, params: Params) -> Result<Pyramid> {
+    write_pyramid_with_progress(src, out, params, &|_| {})
+}
+
+/// As [`write_pyramid`], telling `progress` about each file and face finished (from worker threads).
 pub fn write_pyramid_with_progress(
     src: &RgbImage,
     out: &Path,
     params: Params,
-    progress: &(dyn Fn() + Sync),
+    progress: &(dyn Fn(Event) + Sync),
 ) -> Result<Pyramid> {
     ensure!(params.tile >= 2 && params.tile % 2 == 0, "the tile size must be even, not {}", params.tile);
     ensure!((1..=100).contains(&params.quality), "the quality must be 1–100, not {}", params.quality);
@@ -125,7 +134,7 @@ struct Job<'a> {
     out: &'a Path,
     /// The smallest level at least as large as the fallback face, which the fallback is shrunk from.
     feeds_fallback: Option<u32>,
-    progress: &'a (dyn Fn() + Sync),
+    progress: &'a (dyn Fn(Event) + Sync),
     timing: Option<Timing>,
 }
 
@@ -154,6 +163,7 @@ impl Job<'_> {
             let name = format!("{}.{}", face.letter(), self.params.format.extension());
             self.write(&small, f as u32, f as u32, &self.out.join("fallback").join(name))?;
         }
+        (self.progress)(Event::FaceDone);
         Ok(())
     }
 
@@ -205,7 +215,7 @@ impl Job<'_> {
         let bytes = self.timed(Part::Encode, || encode(px, w, h, self.params.format, self.params.quality))?;
         self.timed(Part::Write, || fs::write(path, bytes))
             .with_context(|| format!("cannot write {}", path.display()))?;
-        (self.progress)();
+        (self.progress)(Event::File);
         Ok(())
     }
 
