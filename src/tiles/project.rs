@@ -69,6 +69,15 @@ impl<'a> Equirect<'a> {
         (top * w, bottom * w, (fy & 255) as u32)
     }
 
+    /// As [`Self::row`] for rows known to be inside the image (off by one at worst, which the bounds-checked
+    /// reads turn into black rather than a wrong pixel).
+    #[inline(always)]
+    fn inner_row(&self, fy: Fixed) -> (usize, usize, u32) {
+        let w = self.width as usize;
+        let top = ((fy >> 8) - 1) as usize * w;
+        (top, top + w, (fy & 255) as u32)
+    }
+
     /// The pixel at `x` of the row starting at `r` and its right neighbour (wrapping at the seam), as
     /// 16-bit lanes. Usually one bounds check for both.
     #[inline(always)]
@@ -193,8 +202,9 @@ pub fn region(src: &Equirect, face: Face, size: u32, (x, y, w, h): (u32, u32, u3
             for (fy, &ir) in fys.iter_mut().zip(&inv_r) {
                 *fy = src.fy(atan_unit(v * ir));
             }
+            // A side face spans pitches within ±45°, far from the poles: its rows need no clamping.
             for ((px, col), &fy) in line.as_chunks_mut::<3>().0.iter_mut().zip(&columns).zip(&fys) {
-                src.blend(col, src.row(fy), px);
+                src.blend(col, src.inner_row(fy), px);
             }
         }
     }

@@ -2,7 +2,7 @@
 //! factor, in fixed point. The general resizer in `image` works in floating point on whole images and
 //! cost a third of all tiling instructions; this one does the single job the tiler needs.
 
-/// Filter taps for one output position: the first input index and 14-bit weights that sum to 1 << 14.
+/// Filter taps for one output position: the first input index and fixed-point weights that sum to one.
 struct Taps {
     first: usize,
     weights: Vec<i32>,
@@ -10,8 +10,8 @@ struct Taps {
 
 const ONE: i32 = 1 << 14;
 
-/// Taps mapping `from` input samples onto `to` output samples (`to` ≤ `from`).
-fn taps(from: usize, to: usize) -> Vec<Taps> {
+/// Taps mapping `from` input samples onto `to` output samples (`to` ≤ `from`), weights summing to `one`.
+fn taps(from: usize, to: usize, one: i32) -> Vec<Taps> {
     let ratio = from as f64 / to as f64;
     let radius = ratio.max(1.0);
     (0..to)
@@ -21,9 +21,9 @@ fn taps(from: usize, to: usize) -> Vec<Taps> {
             let last = ((centre + radius).floor() as usize).min(from - 1);
             let raw: Vec<f64> = (first..=last).map(|i| (1.0 - (i as f64 - centre).abs() / radius).max(0.0)).collect();
             let sum: f64 = raw.iter().sum();
-            let mut weights: Vec<i32> = raw.iter().map(|w| (w / sum * ONE as f64).round() as i32).collect();
+            let mut weights: Vec<i32> = raw.iter().map(|w| (w / sum * one as f64).round() as i32).collect();
             // Rounding may leave the sum a unit off: give the difference to the largest tap.
-            let error = ONE - weights.iter().sum::<i32>();
+            let error = one - weights.iter().sum::<i32>();
             if let Some(i) = (0..weights.len()).max_by_key(|&i| weights[i]) {
                 weights[i] += error;
             }
@@ -38,7 +38,7 @@ pub fn square(src: &[u8], from: usize, to: usize) -> Vec<u8> {
     if to == from {
         return src.to_vec();
     }
-    let t = taps(from, to);
+    let t = taps(from, to, ONE);
     // Columns first: each output row is a weighted sum of whole input rows, a loop the compiler
     // vectorises; the narrower pass along rows then has `to` rows to do instead of `from`.
     let stride = from * 3;
@@ -56,17 +56,21 @@ pub fn square(src: &[u8], from: usize, to: usize) -> Vec<u8> {
             *o = (a >> 14).clamp(0, 255) as u8;
         }
     }
+    // Along rows the three channels travel as 21-bit lanes of one integer, with 12-bit weights (a tent
+    // has no negative lobes, so no lane can overflow into the next or fall below zero).
+    const H_ONE: i32 = 1 << 12;
+    const LANE: u64 = (1 << 21) - 1;
+    let th = taps(from, to, H_ONE);
     let mut out = vec![0u8; to * to * 3];
     for (line, row) in out.chunks_exact_mut(to * 3).zip(tall.chunks_exact(stride)) {
         let row = row.as_chunks::<3>().0;
-        for (px, tap) in line.as_chunks_mut::<3>().0.iter_mut().zip(&t) {
-            let mut acc = [ONE / 2; 3];
-            for (p, &w) in row[tap.first..].iter().zip(&tap.weights) {
-                for k in 0..3 {
-                    acc[k] += i32::from(p[k]) * w;
-                }
+        for (px, tap) in line.as_chunks_mut::<3>().0.iter_mut().zip(&th) {
+            let mut acc = (H_ONE as u64 / 2) * (1 | 1 << 21 | 1 << 42);
+            for (&[r, g, b], &w) in row[tap.first..].iter().zip(&tap.weights) {
+                acc += (u64::from(r) | u64::from(g) << 21 | u64::from(b) << 42) * w as u64;
             }
-            *px = acc.map(|a| (a >> 14).clamp(0, 255) as u8);
+            let lane = |shift: u32| ((acc >> shift & LANE) >> 12) as u8;
+            *px = [lane(0), lane(21), lane(42)];
         }
     }
     out
@@ -79,8 +83,9 @@ mod tests {
     #[test]
     fn weights_are_normalised_and_local() {
         for (from, to) in [(1300, 1024), (2048, 1024), (5, 3), (7, 7)] {
-            for (o, tap) in taps(from, to).iter().enumerate() {
+            for (o, tap) in taps(from, to, ONE).iter().enumerate() {
                 assert_eq!(tap.weights.iter().sum::<i32>(), ONE, "{from}->{to} at {o}");
+                assert!(tap.weights.iter().all(|&w| w >= 0), "a tent has no negative weights");
                 let centre = (o as f64 + 0.5) * from as f64 / to as f64;
                 assert!((tap.first as f64) < centre + 1.0 && tap.first + tap.weights.len() <= from);
             }
