@@ -195,7 +195,9 @@ fn main() {
     }
     let vips_ok = succeeds(&python, &["-c", "import pyvips, numpy"]);
     if !vips_ok {
-        println!("skipping libvips: {python} cannot import pyvips and numpy (pip install pyvips numpy; needs libvips42)");
+        println!(
+            "skipping libvips: {python} cannot import pyvips and numpy (pip install pyvips numpy; needs libvips42)"
+        );
     }
 
     println!("\nload average at start: {}; {runs} runs each, back to back; medians", load());
@@ -219,10 +221,11 @@ fn main() {
                 c
             }),
         }];
-        tools.extend(references.iter().map(|r| Reference {
-            name: r.name,
-            command: Box::new(|input, out| (r.command)(input, out)),
-        }));
+        tools.extend(
+            references
+                .iter()
+                .map(|r| Reference { name: r.name, command: Box::new(|input, out| (r.command)(input, out)) }),
+        );
         if vips_ok {
             // Index maps are computed once per size and cached: perf.md's fastest libvips figure excludes them.
             let maps = work.join(format!("vips-maps-{w}"));

@@ -36,20 +36,6 @@ impl<'a> Equirect<'a> {
         ((yaw * (w * 0.5 * std::f32::consts::FRAC_1_PI) + (0.5 * w + 0.5)) * 256.0) as Fixed
     }
 
-    /// The source column left of a fixed-point column, whether the next one is the first (the ±180°
-    /// seam), and the weight of the next one.
-    #[inline(always)]
-    fn column(&self, fx: Fixed) -> Column {
-        let w = self.width as i32;
-        let mut x0 = (fx >> 8) - 1;
-        if x0 < 0 {
-            x0 += w;
-        } else if x0 >= w {
-            x0 -= w;
-        }
-        Column { x: x0 as usize, seam: x0 + 1 == w, weight: (fx & 255) as u32 }
-    }
-
     /// Fixed-point row of a pitch (radians), plus one.
     #[inline(always)]
     fn fy(&self, pitch: f32) -> Fixed {
@@ -57,75 +43,27 @@ impl<'a> Equirect<'a> {
         ((pitch * (-h * std::f32::consts::FRAC_1_PI) + (0.5 * h + 0.5)) * 256.0) as Fixed
     }
 
-    /// The first pixels of the two source rows around a fixed-point row and the weight of the second,
-    /// clamped at the poles.
+    /// Source pixels `a` and `b` as 16-bit lanes; one bounds check when they are neighbours (all but the
+    /// seam). An index outside the image (impossible by construction) reads as black.
     #[inline(always)]
-    fn row(&self, fy: Fixed) -> (usize, usize, u32) {
-        let h = self.height as i32;
-        let y0 = (fy >> 8) - 1;
-        let w = self.width as usize;
-        let top = y0.clamp(0, h - 1) as usize;
-        let bottom = (y0 + 1).clamp(0, h - 1) as usize;
-        (top * w, bottom * w, (fy & 255) as u32)
-    }
-
-    /// As [`Self::row`] for rows known to be inside the image (off by one at worst, which the bounds-checked
-    /// reads turn into black rather than a wrong pixel).
-    #[inline(always)]
-    fn inner_row(&self, fy: Fixed) -> (usize, usize, u32) {
-        let w = self.width as usize;
-        let top = ((fy >> 8) - 1) as usize * w;
-        (top, top + w, (fy & 255) as u32)
-    }
-
-    /// The pixel at `x` of the row starting at `r` and its right neighbour (wrapping at the seam), as
-    /// 16-bit lanes. Usually one bounds check for both.
-    #[inline(always)]
-    fn pair(&self, r: usize, c: &Column) -> (u64, u64) {
-        let i = r + c.x;
-        if !c.seam
-            && let Some(&[a, b]) = self.px.get(i..i + 2)
+    fn pair(&self, a: usize, b: usize) -> (u64, u64) {
+        if b == a + 1
+            && let Some(&[p, q]) = self.px.get(a..a + 2)
         {
-            return (lanes(a), lanes(b));
+            return (lanes(p), lanes(q));
         }
         let at = |i: usize| self.px.get(i).copied().map(lanes).unwrap_or(0);
-        (at(i), at(if c.seam { r } else { i + 1 }))
-    }
-
-    /// Fixed-point bilinear blend with weights in 1/256 steps, far below JPEG's error. The three channels
-    /// travel together as 16-bit lanes of one integer (SWAR), so a pixel costs two bounds checks and six
-    /// multiplications; rounding after the horizontal pass shifts a channel by at most one level.
-    #[inline(always)]
-    fn blend(&self, c: &Column, (r0, r1, wy): (usize, usize, u32), out: &mut [u8; 3]) {
-        const ROUND: u64 = 0x0080_0080_0080;
-        const MASK: u64 = 0x00ff_00ff_00ff;
-        let (wx, ix) = (u64::from(c.weight), u64::from(256 - c.weight));
-        let (wy, iy) = (u64::from(wy), u64::from(256 - wy));
-        let (a, b) = self.pair(r0, c);
-        let top = ((a * ix + b * wx + ROUND) >> 8) & MASK;
-        let (a, b) = self.pair(r1, c);
-        let bottom = ((a * ix + b * wx + ROUND) >> 8) & MASK;
-        let v = (top * iy + bottom * wy + ROUND) >> 8;
-        *out = [v as u8, (v >> 16) as u8, (v >> 32) as u8];
+        (at(a), at(b))
     }
 
     /// Bilinear sample at a yaw and pitch in radians.
     pub fn sample(&self, yaw: f32, pitch: f32) -> [u8; 3] {
+        let mut plan = RowPlan::new(1);
+        plan.set(self, 0, self.fx(yaw), self.fy(pitch));
         let mut out = [0; 3];
-        self.blend(&self.column(self.fx(yaw)), self.row(self.fy(pitch)), &mut out);
+        plan.gather(self, &mut out);
         out
     }
-}
-
-/// A source column for bilinear sampling.
-#[derive(Clone, Copy)]
-struct Column {
-    /// The column left of the sample point.
-    x: usize,
-    /// True when `x` is the last column, so the right neighbour is the first (the ±180° seam).
-    seam: bool,
-    /// Weight of the right neighbour, 0–255.
-    weight: u32,
 }
 
 /// An RGB pixel as three 16-bit lanes of one integer (R lowest).
@@ -163,6 +101,62 @@ pub fn atan2(y: f32, x: f32) -> f32 {
     if y < 0.0 { -a } else { a }
 }
 
+/// Where the four source pixels of each output pixel of one row are, computed in bulk: the loops that fill
+/// it have no branches or reads from the source, so the compiler vectorises them, and the gathering loop
+/// that follows does only loads and arithmetic.
+struct RowPlan {
+    /// Index of the top-left source pixel.
+    top_left: Vec<u32>,
+    /// Index of the top-right source pixel (the first of the row at the ±180° seam).
+    top_right: Vec<u32>,
+    /// Pixels from the top row to the bottom one (0 at the poles).
+    down: Vec<u32>,
+    /// Horizontal weight in the low 16 bits, vertical in the high 16, each 0–255.
+    weights: Vec<u32>,
+}
+
+impl RowPlan {
+    fn new(n: usize) -> RowPlan {
+        RowPlan { top_left: vec![0; n], top_right: vec![0; n], down: vec![0; n], weights: vec![0; n] }
+    }
+
+    /// Fills entry `i` from fixed-point source coordinates (both plus one pixel, see [`Fixed`]).
+    #[inline(always)]
+    fn set(&mut self, src: &Equirect, i: usize, fx: Fixed, fy: Fixed) {
+        let (w, h) = (src.width as i32, src.height as i32);
+        let mut x0 = (fx >> 8) - 1;
+        x0 += if x0 < 0 { w } else { 0 };
+        x0 -= if x0 >= w { w } else { 0 };
+        let x1 = if x0 + 1 == w { 0 } else { x0 + 1 };
+        let y0 = (fy >> 8) - 1;
+        let top = y0.clamp(0, h - 1);
+        let bottom = (y0 + 1).clamp(0, h - 1);
+        self.top_left[i] = (top * w + x0) as u32;
+        self.top_right[i] = (top * w + x1) as u32;
+        self.down[i] = ((bottom - top) * w) as u32;
+        self.weights[i] = (fx & 255) as u32 | ((fy & 255) as u32) << 16;
+    }
+
+    /// Blends every planned pixel into `line` (RGB).
+    fn gather(&self, src: &Equirect, line: &mut [u8]) {
+        const ROUND: u64 = 0x0080_0080_0080;
+        const MASK: u64 = 0x00ff_00ff_00ff;
+        let pixels = line.as_chunks_mut::<3>().0.iter_mut();
+        let plan = self.top_left.iter().zip(&self.top_right).zip(&self.down).zip(&self.weights);
+        for (px, (((&a, &b), &down), &wts)) in pixels.zip(plan) {
+            let (a, b, down) = (a as usize, b as usize, down as usize);
+            let (wx, wy) = (u64::from(wts & 0xffff), u64::from(wts >> 16));
+            let (ix, iy) = (256 - wx, 256 - wy);
+            let (p, q) = src.pair(a, b);
+            let top = ((p * ix + q * wx + ROUND) >> 8) & MASK;
+            let (p, q) = src.pair(a + down, b + down);
+            let bottom = ((p * ix + q * wx + ROUND) >> 8) & MASK;
+            let v = (top * iy + bottom * wy + ROUND) >> 8;
+            *px = [v as u8, (v >> 16) as u8, (v >> 32) as u8];
+        }
+    }
+}
+
 /// Renders the region `w`×`h` at (`x`, `y`) of a face `size` pixels square into `out` (RGB rows of `w`).
 pub fn region(src: &Equirect, face: Face, size: u32, (x, y, w, h): (u32, u32, u32, u32), out: &mut [u8]) {
     let (w, h) = (w as usize, h as usize);
@@ -170,42 +164,37 @@ pub fn region(src: &Equirect, face: Face, size: u32, (x, y, w, h): (u32, u32, u3
     let scale = 2.0 / size as f32;
     let coord = |i: u32| (i as f32 + 0.5) * scale - 1.0;
     let us: Vec<f32> = (x..x + w as u32).map(coord).collect();
-    let mut fys = vec![0 as Fixed; w];
+    let mut plan = RowPlan::new(w);
     if matches!(face, Face::U | Face::D) {
         // Top and bottom: yaw and pitch both vary per pixel. The direction is (u, ±1, ±v), so the pitch is
         // atan2(1, ρ) with ρ the distance from the face centre, and the yaw atan2(u, ±v).
         let (sign, flip) = if face == Face::U { (1.0, 1.0) } else { (-1.0, -1.0) };
-        let mut fxs = vec![0 as Fixed; w];
         for (row, line) in out.chunks_exact_mut(w * 3).enumerate() {
             let v = coord(y + row as u32);
             let vz = v * flip;
-            for ((fx, fy), &u) in fxs.iter_mut().zip(fys.iter_mut()).zip(&us) {
-                *fx = src.fx(atan2(u, vz));
-                *fy = src.fy(sign * atan2(1.0, (u * u + v * v).sqrt()));
+            for (i, &u) in us.iter().enumerate() {
+                let fx = src.fx(atan2(u, vz));
+                let fy = src.fy(sign * atan2(1.0, (u * u + v * v).sqrt()));
+                plan.set(src, i, fx, fy);
             }
-            for ((px, &fx), &fy) in line.as_chunks_mut::<3>().0.iter_mut().zip(&fxs).zip(&fys) {
-                src.blend(&src.column(fx), src.row(fy), px);
-            }
+            plan.gather(src, line);
         }
     } else {
         // Sides: the yaw depends on the column only, and so does the horizontal radius; per pixel only the
         // pitch remains, an arctangent of a value within ±1.
-        let (columns, inv_r): (Vec<_>, Vec<f32>) = us
+        let (fxs, inv_r): (Vec<Fixed>, Vec<f32>) = us
             .iter()
             .map(|&u| {
                 let d = face.direction(u, 0.0);
-                (src.column(src.fx(atan2(d[0], d[2]))), 1.0 / (d[0] * d[0] + d[2] * d[2]).sqrt())
+                (src.fx(atan2(d[0], d[2])), 1.0 / (d[0] * d[0] + d[2] * d[2]).sqrt())
             })
             .unzip();
         for (row, line) in out.chunks_exact_mut(w * 3).enumerate() {
             let v = -coord(y + row as u32);
-            for (fy, &ir) in fys.iter_mut().zip(&inv_r) {
-                *fy = src.fy(atan_unit(v * ir));
+            for (i, (&fx, &ir)) in fxs.iter().zip(&inv_r).enumerate() {
+                plan.set(src, i, fx, src.fy(atan_unit(v * ir)));
             }
-            // A side face spans pitches within ±45°, far from the poles: its rows need no clamping.
-            for ((px, col), &fy) in line.as_chunks_mut::<3>().0.iter_mut().zip(&columns).zip(&fys) {
-                src.blend(col, src.inner_row(fy), px);
-            }
+            plan.gather(src, line);
         }
     }
 }
