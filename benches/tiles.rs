@@ -152,10 +152,13 @@ fn load() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-/// A pipeline: its name, and the command for an input and an output folder.
+/// Makes the command that tiles an input into an output folder.
+type MakeCommand<'a> = Box<dyn Fn(&Path, &Path) -> Command + 'a>;
+
+/// A pipeline: its name, and how to run it.
 struct Reference<'a> {
     name: &'static str,
-    command: Box<dyn Fn(&Path, &Path) -> Command + 'a>,
+    command: MakeCommand<'a>,
 }
 
 fn main() {

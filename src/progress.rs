@@ -72,7 +72,7 @@ impl Progress {
         let mut s = self.lock();
         if self.enabled {
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{}\x1b[J{message}\n", up(s.drawn));
+            let _ = writeln!(err, "{}\x1b[J{message}", up(s.drawn));
             s.drawn = 0;
             drop(err);
             self.draw(&mut s, true);

@@ -96,7 +96,7 @@ pub fn write_pyramid_with_progress(
     params: Params,
     progress: &(dyn Fn(Event) + Sync),
 ) -> Result<Pyramid> {
-    ensure!(params.tile >= 2 && params.tile % 2 == 0, "the tile size must be even, not {}", params.tile);
+    ensure!(params.tile >= 2 && params.tile.is_multiple_of(2), "the tile size must be even, not {}", params.tile);
     ensure!((1..=100).contains(&params.quality), "the quality must be 1–100, not {}", params.quality);
     let pyramid = Pyramid::plan(src.width(), &params);
     for level in 1..=pyramid.levels {
