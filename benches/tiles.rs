@@ -1,17 +1,24 @@
-//! Tiling benchmark: a generated, photo-like 8192×4096 and 16384×8192 panorama cut into the full cube
-//! pyramid by `disan tile`, reporting wall time, CPU time, pyramid megapixels per second and peak memory,
-//! next to the reference figures measured on the same kind of machine (see the printed table).
+//! Tiling benchmark: a generated, photo-like 8192×4096 and 16384×8192 panorama (JPEG q90) cut into the
+//! full cube pyramid (512-px JPEG q75 tiles, 1024-px fallback faces) by `disan tile`, and — when they are
+//! installed — by the reference pipelines of shared/reference/perf.md on the same input, run back to back
+//! and repeated so a noisy shared machine affects them alike:
 //!
-//! Run with `cargo bench --bench tiles` (builds the release binary first). Set `DISAN_BENCH_SIZES=8192`
-//! to run only the 8K case. When `vips` is installed, libvips' own JPEG decode + tile save of the same
-//! image is timed in the same run for a side-by-side ratio.
+//! - Pannellum's generator's way: Hugin `nona` renders the faces, Pillow cuts the pyramid
+//!   (`benches/reference/pannellum_way.py`; needs `nona` from Debian's hugin-tools and Pillow);
+//! - the fastest libvips pipeline: one process, `mapim` through cached index maps, `dzsave`
+//!   (`benches/reference/vips_way.py`; needs pyvips from PyPI over the system libvips, and NumPy to
+//!   prepare the maps once, untimed).
+//!
+//! For each it prints the median wall time, CPU time (user + system), pyramid megapixels per second, peak
+//! memory, and how disan compares. Run with `cargo bench --bench tiles` (builds the release binary first).
+//! `DISAN_BENCH_SIZES=8192` runs only the 8K case; `DISAN_BENCH_RUNS=5` changes the repeat count (3).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use image::{Rgb, RgbImage};
-
+use image::RgbImage;
+use rayon::prelude::*;
 fn hash(mut x: u32) -> u32 {
     x ^= x >> 16;
     x = x.wrapping_mul(0x7feb_352d);
@@ -38,7 +45,7 @@ fn noise(x: f32, y: f32, seed: u32) -> f32 {
 /// grids, and sensor grain, so JPEG sizes and encode times resemble real panoramas.
 fn photo_like(w: u32, h: u32) -> RgbImage {
     let scale = w as f32 / 8192.0;
-    RgbImage::from_fn(w, h, |x, y| {
+    let pixel = |x: u32, y: u32| {
         let (fx, fy) = (x as f32 / scale, y as f32 / scale);
         let grain = (hash(x.wrapping_mul(31) ^ y.wrapping_mul(7919)) & 15) as f32 - 7.5;
         let horizon = 2048.0;
@@ -60,44 +67,72 @@ fn photo_like(w: u32, h: u32) -> RgbImage {
             }
         };
         let c = |v: f32| (v + grain).clamp(0.0, 255.0) as u8;
-        Rgb([c(r), c(g), c(b)])
-    })
+        [c(r), c(g), c(b)]
+    };
+    let mut img = RgbImage::new(w, h);
+    img.par_chunks_mut(w as usize * 3).enumerate().for_each(|(y, row)| {
+        for (x, px) in row.chunks_exact_mut(3).enumerate() {
+            px.copy_from_slice(&pixel(x as u32, y as u32));
+        }
+    });
+    img
 }
 
+/// One measured run.
+#[derive(Clone, Copy)]
 struct Run {
     wall: f64,
     cpu: f64,
     rss_mb: f64,
 }
 
-/// Runs a command under GNU time and reads its wall time, CPU time and peak memory.
-fn measure(cmd: &mut Command) -> Option<Run> {
+/// Runs a command under GNU time and reads its wall time, CPU time and peak memory (of the largest
+/// process, children included); `None` with the reason when it fails.
+fn measure(cmd: &mut Command) -> Result<Run, String> {
     let report = std::env::temp_dir().join(format!("disan-bench-time-{}", std::process::id()));
     let program = cmd.get_program().to_owned();
     let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
     let started = Instant::now();
-    let status =
-        Command::new("/usr/bin/time").arg("-v").arg("-o").arg(&report).arg(program).args(args).status().ok()?;
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg("-o")
+        .arg(&report)
+        .arg(&program)
+        .args(&args)
+        .output()
+        .map_err(|e| format!("cannot run /usr/bin/time (Debian package `time`): {e}"))?;
     let wall = started.elapsed().as_secs_f64();
-    if !status.success() {
-        return None;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(format!("{} failed: {}", program.to_string_lossy(), stderr.lines().last().unwrap_or("")));
     }
-    let text = std::fs::read_to_string(&report).ok()?;
+    let text = std::fs::read_to_string(&report).map_err(|e| e.to_string())?;
     let field = |name: &str| -> f64 {
         text.lines().find_map(|l| l.trim().strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or(0.0)
     };
-    Some(Run {
+    Ok(Run {
         wall,
         cpu: field("User time (seconds):") + field("System time (seconds):"),
         rss_mb: field("Maximum resident set size (kbytes):") / 1024.0,
     })
 }
 
+/// Per-field medians of several runs.
+fn median(runs: &[Run]) -> Run {
+    let m = |f: fn(&Run) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    Run { wall: m(|r| r.wall), cpu: m(|r| r.cpu), rss_mb: m(|r| r.rss_mb) }
+}
+
+/// Megapixels in every level of the pyramid (what the tools produce, fallback faces aside).
 fn pyramid_mp(width: u32) -> f64 {
     let cube = (width as f64 / std::f64::consts::PI / 8.0).floor() * 8.0;
     let mut size = cube;
     let mut total = 0.0;
-    while size >= 1.0 {
+    loop {
         total += 6.0 * size * size;
         if size <= 512.0 {
             break;
@@ -105,6 +140,25 @@ fn pyramid_mp(width: u32) -> f64 {
         size = (size / 2.0).floor();
     }
     total / 1e6
+}
+
+fn succeeds(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).output().is_ok_and(|o| o.status.success())
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// Makes the command that tiles an input into an output folder.
+type MakeCommand<'a> = Box<dyn Fn(&Path, &Path) -> Command + 'a>;
+
+/// A pipeline: its name, and how to run it.
+struct Reference<'a> {
+    name: &'static str,
+    command: MakeCommand<'a>,
 }
 
 fn main() {
@@ -116,71 +170,127 @@ fn main() {
         .is_ok_and(|s| s.success());
     assert!(ok, "cargo build --release failed");
     let disan = root.join("target/release/disan");
+    let scripts = root.join("benches/reference");
     let work = root.join("target/bench-tiles");
     std::fs::create_dir_all(&work).expect("bench folder");
     let sizes: Vec<u32> = std::env::var("DISAN_BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![8192, 16384]);
-    let has_vips = Command::new("vips").arg("--version").output().is_ok_and(|o| o.status.success());
+    let runs: usize = std::env::var("DISAN_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3).max(1);
 
-    println!("| input | tool | wall s | CPU s | peak RSS MB | pyramid MP/s | RSS / decoded |");
-    println!("|---|---|---|---|---|---|---|");
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut references: Vec<Reference> = Vec::new();
+    if Command::new("nona").arg("--help").output().is_err() {
+        println!("skipping Pannellum's way: `nona` is not installed (Debian: apt-get install hugin-tools)");
+    } else if !succeeds(&python, &["-c", "import PIL"]) {
+        println!("skipping Pannellum's way: {python} has no Pillow (Debian: python3-pil; or pip install pillow)");
+    } else {
+        let (python, script) = (python.clone(), scripts.join("pannellum_way.py"));
+        references.push(Reference {
+            name: "Pannellum's way (nona + Pillow)",
+            command: Box::new(move |input, out| {
+                let mut c = Command::new(&python);
+                c.arg(&script).arg(input).arg(out);
+                c
+            }),
+        });
+    }
+    let vips_ok = succeeds(&python, &["-c", "import pyvips, numpy"]);
+    if !vips_ok {
+        println!(
+            "skipping libvips: {python} cannot import pyvips and numpy (pip install pyvips numpy; needs libvips42)"
+        );
+    }
+
+    println!("\nload average at start: {}; {runs} runs each, back to back; medians", load());
+    println!("| input | tool | wall s | CPU s | pyramid MP/s | peak RSS MB | RSS / decoded | disan wall ÷ tool wall |");
+    println!("|---|---|---|---|---|---|---|---|");
     for w in sizes {
         let h = w / 2;
-        let input = work.join(format!("pano{w}.jpg"));
+        let input = work.join(format!("photo{w}-q90.jpg"));
         if !input.exists() {
-            photo_like(w, h).save(&input).expect("write test panorama");
+            let img = photo_like(w, h);
+            let mut f = std::io::BufWriter::new(std::fs::File::create(&input).expect("create test panorama"));
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut f, 90)
+                .encode_image(&img)
+                .expect("write test panorama");
+        }
+        let mut tools: Vec<Reference> = vec![Reference {
+            name: "disan",
+            command: Box::new(|input, out| {
+                let mut c = Command::new(&disan);
+                c.arg("tile").arg(input).arg(out);
+                c
+            }),
+        }];
+        tools.extend(
+            references
+                .iter()
+                .map(|r| Reference { name: r.name, command: Box::new(|input, out| (r.command)(input, out)) }),
+        );
+        if vips_ok {
+            // Index maps are computed once per size and cached: perf.md's fastest libvips figure excludes them.
+            let maps = work.join(format!("vips-maps-{w}"));
+            let prepared = Command::new(&python)
+                .arg(scripts.join("vips_way.py"))
+                .args(["prepare", &w.to_string(), &h.to_string()])
+                .arg(&maps)
+                .status()
+                .is_ok_and(|s| s.success());
+            if prepared {
+                let (python, script) = (python.clone(), scripts.join("vips_way.py"));
+                tools.push(Reference {
+                    name: "libvips, cached maps (mapim + dzsave)",
+                    command: Box::new(move |input, out| {
+                        let mut c = Command::new(&python);
+                        c.arg(&script).arg("run").arg(input).arg(&maps).arg(out);
+                        c
+                    }),
+                });
+            } else {
+                println!("skipping libvips at {w}: preparing its index maps failed");
+            }
         }
         let decoded_mb = (w as f64 * h as f64 * 3.0) / (1024.0 * 1024.0);
         let mp = pyramid_mp(w);
-        let out = work.join(format!("tiles{w}"));
-        let _ = std::fs::remove_dir_all(&out);
-        let mut best: Option<Run> = None;
-        for _ in 0..3 {
-            let _ = std::fs::remove_dir_all(&out);
-            let run = measure(Command::new(&disan).arg("tile").arg(&input).arg(&out)).expect("disan tile failed");
-            if best.as_ref().is_none_or(|b| run.wall < b.wall) {
-                best = Some(run);
+        let mut results: Vec<Vec<Run>> = vec![Vec::new(); tools.len()];
+        let mut failed: Vec<Option<String>> = vec![None; tools.len()];
+        for _ in 0..runs {
+            for (i, tool) in tools.iter().enumerate() {
+                if failed[i].is_some() {
+                    continue;
+                }
+                let out = work.join(format!("out-{w}-{i}"));
+                let _ = std::fs::remove_dir_all(&out);
+                match measure(&mut (tool.command)(&input, &out)) {
+                    Ok(run) => results[i].push(run),
+                    Err(why) => failed[i] = Some(why),
+                }
+                let _ = std::fs::remove_dir_all(&out);
             }
         }
-        let r = best.expect("a run");
-        println!(
-            "| {w}×{h} | disan | {:.2} | {:.2} | {:.0} | {:.1} | {:.2}× |",
-            r.wall,
-            r.cpu,
-            r.rss_mb,
-            mp / r.wall,
-            r.rss_mb / decoded_mb
-        );
-        if has_vips {
-            let vout = work.join(format!("vips{w}"));
-            let _ = std::fs::remove_dir_all(&vout);
-            if let Some(v) = measure(Command::new("vips").arg("dzsave").arg(&input).arg(&vout).args([
-                "--tile-size",
-                "512",
-                "--overlap",
-                "0",
-                "--suffix",
-                ".jpg[Q=75]",
-            ])) {
-                println!(
-                    "| {w}×{h} | vips dzsave of the flat image (decode + pyramid + encode, no projection) | {:.2} | {:.2} | {:.0} | – | – |",
-                    v.wall, v.cpu, v.rss_mb
-                );
+        let disan_wall = (!results[0].is_empty()).then(|| median(&results[0]).wall);
+        for (i, tool) in tools.iter().enumerate() {
+            if let Some(why) = &failed[i] {
+                println!("| {w}×{h} | {} | failed: {why} | | | | | |", tool.name);
+                continue;
             }
+            let r = median(&results[i]);
+            let ratio = disan_wall.map_or("–".to_string(), |d| format!("{:.2}", d / r.wall));
+            println!(
+                "| {w}×{h} | {} | {:.2} | {:.2} | {:.1} | {:.0} | {:.2}× | {ratio} |",
+                tool.name,
+                r.wall,
+                r.cpu,
+                mp / r.wall,
+                r.rss_mb,
+                r.rss_mb / decoded_mb,
+            );
         }
-        let reference = if w == 8192 { (11.58, 1.43) } else { (45.65, 5.85) };
-        println!(
-            "| {w}×{h} | reference (perf.md, same machine class): Pannellum nona+Pillow {:.2} s, fastest libvips {:.2} s | | | | | |",
-            reference.0, reference.1
-        );
-        println!(
-            "ratio vs Pannellum: {:.1}× faster; vs fastest libvips: {:.2}×",
-            reference.0 / r.wall,
-            reference.1 / r.wall
-        );
-        let _ = std::fs::remove_dir_all(&out);
-        let _ = Path::new(&out);
+        println!("load average after {w}: {}", load());
     }
+    println!(
+        "\nperf.md (same machine class, idle): 8K Pannellum 11.58 s, fastest libvips 1.43 s; 16K 45.65 s and 5.85 s."
+    );
 }

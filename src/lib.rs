@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod placard;
+pub mod progress;
 pub mod report;
 pub mod scaffold;
 pub mod serve;

@@ -45,11 +45,14 @@ enum Command {
     Tile {
         /// The equirectangular image (2:1 JPEG or PNG).
         input: PathBuf,
-        /// Folder to write `{level}/{face}{row}_{col}.jpg`, `fallback/` and `config.json` into.
+        /// Folder to write `{level}/{face}{row}_{col}.{jpg,webp}`, `fallback/` and `config.json` into.
         out: PathBuf,
-        /// JPEG quality of the tiles.
-        #[arg(long, default_value_t = 75)]
+        /// Quality of the tiles, 1–100 (on the format's own scale).
+        #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(1..=100))]
         quality: u8,
+        /// Image format of the tiles: jpeg (every browser, fastest) or webp (smaller files).
+        #[arg(long, value_enum, default_value_t = disan::tiles::Format::Jpeg)]
+        format: disan::tiles::Format,
     },
     /// Builds (when needed) and serves the website.
     Serve {
@@ -232,7 +235,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("next: cd {} && disan serve --watch (read README.md there first)", dir.display());
             Ok(())
         }
-        Command::Tile { input, out, quality } => {
+        Command::Tile { input, out, quality, format } => {
             let started = std::time::Instant::now();
             let img = disan::site::media::open_image(&input)
                 .map_err(anyhow::Error::msg)
@@ -243,14 +246,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{} is {w}×{h}, not a 2:1 equirectangular panorama",
                 input.display()
             );
+            let decoded_ms = started.elapsed().as_millis();
             let rgb = img.into_rgb8();
-            let params = disan::tiles::Params { quality, ..Default::default() };
-            let pyramid = disan::tiles::write_pyramid(&rgb, &out, params)?;
+            let params = disan::tiles::Params { quality, format, ..Default::default() };
+            let progress = disan::progress::Progress::new();
+            let plan = disan::tiles::Pyramid::plan(w, &params);
+            let task = progress.task(format!("tiling {}", input.display()), plan.files(), "files");
+            let pyramid = disan::tiles::write_pyramid_with_progress(&rgb, &out, params, &|e| match e {
+                disan::tiles::Event::File => task.step(),
+                disan::tiles::Event::FaceDone => task.face_done(),
+            })?;
+            drop(task);
             let config = serde_json::to_string_pretty(&disan::tiles::pannellum_config(&pyramid))?;
             std::fs::write(out.join("config.json"), config)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!(
-                "tiled {w}×{h} into {} levels of {}-px faces in {} ms: {}",
+                "tiled {w}×{h} into {} levels of {}-px faces in {} ms (decoding {decoded_ms} ms): {}",
                 pyramid.levels,
                 pyramid.size,
                 started.elapsed().as_millis(),

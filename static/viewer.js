@@ -188,7 +188,7 @@
     return t;
   }
 
-  // ---- Tile pyramid: {path}{level}/{face}{row}_{col}.jpg ----
+  // ---- Tile pyramid: {path}{level}/{face}{row}_{col}.{ext} (ext jpg or webp) ----
   const cache = new Map();   // url -> {s: scene, k: '2/f0_1', L: level, t: texture, n: frame last used}
   const busy = new Map();    // url -> Image being loaded
   const bad = new Set();     // urls that failed
@@ -196,7 +196,7 @@
     const t = s.tiles;
     if (s.$p === undefined) {
       s.$p = t && typeof t.path === 'string' && [t.size, t.tile, t.levels].every(x => x >= 1 && x % 1 === 0) &&
-        t.levels < 9 && t.size >> (t.levels - 1) ? Object.assign({ sz: [] }, t) : null;
+        t.levels < 9 && t.size >> (t.levels - 1) ? Object.assign({ sz: [], e: t.ext === 'webp' ? '.webp' : '.jpg' }, t) : null;
       // face sizes: halved (rounded down) per level
       for (let L = t && t.levels, z = t && t.size; s.$p && L; L--, z = z >> 1) s.$p.sz[L] = z;
     }
@@ -208,7 +208,7 @@
       for (let r = 0; r < n; r++) {
         for (let c = 0; c < n; c++) {
           const k = L + '/' + f + r + '_' + c;
-          fn(p.path + k + '.jpg', k, f, e(c * T), e(r * T), e(c * T + T), e(r * T + T));
+          fn(p.path + k + p.e, k, f, e(c * T), e(r * T), e(c * T + T), e(r * T + T));
         }
       }
     }

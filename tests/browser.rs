@@ -262,6 +262,25 @@ fn tiles_stream_by_zoom_and_follow_scene_changes() {
 }
 
 #[test]
+fn webp_tiles_load_and_draw() {
+    let Some(b) = Browser::start(390, 844) else { return };
+    let dir = common::fixture();
+    let collection = dir.path().join("sites/collection.yaml");
+    let text = std::fs::read_to_string(&collection).expect("collection");
+    std::fs::write(&collection, text.replace("order:\n", "tiles:\n  format: webp\norder:\n")).expect("write");
+    let server = common::Server::start(dir.path());
+    b.goto(&format!("{}/vi/demo/#scene=cong&yaw=0&pitch=0&hfov=120", server.base));
+    b.wait_for("the viewer", "return !!(window.disanTour && window.disanTour.tiles)");
+    b.wait_for("level-1 WebP tiles of every face", "var l=disanTour.tiles().loaded;return ['f','b','u','d','l','r'].every(function(f){return l.indexOf('1/'+f+'0_0')>=0;})");
+    let names = b.js("return performance.getEntriesByType('resource').map(function(e){return e.name;}).filter(function(n){return n.indexOf('/1/f0_0.')>0;})");
+    let names = names.as_array().expect("list");
+    assert!(!names.is_empty() && names.iter().all(|n| n.as_str().is_some_and(|n| n.ends_with(".webp"))), "{names:?}");
+    std::thread::sleep(Duration::from_millis(300));
+    let shot = tour_pixels(&b);
+    assert!(distinct_colours(&shot) > 20, "WebP tiles drew a picture ({} colours)", distinct_colours(&shot));
+}
+
+#[test]
 fn page_is_readable_without_javascript_features() {
     // The fallback image, text and audio are in the HTML itself, before any script runs.
     let dir = common::fixture();

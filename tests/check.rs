@@ -106,6 +106,8 @@ invalid!(
 );
 invalid!(future_schema, "demo.yaml", &[("schema: 1", "schema: 2")]);
 invalid!(order_names_a_missing_site, "collection.yaml", &[("  - other\n", "  - othre\n")]);
+invalid!(tile_quality_out_of_range, "collection.yaml", &[("order:\n", "tiles:\n  quality: 0\norder:\n")]);
+invalid!(unknown_tile_format, "collection.yaml", &[("order:\n", "tiles:\n  format: png\norder:\n")]);
 
 #[test]
 fn reports_every_problem_in_one_run() {

@@ -37,6 +37,10 @@ pub struct MediaOut<'a> {
     /// One lock per cache entry being made, so two scenes with the same panorama (a placeholder used twice,
     /// say) do not write the same cache entry at once: the second waits and reuses the first's result.
     pub making: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// How panoramas are tiled.
+    pub tile_params: tiles::Params,
+    /// Progress bars for tiling (drawn only on a terminal).
+    pub progress: crate::progress::Progress,
 }
 
 /// A processed panorama.
@@ -112,12 +116,12 @@ impl MediaOut<'_> {
 
     /// The tile pyramid of a panorama: made once into the cache (completed by renaming, so an interrupted
     /// build never leaves a half pyramid), then linked into the output.
-    fn tiles(
+    fn tiles<'i>(
         &self,
         url_dir: &str,
         stem: &str,
         key: StableHash,
-        image: impl FnOnce() -> Result<image::RgbImage>,
+        image: impl FnOnce() -> Result<std::borrow::Cow<'i, image::RgbImage>>,
     ) -> Result<(String, Pyramid)> {
         let hash = key.hex(10);
         let name = format!("tiles-{hash}");
@@ -131,19 +135,28 @@ impl MediaOut<'_> {
             None => {
                 let started = std::time::Instant::now();
                 let img = image()?;
-                eprintln!("tiling {url_dir}/{stem} ({}×{})…", img.width(), img.height());
+                let label = format!("{url_dir}/{stem}");
+                if !self.progress.shows_bars() {
+                    eprintln!("tiling {label} ({}×{})…", img.width(), img.height());
+                }
                 let part = self.cache.join(format!("{name}.part{}", std::process::id()));
                 let _ = fs::remove_dir_all(&part);
-                let p = tiles::write_pyramid(&img, &part, tiles::Params::default())?;
+                let plan = tiles::Pyramid::plan(img.width(), &self.tile_params);
+                let task = self.progress.task(format!("tiling {label}"), plan.files(), "files");
+                let p = tiles::write_pyramid_with_progress(&img, &part, self.tile_params, &|e| match e {
+                    tiles::Event::File => task.step(),
+                    tiles::Event::FaceDone => task.face_done(),
+                })?;
+                drop(task);
                 fs::write(part.join("pyramid.json"), serde_json::to_vec(&p)?)?;
                 let _ = fs::remove_dir_all(&cached);
                 fs::rename(&part, &cached).with_context(|| format!("cannot write {}", cached.display()))?;
-                eprintln!(
-                    "tiled {url_dir}/{stem}: {} levels, {}-px faces, {:.1} s",
+                self.progress.println(&format!(
+                    "tiled {label}: {} levels, {}-px faces, {:.1} s",
                     p.levels,
                     p.size,
                     started.elapsed().as_secs_f64()
-                );
+                ));
                 p
             }
         };
@@ -202,8 +215,19 @@ impl MediaOut<'_> {
         })?;
         let preview =
             format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(preview_bytes));
-        let key = StableHash::new().with("tiles-v1").with(&source);
-        let tiles = self.tiles(url_dir, stem, key, || Ok(image()?.to_rgb8()))?;
+        let params = self.tile_params;
+        let key = StableHash::new()
+            .with("tiles-v2")
+            .with(&source)
+            .with(params.format.extension())
+            .with([params.quality])
+            .with(params.tile.to_le_bytes())
+            .with(params.fallback.to_le_bytes());
+        // Most panoramas decode to RGB already: borrow them rather than copy 100 MB for an 8K image.
+        let tiles = self.tiles(url_dir, stem, key, || {
+            let img = image()?;
+            Ok(img.as_rgb8().map_or_else(|| std::borrow::Cow::Owned(img.to_rgb8()), std::borrow::Cow::Borrowed))
+        })?;
         Ok(PanoramaOut { url, preview, preview_url: preview_path, tiles })
     }
 

@@ -115,7 +115,15 @@ pub fn build_with(root: &Path, out: &Path, options: Options) -> Result<Summary> 
 /// Writes the whole site into `tmp`; returns the number of pages.
 fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options) -> Result<usize> {
     let cache = media::cache_dir(out);
-    let mo = MediaOut { out: tmp, cache: &cache, used: Default::default(), making: Default::default() };
+    let tile_params = crate::tiles::Params { format: c.tiles.format, quality: c.tiles.quality, ..Default::default() };
+    let mo = MediaOut {
+        out: tmp,
+        cache: &cache,
+        used: Default::default(),
+        making: Default::default(),
+        tile_params,
+        progress: crate::progress::Progress::new(),
+    };
     let media: Vec<SiteMedia> = c.sites.par_iter().map(|s| site_media(&mo, s)).collect::<Result<_>>()?;
 
     for (name, file) in assets::ASSET_NAMES {

@@ -207,6 +207,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
                 "tiles": {
                     "path": pano.tiles.0, "size": pano.tiles.1.size, "tile": pano.tiles.1.tile,
                     "levels": pano.tiles.1.levels, "fallback": pano.tiles.1.fallback,
+                    "ext": pano.tiles.1.format.extension(),
                 },
                 "yaw": sc.yaw, "pitch": sc.pitch, "hfov": sc.hfov, "north": sc.north, "hotspots": hotspots,
             })

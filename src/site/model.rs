@@ -32,6 +32,23 @@ pub struct Collection {
     pub sites: Vec<Site>,
     /// Every placard code that resolves (live and retired), lowercase.
     pub links: BTreeMap<String, super::links::Target>,
+    /// How panoramas are tiled.
+    pub tiles: TileSettings,
+}
+
+/// How panoramas are tiled (the collection's `tiles:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TileSettings {
+    /// Image format of the tiles.
+    pub format: crate::tiles::Format,
+    /// Quality, 1–100.
+    pub quality: u8,
+}
+
+impl Default for TileSettings {
+    fn default() -> Self {
+        TileSettings { format: crate::tiles::Format::Jpeg, quality: 75 }
+    }
 }
 
 impl Collection {

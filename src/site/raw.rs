@@ -48,6 +48,23 @@ pub struct RawCollection {
     /// Site slugs in the order the home page lists them; sites not named follow in file-name order.
     #[serde(default)]
     pub order: Vec<String>,
+    /// How panoramas are cut into tiles for the viewer; leave out for JPEG tiles at quality 75.
+    #[serde(default)]
+    pub tiles: Option<RawTiles>,
+}
+
+/// Settings for the panorama tiles (`tiles:` in the collection file).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTiles {
+    /// `jpeg` (the default: every browser, quickest to build) or `webp` (smaller files at the same quality
+    /// setting, so faster on slow mobile networks; building takes several times longer).
+    #[serde(default)]
+    pub format: crate::tiles::Format,
+    /// Image quality from 1 to 100 (default 75): higher looks sharper and downloads slower.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
+    pub quality: Option<u32>,
 }
 
 /// One site file, `sites/<slug>.yaml`.

@@ -196,6 +196,19 @@ pub fn collection(
         }
     }
     resolved.sort_by_key(|s| rank.get(s.slug.as_str()).copied().unwrap_or(usize::MAX));
+    let mut tiles = super::model::TileSettings::default();
+    if let Some(t) = &raw.tiles {
+        tiles.format = t.format;
+        match t.quality {
+            Some(q @ 1..=100) => tiles.quality = q as u8,
+            Some(q) => ctx.value_hint(
+                "tiles.quality",
+                format!("tile quality {q} is out of range"),
+                "use 1 to 100; 75 is usual",
+            ),
+            None => {}
+        }
+    }
     let links = super::links::resolve(&resolved, links.as_ref().map(|(f, l)| (f, l)), report);
     Some(Collection {
         root: root.to_path_buf(),
@@ -207,6 +220,7 @@ pub fn collection(
         contact: raw.contact.map(|c| nfc(&c)),
         sites: resolved,
         links,
+        tiles,
     })
 }
 
