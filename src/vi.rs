@@ -66,6 +66,8 @@ const TABLE: &[(&str, &str)] = &[
         "retired code `{}` points to a scene `{}` that `{}` does not have",
         "mã đã thôi dùng `{}` dẫn tới cảnh `{}`, nhưng `{}` không có cảnh này",
     ),
+    ("tile quality {} is out of range", "chất lượng ảnh của tile {} nằm ngoài khoảng cho phép"),
+    ("use 1 to 100; 75 is usual", "dùng giá trị từ 1 đến 100; thường là 75"),
     // media
     (
         "`{}` is not a path inside the site's content folder",

@@ -179,7 +179,9 @@ fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error) -> Diagnostic {
             .fold(message, |m, (rust, plain)| m.replace(&format!("expected {rust}"), &format!("expected {plain}")));
     let hint = hint_for(&message);
     // The list of allowed names goes to the hint; the message itself stays one short line.
-    let message = match message.find(", expected one of") {
+    // serde says "expected one of `a`, `b`, `c`" but "expected `a` or `b`" when there are only two.
+    let unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
+    let message = match message.find(", expected one of").or_else(|| message.find(", expected `").filter(|_| unknown)) {
         Some(i) if message.starts_with("unknown field") => message[..i].replacen("unknown field", "unknown key", 1),
         Some(i) => message[..i].replacen("unknown variant", "unknown value", 1),
         None => message,
