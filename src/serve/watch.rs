@@ -189,27 +189,56 @@ async fn status(State(shared): State<Arc<Shared>>, Query(q): Query<After>) -> Re
 type Events = mpsc::Receiver<notify::Result<notify::Event>>;
 
 /// Starts watching `sites/` and `content/`; the events arrive on the returned channel while the watcher
-/// lives.
-fn start_watching(watch: &Watch) -> Result<(Box<dyn notify::Watcher + Send>, Events)> {
+/// (if any: polling runs on its own thread) lives.
+fn start_watching(watch: &Watch) -> Result<(Option<Box<dyn notify::Watcher + Send>>, Events)> {
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher: Box<dyn notify::Watcher + Send> = if watch.poll {
-        Box::new(notify::PollWatcher::new(tx, notify::Config::default().with_poll_interval(POLL_EVERY))?)
-    } else {
+    let dirs: Vec<PathBuf> = ["sites", "content"].iter().map(|d| watch.root.join(d)).filter(|d| d.is_dir()).collect();
+    if !watch.poll {
         match notify::recommended_watcher(tx.clone()) {
-            Ok(w) => Box::new(w),
-            Err(e) => {
-                eprintln!("change notifications are unavailable ({e}); polling instead");
-                Box::new(notify::PollWatcher::new(tx, notify::Config::default().with_poll_interval(POLL_EVERY))?)
+            Ok(mut w) => {
+                for d in &dirs {
+                    notify::Watcher::watch(&mut w, d, notify::RecursiveMode::Recursive)?;
+                }
+                return Ok((Some(Box::new(w)), rx));
             }
-        }
-    };
-    for dir in ["sites", "content"] {
-        let d = watch.root.join(dir);
-        if d.is_dir() {
-            watcher.watch(&d, notify::RecursiveMode::Recursive)?;
+            Err(e) => eprintln!("change notifications are unavailable ({e}); polling instead"),
         }
     }
-    Ok((watcher, rx))
+    let first = snapshot(&dirs);
+    std::thread::Builder::new().name("poll".into()).spawn(move || poll(&dirs, first, &tx))?;
+    Ok((None, rx))
+}
+
+/// Size and modification time (to the nanosecond) of every file under `dirs`.
+type Snapshot = std::collections::HashMap<PathBuf, (u64, Option<std::time::SystemTime>)>;
+
+fn snapshot(dirs: &[PathBuf]) -> Snapshot {
+    dirs.iter()
+        .filter_map(|d| crate::build::compress::walk(d).ok())
+        .flatten()
+        .filter_map(|f| std::fs::metadata(&f).ok().map(|m| (f, (m.len(), m.modified().ok()))))
+        .collect()
+}
+
+/// Looks every [`POLL_EVERY`] for files added, removed or changed, and reports them as one event. Our own
+/// comparison, to the nanosecond: a poller comparing whole seconds misses a fix saved within the second
+/// of the mistake.
+fn poll(dirs: &[PathBuf], mut before: Snapshot, tx: &mpsc::Sender<notify::Result<notify::Event>>) {
+    loop {
+        std::thread::sleep(POLL_EVERY);
+        let now = snapshot(dirs);
+        let mut changed: Vec<PathBuf> =
+            now.iter().filter(|(p, m)| before.get(*p) != Some(m)).map(|(p, _)| p.clone()).collect();
+        changed.extend(before.keys().filter(|p| !now.contains_key(*p)).cloned());
+        if !changed.is_empty() {
+            let mut event = notify::Event::new(notify::EventKind::Modify(notify::event::ModifyKind::Any));
+            event.paths = changed;
+            if tx.send(Ok(event)).is_err() {
+                return;
+            }
+        }
+        before = now;
+    }
 }
 
 /// Waits for changes, lets them settle, rebuilds, publishes.
