@@ -27,10 +27,6 @@ pub fn is_vietnamese() -> bool {
     VIETNAMESE.load(Ordering::Relaxed)
 }
 
-fn vietnamese() -> Option<()> {
-    VIETNAMESE.load(Ordering::Relaxed).then_some(())
-}
-
 /// A position in a source file, 1-based, as editors see it in their text editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
@@ -86,7 +82,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
-        if let Some(vi) = vietnamese().and_then(|()| crate::vi::translate(&self.message)) {
+        if let Some(vi) = is_vietnamese().then(|| crate::vi::translate(&self.message)).flatten() {
             writeln!(f, "       {vi}")?;
         }
         match self.pos {
@@ -104,7 +100,7 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  = hint: {hint}")?;
-            if let Some(vi) = vietnamese().and_then(|()| crate::vi::translate(hint)) {
+            if let Some(vi) = is_vietnamese().then(|| crate::vi::translate(hint)).flatten() {
                 writeln!(f, "  = gợi ý: {vi}")?;
             }
         }
@@ -151,7 +147,7 @@ impl fmt::Display for Report {
         }
         let n = all.len();
         write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })?;
-        if vietnamese().is_some() {
+        if is_vietnamese() {
             write!(f, " · {n} lỗi")?;
         }
         Ok(())

@@ -120,33 +120,27 @@ impl Browser {
         image::load_from_memory(&png).expect("png").to_rgba8()
     }
 
-    fn drag(&self, x: i64, y: i64, dx: i64) {
+    /// Presses the mouse at (x, y), moves it through `path`, and releases it.
+    fn mouse(&self, x: i64, y: i64, path: &[(i64, i64)]) {
+        let mut steps = vec![
+            json!({"type": "pointerMove", "duration": 0, "x": x, "y": y}),
+            json!({"type": "pointerDown", "button": 0}),
+        ];
+        steps.extend(path.iter().map(|(px, py)| json!({"type": "pointerMove", "duration": 150, "x": px, "y": py})));
+        steps.push(json!({"type": "pointerUp", "button": 0}));
         let actions = json!({"actions": [{
-            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
-            "actions": [
-                {"type": "pointerMove", "duration": 0, "x": x, "y": y},
-                {"type": "pointerDown", "button": 0},
-                {"type": "pointerMove", "duration": 150, "x": x + dx / 2, "y": y},
-                {"type": "pointerMove", "duration": 150, "x": x + dx, "y": y},
-                {"type": "pointerUp", "button": 0}
-            ]
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": steps
         }]});
         self.call("POST", "/actions", Some(actions));
     }
-}
 
-impl Browser {
+    fn drag(&self, x: i64, y: i64, dx: i64) {
+        self.mouse(x, y, &[(x + dx / 2, y), (x + dx, y)]);
+    }
+
     /// A mouse press and release at one point, without movement: a click, not a drag.
     fn click_at(&self, x: i64, y: i64) {
-        let actions = json!({"actions": [{
-            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
-            "actions": [
-                {"type": "pointerMove", "duration": 0, "x": x, "y": y},
-                {"type": "pointerDown", "button": 0},
-                {"type": "pointerUp", "button": 0}
-            ]
-        }]});
-        self.call("POST", "/actions", Some(actions));
+        self.mouse(x, y, &[]);
     }
 }
 

@@ -79,8 +79,7 @@ impl MediaOut<'_> {
         make: impl FnOnce() -> Result<Vec<u8>>,
     ) -> Result<(String, Vec<u8>)> {
         let hash = key.hex(10);
-        self.mark_used(format!("{hash}.{ext}"));
-        let entry = self.entry_lock(format!("{hash}.{ext}"));
+        let entry = self.claim(format!("{hash}.{ext}"));
         let _making = entry.lock().unwrap_or_else(|e| e.into_inner());
         let cached = self.cache.join(format!("{hash}.{ext}"));
         let bytes = match fs::read(&cached) {
@@ -103,15 +102,11 @@ impl MediaOut<'_> {
         Ok((format!("/{rel}"), bytes))
     }
 
-    fn entry_lock(&self, name: String) -> Arc<Mutex<()>> {
-        let mut making = self.making.lock().unwrap_or_else(|e| e.into_inner());
-        making.entry(name).or_default().clone()
-    }
-
-    fn mark_used(&self, name: String) {
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(name);
-        }
+    /// Marks the cache entry `name` as used by this build (so pruning keeps it) and returns the lock to
+    /// hold while making it.
+    fn claim(&self, name: String) -> Arc<Mutex<()>> {
+        self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(name.clone());
+        self.making.lock().unwrap_or_else(|e| e.into_inner()).entry(name).or_default().clone()
     }
 
     /// The tile pyramid of a panorama: made once into the cache (completed by renaming, so an interrupted
@@ -125,8 +120,7 @@ impl MediaOut<'_> {
     ) -> Result<(String, Pyramid)> {
         let hash = key.hex(10);
         let name = format!("tiles-{hash}");
-        self.mark_used(name.clone());
-        let entry = self.entry_lock(name.clone());
+        let entry = self.claim(name.clone());
         let _making = entry.lock().unwrap_or_else(|e| e.into_inner());
         let cached = self.cache.join(&name);
         let meta = cached.join("pyramid.json");
