@@ -364,3 +364,116 @@ fn logs_one_line_per_request_without_personal_data() {
     raw(&server.addr(), b"GET /vi/demo/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert_eq!(server.stop_and_log(), "");
 }
+
+/// One response read off a connection: status, header lines (names lower-cased) and body.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Splits what a connection received into responses; `bodies[i]` says whether response `i` has a body
+/// (not for HEAD or 304). Bodies are framed by `content-length`.
+fn answers(mut bytes: &[u8], bodies: &[bool]) -> Vec<Answer> {
+    let mut out = Vec::new();
+    for &has_body in bodies {
+        let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete head") + 4;
+        let head = std::str::from_utf8(&bytes[..end]).expect("an ASCII head");
+        let mut lines = head.split("\r\n");
+        let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|c| c.parse().ok()).expect("status");
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let len: usize = if has_body {
+            headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).expect("length")
+        } else {
+            0
+        };
+        out.push(Answer { status, headers, body: bytes[end..end + len].to_vec() });
+        bytes = &bytes[end + len..];
+    }
+    assert!(bytes.is_empty(), "{} bytes after the last response", bytes.len());
+    out
+}
+
+#[test]
+fn speaks_http_1_1_on_one_connection() {
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    let addr = server.addr();
+    // Large enough to be sent straight from the file once it is kept in memory.
+    let big: Vec<u8> = (0..300_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    std::fs::write(dir.path().join("dist/media/big.bin"), &big).expect("write");
+
+    // Pipelined, in one write: a first read (from disk), a second (from memory), a range, HEAD, a
+    // conditional request, and a 404 that closes the connection.
+    let first = b"GET /media/big.bin HTTP/1.1\r\nHost: x\r\n\r\n";
+    let mut s = TcpStream::connect(&addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.write_all(first).expect("send");
+    let mut request = Vec::new();
+    request.extend_from_slice(first);
+    request.extend_from_slice(b"GET /media/big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=1000-200999\r\n\r\n");
+    request.extend_from_slice(b"HEAD /media/big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+    let mut got = Vec::new();
+    // The first answer tells the entity tag for the conditional request.
+    let mut chunk = [0u8; 65536];
+    while answers_complete(&got) < 1 {
+        let n = s.read(&mut chunk).expect("read");
+        assert!(n > 0, "closed early");
+        got.extend_from_slice(&chunk[..n]);
+    }
+    let etag = answers(&got, &[true])[0].header("etag").expect("etag").to_string();
+    request.extend_from_slice(
+        format!("GET /media/big.bin HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\n\r\n").as_bytes(),
+    );
+    request.extend_from_slice(b"GET /no/such/file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    s.write_all(&request).expect("send");
+    let _ = s.read_to_end(&mut got);
+    let all = answers(&got, &[true, true, true, false, false, true]);
+    assert_eq!(all.iter().map(|a| a.status).collect::<Vec<_>>(), [200, 200, 206, 200, 304, 404]);
+    assert!(all[0].body == big && all[1].body == big, "the whole file, from disk and from memory");
+    assert_eq!(all[2].body, &big[1000..201_000]);
+    assert_eq!(all[2].header("content-range"), Some("bytes 1000-200999/300000"));
+    assert_eq!(all[3].header("content-length"), Some("300000"), "HEAD tells the length, sends nothing");
+    assert_eq!(all[5].header("connection"), Some("close"));
+    for a in &all {
+        assert!(a.header("date").is_some_and(|d| d.ends_with(" GMT")), "a date on every response");
+    }
+
+    // HTTP/1.0: closed after one answer unless asked to keep it open.
+    let (status, text) = raw(&addr, b"GET /healthz HTTP/1.0\r\n\r\n");
+    assert_eq!((status, header(&text, "connection")), (200, Some("close")));
+    let mut s = TcpStream::connect(&addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.write_all(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n").expect("send");
+    let mut got = Vec::new();
+    let _ = s.read_to_end(&mut got);
+    let both = answers(&got, &[true, true]);
+    assert_eq!(both[0].header("connection"), Some("keep-alive"));
+    assert_eq!((both[1].status, both[1].header("connection")), (200, Some("close")));
+
+    // Not HTTP/1.x, or not a request: 400, and the connection ends.
+    for bad in
+        [&b"GET / HTTP/2.0\r\n\r\n"[..], b"GET nowhere HTTP/1.1\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\r\n\r\n"]
+    {
+        let (status, _) = raw(&addr, bad);
+        assert_eq!(status, 400, "{}", String::from_utf8_lossy(bad));
+    }
+}
+
+/// How many complete responses with bodies framed by `content-length` `bytes` holds.
+fn answers_complete(bytes: &[u8]) -> usize {
+    let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else { return 0 };
+    let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
+    let len: usize =
+        head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+    usize::from(bytes.len() >= end + 4 + len)
+}

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 
 use super::access_log::{Log, Record};
+use super::h1::{FileBody, FilePart};
 
 /// A response body.
 #[derive(Debug)]
@@ -21,7 +22,8 @@ pub struct HostBody {
 #[derive(Debug)]
 enum Kind {
     Empty,
-    Full(Option<Bytes>),
+    /// Bytes in memory, and the same bytes as a part of an open file when the file is kept open.
+    Full(Option<Bytes>, Option<FilePart>),
     Stream(axum::body::Body),
 }
 
@@ -33,7 +35,13 @@ impl HostBody {
 
     /// A body already in memory.
     pub fn full(bytes: Bytes) -> HostBody {
-        HostBody { kind: Kind::Full(Some(bytes)), sent: 0, log: None }
+        HostBody { kind: Kind::Full(Some(bytes), None), sent: 0, log: None }
+    }
+
+    /// A body in memory that is also `part` of an open file (same bytes), for connections that can send
+    /// files directly.
+    pub fn file_backed(bytes: Bytes, part: Option<FilePart>) -> HostBody {
+        HostBody { kind: Kind::Full(Some(bytes), part), sent: 0, log: None }
     }
 
     /// A body produced by the router.
@@ -55,7 +63,7 @@ impl http_body::Body for HostBody {
         let this = self.get_mut();
         match &mut this.kind {
             Kind::Empty => Poll::Ready(None),
-            Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| {
+            Kind::Full(bytes, _) => Poll::Ready(bytes.take().map(|b| {
                 this.sent += b.len() as u64;
                 Ok(Frame::data(b))
             })),
@@ -74,7 +82,7 @@ impl http_body::Body for HostBody {
     fn is_end_stream(&self) -> bool {
         match &self.kind {
             Kind::Empty => true,
-            Kind::Full(bytes) => bytes.is_none(),
+            Kind::Full(bytes, _) => bytes.is_none(),
             Kind::Stream(body) => body.is_end_stream(),
         }
     }
@@ -82,9 +90,25 @@ impl http_body::Body for HostBody {
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Empty => SizeHint::with_exact(0),
-            Kind::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Kind::Full(bytes, _) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
             Kind::Stream(body) => body.size_hint(),
         }
+    }
+}
+
+impl FileBody for HostBody {
+    fn take_file(&mut self, min_len: u64) -> Option<FilePart> {
+        match &mut self.kind {
+            Kind::Full(bytes @ Some(_), part @ Some(_)) if part.as_ref().is_some_and(|p| p.len >= min_len) => {
+                *bytes = None;
+                part.take()
+            }
+            _ => None,
+        }
+    }
+
+    fn sent_from_file(&mut self, n: u64) {
+        self.sent += n;
     }
 }
 

@@ -190,12 +190,10 @@ impl Future for Reply {
     }
 }
 
-impl<B: http_body::Body> hyper::service::Service<Request<B>> for Host {
-    type Response = Response<HostBody>;
-    type Error = Infallible;
+impl super::h1::Service<HostBody> for Host {
     type Future = Reply;
 
-    fn call(&self, req: Request<B>) -> Reply {
+    fn call(&self, req: Request<super::h1::RequestBody>) -> Reply {
         self.handle(req)
     }
 }

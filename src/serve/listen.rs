@@ -5,20 +5,18 @@
 //! (`SO_REUSEPORT`, the kernel spreads connections): a request is read, answered and written on one
 //! thread, with no hand-offs between threads — the layout nginx uses with its worker processes.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use http::{Request, Response};
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use http::Request;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
+pub use super::h1::FileBody;
+use super::h1::{self, RequestBody, Settings};
 use super::stall::Stall;
 
 /// What a client may cost the host.
@@ -29,7 +27,7 @@ pub struct Limits {
     /// idle kept-alive connections are dropped), or taking the response the host is writing (slow readers).
     pub client_timeout: Duration,
     /// Largest request head (request line and headers); larger gets `431` and the connection is closed.
-    /// At most 100 headers (hyper's fixed parser limit), also `431`.
+    /// At most 100 headers ([`h1::MAX_HEADERS`]), also `431`.
     pub max_head_bytes: usize,
     /// Open connections at most; beyond, new ones wait in the kernel's queue until one closes.
     pub max_connections: usize,
@@ -90,36 +88,16 @@ fn reuse_port_socket(addr: SocketAddr) -> std::io::Result<std::net::TcpListener>
     Ok(socket.into())
 }
 
-/// What can answer requests on a connection: the [`Host`](super::Host), or any router through
-/// [`RouterService`].
-pub trait Service<B>:
-    hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible, Future: Send>
-    + Clone
-    + Send
-    + Sync
-    + 'static
-{
-}
-
-impl<T, B> Service<B> for T where
-    T: hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible, Future: Send>
-        + Clone
-        + Send
-        + Sync
-        + 'static
-{
-}
+pub use super::h1::Service;
 
 /// An axum router on a connection (the live preview puts its own routes in front of the host).
 #[derive(Clone, Debug)]
 pub struct RouterService(pub axum::Router);
 
-impl hyper::service::Service<Request<Incoming>> for RouterService {
-    type Response = axum::response::Response;
-    type Error = Infallible;
+impl Service<axum::body::Body> for RouterService {
     type Future = tower::util::Oneshot<axum::Router, Request<axum::body::Body>>;
 
-    fn call(&self, req: Request<Incoming>) -> Self::Future {
+    fn call(&self, req: Request<RequestBody>) -> Self::Future {
         tower::ServiceExt::oneshot(self.0.clone(), req.map(axum::body::Body::new))
     }
 }
@@ -135,19 +113,13 @@ pub fn serve<S, B>(
 ) -> Result<()>
 where
     S: Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.client_timeout)
-        .max_header_size(limits.max_head_bytes)
-        .keep_alive(true);
-    let http = Arc::new(http);
     let per_worker = limits.max_connections.div_ceil(listeners.len().max(1)).max(1);
     let mut threads = Vec::new();
     for (i, listener) in listeners.into_iter().enumerate() {
-        let (http, service, tls, stop) = (http.clone(), service.clone(), tls.cloned(), stop.clone());
+        let (service, tls, stop) = (service.clone(), tls.cloned(), stop.clone());
         let thread = std::thread::Builder::new()
             .name(format!("http-{i}"))
             .spawn(move || -> Result<()> {
@@ -157,7 +129,7 @@ where
                     .context("cannot start the async runtime")?;
                 rt.block_on(async {
                     let listener = TcpListener::from_std(listener).context("cannot register the listening socket")?;
-                    accept_loop(listener, http, service, tls, limits, per_worker, stop).await;
+                    accept_loop(listener, service, tls, limits, per_worker, stop).await;
                     anyhow::Ok(())
                 })?;
                 rt.shutdown_timeout(Duration::from_secs(1));
@@ -174,7 +146,6 @@ where
 
 async fn accept_loop<S, B>(
     listener: TcpListener,
-    http: Arc<http1::Builder>,
     service: S,
     tls: Option<TlsAcceptor>,
     limits: Limits,
@@ -182,7 +153,7 @@ async fn accept_loop<S, B>(
     mut stop: watch::Receiver<bool>,
 ) where
     S: Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     // Every connection holds a sender; when all are dropped, every connection has ended.
@@ -221,10 +192,9 @@ async fn accept_loop<S, B>(
         };
         // Without TCP_NODELAY a response split over two writes meets delayed ACKs and stalls ~40 ms.
         let _ = tcp.set_nodelay(true);
-        let (http, service, tls, stop, alive) =
-            (http.clone(), service.clone(), tls.clone(), stop.clone(), alive.clone());
+        let (service, tls, stop, alive) = (service.clone(), tls.clone(), stop.clone(), alive.clone());
         tokio::spawn(async move {
-            connection(Stall::new(tcp, limits.client_timeout), &http, service, tls, limits, stop).await;
+            connection(Stall::new(tcp, limits.client_timeout), service, tls, limits, stop).await;
             drop((alive, slot));
         });
     }
@@ -235,41 +205,23 @@ async fn accept_loop<S, B>(
 
 async fn connection<S, B>(
     tcp: Stall<TcpStream>,
-    http: &http1::Builder,
     service: S,
     tls: Option<TlsAcceptor>,
     limits: Limits,
     stop: watch::Receiver<bool>,
 ) where
     S: Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    let settings = Settings { client_timeout: limits.client_timeout, max_head_bytes: limits.max_head_bytes };
     match tls {
-        None => http_on(TokioIo::new(tcp), http, service, stop).await,
+        None => h1::serve(tcp, service, settings, stop).await,
         Some(acceptor) => {
             // A failed or stalled handshake is the client's business (scanners make many): not logged.
             if let Ok(Ok(stream)) = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp)).await {
-                http_on(TokioIo::new(stream), http, service, stop).await;
+                h1::serve(stream, service, settings, stop).await;
             }
         }
     }
-}
-
-async fn http_on<I, S, B>(io: I, http: &http1::Builder, service: S, mut stop: watch::Receiver<bool>)
-where
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
-    S: Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let conn = http.serve_connection(io, service);
-    tokio::pin!(conn);
-    tokio::select! {
-        biased;
-        // Connection errors (resets, timeouts, malformed requests already answered) end just this connection.
-        _ = conn.as_mut() => return,
-        _ = stop.wait_for(|stopping| *stopping) => conn.as_mut().graceful_shutdown(),
-    }
-    let _ = conn.await;
 }

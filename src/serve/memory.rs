@@ -1,19 +1,23 @@
 //! Files held in memory after their first request: pages, styles, scripts, tiles and narration audio are
 //! answered without touching the disk or hopping to a blocking thread, with every response header computed
-//! once when the file is loaded. Byte ranges are slices of the same memory. The built output does not
-//! change while it is served, so entries never go stale; the total is capped so a huge collection cannot
-//! exhaust memory, and what does not fit is served from disk.
+//! once when the file is loaded. Byte ranges are slices of the same memory. Larger files also stay open,
+//! so a plain TCP connection can send them with `sendfile` (see [`h1`](super::h1)); the number held open
+//! is bounded by the process's file limit. The built output does not change while it is served (a new
+//! build is swapped in whole, and an open file keeps its old contents), so entries never go stale; the
+//! total is capped so a huge collection cannot exhaust memory, and what does not fit is served from disk.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::Arc;
-use std::sync::RwLock;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
 
 use super::body::HostBody;
+use super::h1::{FilePart, SENDFILE_MIN};
 use super::{headers, range};
 
 /// Files larger than this are served from disk (panoramas' full-size sources, long recordings).
@@ -25,8 +29,24 @@ const MAX_TOTAL: usize = 256 * 1024 * 1024;
 #[derive(Debug)]
 struct Variant {
     body: Bytes,
+    /// The file the body was read from, kept open.
+    file: Option<Arc<File>>,
     headers: HeaderMap,
 }
+
+impl Variant {
+    /// `start..=end` of the body (all of it when `None`), file-backed when the file is open.
+    fn body(&self, range: Option<(u64, u64)>) -> HostBody {
+        let (start, end) = range.unwrap_or((0, (self.body.len() as u64).saturating_sub(1)));
+        let bytes = if range.is_some() { self.body.slice(start as usize..=end as usize) } else { self.body.clone() };
+        let part =
+            self.file.as_ref().map(|file| FilePart { file: file.clone(), offset: start, len: bytes.len() as u64 });
+        HostBody::file_backed(bytes, part)
+    }
+}
+
+/// A file's contents, and the file itself when it is to be kept open.
+type Loaded = (Bytes, Option<Arc<File>>);
 
 /// One file, its precompressed copies, and its prepared headers.
 #[derive(Debug)]
@@ -43,6 +63,8 @@ pub struct Entry {
 pub struct Cache {
     map: RwLock<HashMap<String, Arc<Entry>>>,
     total: AtomicUsize,
+    /// Files held open.
+    open: AtomicUsize,
     /// One load at a time: when a page goes live, the many requests that miss together wait for one read
     /// instead of each reading the same (possibly 16 MiB) file.
     loading: tokio::sync::Mutex<()>,
@@ -63,15 +85,18 @@ impl Cache {
         if let Some(loaded) = self.get(uri_path) {
             return Some(loaded);
         }
-        let body = Bytes::from(tokio::fs::read(file).await.ok()?);
         let sibling = |ext: &str| {
             let mut p = file.as_os_str().to_owned();
             p.push(ext);
-            p
+            PathBuf::from(p)
         };
-        let gzip = tokio::fs::read(sibling(".gz")).await.ok().map(Bytes::from);
-        let br = tokio::fs::read(sibling(".br")).await.ok().map(Bytes::from);
-        let size = body.len() + gzip.as_ref().map_or(0, Bytes::len) + br.as_ref().map_or(0, Bytes::len);
+        let paths = [file.to_path_buf(), sibling(".gz"), sibling(".br")];
+        let may_open = self.open.load(Ordering::Relaxed) + 3 <= open_files_budget();
+        let [body, gzip, br] = tokio::task::spawn_blocking(move || paths.map(|p| read(&p, may_open))).await.ok()?;
+        let body = body?;
+        let held = [Some(&body), gzip.as_ref(), br.as_ref()].into_iter().flatten().filter(|(_, f)| f.is_some()).count();
+        self.open.fetch_add(held, Ordering::Relaxed);
+        let size = body.0.len() + gzip.as_ref().map_or(0, |b| b.0.len()) + br.as_ref().map_or(0, |b| b.0.len());
         let entry = Arc::new(Entry::new(uri_path, file, meta, body, gzip, br)?);
         if self.total.fetch_add(size, Ordering::Relaxed) + size <= MAX_TOTAL {
             if let Ok(mut map) = self.map.write() {
@@ -79,9 +104,32 @@ impl Cache {
             }
         } else {
             self.total.fetch_sub(size, Ordering::Relaxed);
+            self.open.fetch_sub(held, Ordering::Relaxed);
         }
         Some(entry)
     }
+}
+
+/// Reads `path`, keeping it open when allowed and large enough to be worth sending directly.
+fn read(path: &Path, may_open: bool) -> Option<Loaded> {
+    let mut file = File::open(path).ok()?;
+    let mut body = Vec::new();
+    file.read_to_end(&mut body).ok()?;
+    let keep = may_open && body.len() as u64 >= SENDFILE_MIN;
+    Some((Bytes::from(body), keep.then(|| Arc::new(file))))
+}
+
+/// How many files the cache may hold open: a quarter of the process's limit (the rest is for
+/// connections), at most 4096.
+fn open_files_budget() -> usize {
+    static BUDGET: OnceLock<usize> = OnceLock::new();
+    *BUDGET.get_or_init(|| {
+        #[cfg(unix)]
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current.unwrap_or(u64::MAX);
+        #[cfg(not(unix))]
+        let limit = 0;
+        (limit / 4).min(4096) as usize
+    })
 }
 
 impl Entry {
@@ -89,9 +137,9 @@ impl Entry {
         uri_path: &str,
         file: &Path,
         meta: &std::fs::Metadata,
-        body: Bytes,
-        gzip: Option<Bytes>,
-        br: Option<Bytes>,
+        body: Loaded,
+        gzip: Option<Loaded>,
+        br: Option<Loaded>,
     ) -> Option<Entry> {
         let etag = headers::etag(meta);
         let mime = mime_guess::from_path(file).first_raw().unwrap_or("application/octet-stream");
@@ -101,7 +149,7 @@ impl Entry {
             HeaderValue::from_static(mime)
         };
         let varies = gzip.is_some() || br.is_some();
-        let variant = |body: Bytes, encoding: Option<&'static str>| {
+        let variant = |(body, file): Loaded, encoding: Option<&'static str>| {
             let mut h = HeaderMap::with_capacity(16);
             h.insert(header::CONTENT_TYPE, mime.clone());
             h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
@@ -114,7 +162,7 @@ impl Entry {
                 headers::varies_by_encoding(&mut h);
             }
             headers::secure(&mut h);
-            Variant { body, headers: h }
+            Variant { body, file, headers: h }
         };
         let mut not_modified = HeaderMap::with_capacity(16);
         headers::caching(&mut not_modified, uri_path, &etag, None);
@@ -143,8 +191,8 @@ fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
     })
 }
 
-fn reply(status: StatusCode, headers: HeaderMap, body: Option<Bytes>) -> Response<HostBody> {
-    let mut r = Response::new(body.map_or_else(HostBody::empty, HostBody::full));
+fn reply(status: StatusCode, headers: HeaderMap, body: Option<HostBody>) -> Response<HostBody> {
+    let mut r = Response::new(body.unwrap_or_else(HostBody::empty));
     *r.status_mut() = status;
     *r.headers_mut() = headers;
     r
@@ -165,7 +213,7 @@ pub fn respond(entry: &Entry, method: &Method, req: &HeaderMap) -> Response<Host
                 let mut h = entry.plain.headers.clone();
                 h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start + 1));
                 h.insert(header::CONTENT_RANGE, range::content_range(start, end, len));
-                let body = (!head).then(|| entry.plain.body.slice(start as usize..=end as usize));
+                let body = (!head).then(|| entry.plain.body(Some((start, end))));
                 return reply(StatusCode::PARTIAL_CONTENT, h, body);
             }
             Some(Err(())) => {
@@ -183,7 +231,7 @@ pub fn respond(entry: &Entry, method: &Method, req: &HeaderMap) -> Response<Host
         (_, Some(gz)) if accepts(req, "gzip") => gz,
         _ => &entry.plain,
     };
-    reply(StatusCode::OK, variant.headers.clone(), (!head).then(|| variant.body.clone()))
+    reply(StatusCode::OK, variant.headers.clone(), (!head).then(|| variant.body(None)))
 }
 
 /// `If-Range` with our entity tag (or absent) lets a range through; anything else (an older tag, a

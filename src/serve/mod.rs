@@ -5,6 +5,7 @@
 pub mod access_log;
 pub mod api;
 pub mod body;
+pub mod h1;
 pub mod headers;
 pub mod host;
 pub mod listen;
@@ -118,10 +119,11 @@ fn serve_on<S, B>(
 ) -> Result<()>
 where
     S: listen::Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B: http_body::Body<Data = bytes::Bytes> + listen::FileBody + Unpin + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
+    raise_open_file_limit();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 64);
     let listeners = listen::bind(addr, workers)?;
     let bound = listeners[0].local_addr().context("cannot read the listening address")?;
@@ -133,6 +135,19 @@ where
     let _ = signals.join();
     eprintln!("stopped");
     Ok(())
+}
+
+/// Lets the host use as many open files as the system allows it (the soft limit, often 1024, is a default
+/// for interactive programs; servers raise it to the hard limit), for connections and files kept open.
+fn raise_open_file_limit() {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let limit = getrlimit(Resource::Nofile);
+        if limit.current != limit.maximum {
+            let _ = setrlimit(Resource::Nofile, rustix::process::Rlimit { current: limit.maximum, ..limit });
+        }
+    }
 }
 
 /// Waits on its own thread for Ctrl-C or SIGTERM (what systemd sends to stop a service), then turns

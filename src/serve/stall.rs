@@ -25,6 +25,11 @@ impl<T> Stall<T> {
         Stall { io, timeout, blocked: None }
     }
 
+    /// The wrapped stream.
+    pub fn get_ref(&self) -> &T {
+        &self.io
+    }
+
     /// Called when a write returned `Pending`: starts the clock (if not running) and fails once it ran out.
     fn check(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
         let timeout = self.timeout;
