@@ -1,9 +1,10 @@
 //! Connections: binds the address, accepts TCP (and TLS when configured), and serves HTTP/1.1 on each
 //! connection with the limits that keep hostile or broken clients from holding the host.
 //!
-//! One single-threaded runtime per core, each accepting on its own socket bound to the same port
-//! (`SO_REUSEPORT`, the kernel spreads connections): a request is read, answered and written on one
-//! thread, with no hand-offs between threads — the layout nginx uses with its worker processes.
+//! One single-threaded runtime per core serves the connections it is given: a request is read, answered and
+//! written on one thread, with no hand-offs between threads. One acceptor deals new connections to the
+//! workers in turn, so each holds an equal share (sockets bound with `SO_REUSEPORT` are dealt by a hash
+//! instead, and an unlucky split leaves one core's visitors waiting longer while the other idles).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use http::Request;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
 pub use super::h1::FileBody;
@@ -49,43 +50,19 @@ impl Default for Limits {
     }
 }
 
-/// Sockets bound to `addr`, one per worker thread, all on the same port.
-pub fn bind(addr: SocketAddr, workers: usize) -> Result<Vec<std::net::TcpListener>> {
-    // SO_REUSEPORT would let a second host started by mistake share the port and take half the visitors
-    // without a word. A plain bind first fails if anyone has the port; it also resolves port 0.
-    let probe = plain_socket(addr).with_context(|| format!("cannot listen on {addr}"))?;
-    let bound = probe.local_addr().context("cannot read the listening address")?;
-    drop(probe);
-    let first = reuse_port_socket(bound).with_context(|| format!("cannot listen on {addr}"))?;
-    let mut all = vec![first];
-    for _ in 1..workers {
-        match reuse_port_socket(bound) {
-            Ok(l) => all.push(l),
-            // Without SO_REUSEPORT the extra workers are simply not started.
-            Err(_) => break,
-        }
-    }
-    Ok(all)
-}
-
-fn plain_socket(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+/// The listening socket for `addr`; fails when another program, or another host, has the port.
+pub fn bind(addr: SocketAddr) -> Result<std::net::TcpListener> {
     use socket2::{Domain, Protocol, Socket, Type};
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_reuse_address(true)?;
-    socket.bind(&addr.into())?;
-    Ok(socket.into())
-}
-
-fn reuse_port_socket(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_reuse_address(true)?;
-    #[cfg(all(unix, not(any(target_os = "solaris", target_os = "illumos", target_os = "cygwin"))))]
-    socket.set_reuse_port(true)?;
-    socket.set_nonblocking(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
-    Ok(socket.into())
+    let listen = || -> std::io::Result<std::net::TcpListener> {
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        // Lets a restarted host listen again while its old connections linger in TIME_WAIT.
+        socket.set_reuse_address(true)?;
+        socket.set_nonblocking(true)?;
+        socket.bind(&addr.into())?;
+        socket.listen(1024)?;
+        Ok(socket.into())
+    };
+    listen().with_context(|| format!("cannot listen on {addr}"))
 }
 
 pub use super::h1::Service;
@@ -102,10 +79,17 @@ impl Service<axum::body::Body> for RouterService {
     }
 }
 
-/// Serves on every listener, one thread each, until `stop` turns true; then lets requests in flight finish
-/// (up to the grace period) and returns.
+/// A connection on its way from the acceptor to a worker, with its place under the connection cap.
+struct Accepted {
+    tcp: std::net::TcpStream,
+    slot: OwnedSemaphorePermit,
+}
+
+/// Serves connections from `listener` on `workers` threads until `stop` turns true; then lets requests in
+/// flight finish (up to the grace period) and returns. Accepts on the calling thread.
 pub fn serve<S, B>(
-    listeners: Vec<std::net::TcpListener>,
+    listener: std::net::TcpListener,
+    workers: usize,
     service: &S,
     tls: Option<&TlsAcceptor>,
     limits: Limits,
@@ -116,51 +100,43 @@ where
     B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let per_worker = limits.max_connections.div_ceil(listeners.len().max(1)).max(1);
+    let runtime =
+        || tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime");
+    let mut queues = Vec::new();
     let mut threads = Vec::new();
-    for (i, listener) in listeners.into_iter().enumerate() {
+    for i in 0..workers.max(1) {
+        let (queue, arrivals) = mpsc::unbounded_channel::<Accepted>();
         let (service, tls, stop) = (service.clone(), tls.cloned(), stop.clone());
+        let rt = runtime()?;
         let thread = std::thread::Builder::new()
             .name(format!("http-{i}"))
-            .spawn(move || -> Result<()> {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .context("cannot start the async runtime")?;
-                rt.block_on(async {
-                    let listener = TcpListener::from_std(listener).context("cannot register the listening socket")?;
-                    accept_loop(listener, service, tls, limits, per_worker, stop).await;
-                    anyhow::Ok(())
-                })?;
+            .spawn(move || {
+                rt.block_on(worker(arrivals, service, tls, limits, stop));
                 rt.shutdown_timeout(Duration::from_secs(1));
-                Ok(())
             })
             .context("cannot start a server thread")?;
+        queues.push(queue);
         threads.push(thread);
     }
+    let accepted = runtime()?.block_on(accept_loop(listener, queues, limits.max_connections, stop.clone()));
     for t in threads {
-        t.join().map_err(|_| anyhow::anyhow!("a server thread failed"))??;
+        t.join().map_err(|_| anyhow::anyhow!("a server thread failed"))?;
     }
-    Ok(())
+    accepted
 }
 
-async fn accept_loop<S, B>(
-    listener: TcpListener,
-    service: S,
-    tls: Option<TlsAcceptor>,
-    limits: Limits,
+/// Accepts connections and deals them to the workers in turn, until `stop`. Dropping `queues` at the end
+/// tells the workers that no more will come.
+async fn accept_loop(
+    listener: std::net::TcpListener,
+    queues: Vec<mpsc::UnboundedSender<Accepted>>,
     max_connections: usize,
     mut stop: watch::Receiver<bool>,
-) where
-    S: Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    // Every connection holds a sender; when all are dropped, every connection has ended.
-    let (alive, mut all_done) = mpsc::channel::<()>(1);
+) -> Result<()> {
+    let listener = TcpListener::from_std(listener).context("cannot register the listening socket")?;
     let slots = Arc::new(Semaphore::new(max_connections));
     let mut failures = 0u32;
-    loop {
+    for turn in (0..queues.len()).cycle() {
         // At the connection cap, stop accepting: new clients wait in the kernel's queue, not in memory.
         let slot = tokio::select! {
             biased;
@@ -192,13 +168,38 @@ async fn accept_loop<S, B>(
         };
         // Without TCP_NODELAY a response split over two writes meets delayed ACKs and stalls ~40 ms.
         let _ = tcp.set_nodelay(true);
+        // Leaves this thread's event loop (still non-blocking) to join the worker's.
+        let Ok(tcp) = tcp.into_std() else { continue };
+        if queues[turn].send(Accepted { tcp, slot }).is_err() {
+            anyhow::bail!("a server thread stopped");
+        }
+    }
+    Ok(())
+}
+
+/// Serves the connections the acceptor deals to this thread; once it stops dealing, waits (up to the grace
+/// period) for them to end.
+async fn worker<S, B>(
+    mut arrivals: mpsc::UnboundedReceiver<Accepted>,
+    service: S,
+    tls: Option<TlsAcceptor>,
+    limits: Limits,
+    stop: watch::Receiver<bool>,
+) where
+    S: Service<B>,
+    B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    // Every connection holds a sender; when all are dropped, every connection has ended.
+    let (alive, mut all_done) = mpsc::channel::<()>(1);
+    while let Some(Accepted { tcp, slot }) = arrivals.recv().await {
+        let Ok(tcp) = TcpStream::from_std(tcp) else { continue };
         let (service, tls, stop, alive) = (service.clone(), tls.clone(), stop.clone(), alive.clone());
         tokio::spawn(async move {
             connection(Stall::new(tcp, limits.client_timeout), service, tls, limits, stop).await;
             drop((alive, slot));
         });
     }
-    drop(listener);
     drop(alive);
     let _ = tokio::time::timeout(limits.grace, all_done.recv()).await;
 }

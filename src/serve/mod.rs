@@ -125,13 +125,13 @@ where
     let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     raise_open_file_limit();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 64);
-    let listeners = listen::bind(addr, workers)?;
-    let bound = listeners[0].local_addr().context("cannot read the listening address")?;
+    let listener = listen::bind(addr)?;
+    let bound = listener.local_addr().context("cannot read the listening address")?;
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let signals = watch_signals(stop_tx)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     eprintln!("serving {what} at {scheme}://{bound}/ (Ctrl-C to stop)");
-    listen::serve(listeners, &service, tls.as_ref(), limits, &stop)?;
+    listen::serve(listener, workers, &service, tls.as_ref(), limits, &stop)?;
     let _ = signals.join();
     eprintln!("stopped");
     Ok(())
