@@ -97,6 +97,8 @@ const SMALL_BATCH: usize = 32;
 /// How long a small batch waits. Under load more scans are a moment away, and one commit then serves
 /// them all instead of each paying for its own; alone, a visitor waits a quarter of a millisecond more.
 const LINGER: std::time::Duration = std::time::Duration::from_micros(250);
+/// A pause within [`LINGER`]: the wait ends after a pause in which no scan arrived.
+const STEP: std::time::Duration = std::time::Duration::from_micros(50);
 
 fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
     let drain = |batch: &mut Vec<Job>| {
@@ -110,9 +112,15 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         drain(&mut batch);
-        if batch.len() < SMALL_BATCH {
-            thread::sleep(LINGER);
+        // A small batch waits for company while more scans keep arriving, up to LINGER in all.
+        let until = std::time::Instant::now() + LINGER;
+        while batch.len() < SMALL_BATCH && std::time::Instant::now() < until {
+            let before = batch.len();
+            thread::sleep(STEP);
             drain(&mut batch);
+            if batch.len() == before {
+                break;
+            }
         }
         let ok = commit(&mut conn, &batch).is_ok();
         if !ok {
