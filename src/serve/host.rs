@@ -181,7 +181,7 @@ impl Future for Reply {
         if let Some(fut) = &mut this.1 {
             return fut.as_mut().poll(cx).map(Ok);
         }
-        // Polled again after it was ready (hyper never does): an empty 500 rather than a panic.
+        // Polled again after it was ready (the connection loop never does): an empty 500 rather than a panic.
         Poll::Ready(Ok(this.0.take().unwrap_or_else(|| {
             let mut r = Response::new(HostBody::empty());
             *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
