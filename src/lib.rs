@@ -4,6 +4,7 @@
 //! into static files, [`serve`] hosts them.
 
 pub mod build;
+pub mod files;
 pub mod placard;
 pub mod progress;
 pub mod report;

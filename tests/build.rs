@@ -108,6 +108,14 @@ fn unchanged_collection_is_reused_and_changes_rebuild() {
         "{}",
         String::from_utf8_lossy(&again.stderr)
     );
+    // An editor's swap file beside the site file is not a change.
+    fs::write(dir.path().join("sites/.demo.yaml.swp"), b"vim state").expect("write");
+    let with_swap = common::disan(dir.path(), &["build"]);
+    assert!(
+        String::from_utf8_lossy(&with_swap.stderr).contains("up to date"),
+        "{}",
+        String::from_utf8_lossy(&with_swap.stderr)
+    );
     let site = dir.path().join("sites/demo.yaml");
     fs::write(&site, read(&site).replace("Test Temple", "Renamed Temple")).expect("write");
     let third = common::disan(dir.path(), &["build"]);

@@ -14,7 +14,7 @@ const TEXT: &[&str] = &["html", "css", "js", "json", "svg", "txt", "xml", "webma
 /// Writes `.gz` and `.br` beside every text file under `dir` that shrinks by compressing, in parallel
 /// (maximum-effort brotli is the slowest step of a rebuild).
 pub fn precompress(dir: &Path) -> Result<usize> {
-    let texts: Vec<_> = walk(dir)?
+    let texts: Vec<_> = crate::files::walk(dir)?
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| TEXT.contains(&e.to_string_lossy().as_ref())))
         .collect();
@@ -46,22 +46,4 @@ fn compress_one(entry: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Every file under `dir`, recursively, sorted.
-pub fn walk(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
-            let p = e?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }

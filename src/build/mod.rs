@@ -217,7 +217,12 @@ fn build_id(root: &Path, options: Options) -> Result<String> {
         if !d.is_dir() {
             continue;
         }
-        for f in compress::walk(&d)? {
+        for f in crate::files::walk(&d)? {
+            // Editors' swap files come and go while they work: they are not content, and one that vanished
+            // between listing and reading must not fail the build.
+            if crate::files::is_scratch(f.strip_prefix(root).unwrap_or(&f)) {
+                continue;
+            }
             let meta = fs::metadata(&f).with_context(|| format!("cannot read {}", f.display()))?;
             let mtime = meta
                 .modified()

@@ -53,6 +53,7 @@ impl Transport for Stall<TcpStream> {
 
 impl Transport for tokio_rustls::server::TlsStream<Stall<TcpStream>> {}
 
+#[cfg(test)]
 impl Transport for tokio::io::DuplexStream {}
 
 /// A part of an open file.

@@ -214,7 +214,7 @@ type Snapshot = std::collections::HashMap<PathBuf, (u64, Option<std::time::Syste
 
 fn snapshot(dirs: &[PathBuf]) -> Snapshot {
     dirs.iter()
-        .filter_map(|d| crate::build::compress::walk(d).ok())
+        .filter_map(|d| crate::files::walk(d).ok())
         .flatten()
         .filter_map(|f| std::fs::metadata(&f).ok().map(|m| (f, (m.len(), m.modified().ok()))))
         .collect()
@@ -283,32 +283,8 @@ fn relevant(event: &notify::Result<notify::Event>, watch: &Watch) -> bool {
     if matches!(event.kind, notify::EventKind::Access(_)) {
         return false;
     }
-    event.paths.iter().any(|p| !p.starts_with(&watch.out) && !is_scratch(p.strip_prefix(&watch.root).unwrap_or(p)))
-}
-
-/// Files (named relative to the collection) that editors' tools write beside the real ones: hidden files, Vim swap files and its `4913` probe,
-/// Emacs `#…#` and `.#…` locks, `~` backups, partial downloads.
-fn is_scratch(path: &Path) -> bool {
-    let hidden = path.components().any(|c| c.as_os_str().to_str().is_some_and(|s| s.starts_with('.') && s.len() > 2));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    hidden
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name == "4913"
-        || [".swp", ".swx", ".tmp", ".part", ".crdownload", ".kate-swp"].iter().any(|ext| name.ends_with(ext))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn editor_scratch_files_are_ignored() {
-        for p in ["sites/.demo.yaml.swp", "sites/demo.yaml~", "sites/4913", "sites/#demo.yaml#", "content/a/.git/x"] {
-            assert!(is_scratch(Path::new(p)), "{p}");
-        }
-        for p in ["sites/demo.yaml", "content/demo/panoramas/cong.jpg", "../sites/demo.yaml"] {
-            assert!(!is_scratch(Path::new(p)), "{p}");
-        }
-    }
+    event
+        .paths
+        .iter()
+        .any(|p| !p.starts_with(&watch.out) && !crate::files::is_scratch(p.strip_prefix(&watch.root).unwrap_or(p)))
 }
