@@ -207,13 +207,22 @@ async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, settings: Settings, 
                 continue;
             }
         };
-        match read {
+        let n = match read {
             Ok(0) | Err(_) => return Next::Close,
-            Ok(_) => match parse(buf, settings.max_head_bytes) {
-                Parsed::More => {}
-                Parsed::Done(head) => return Next::Request(head),
-                Parsed::Bad(status) => return Next::Refuse(status),
-            },
+            Ok(n) => n,
+        };
+        // A head ends with a line break: bytes without one cannot complete it, so a client trickling its
+        // head byte by byte costs one parse per line, not one per byte.
+        if !buf[buf.len() - n..].contains(&b'\n') {
+            if buf.len() > settings.max_head_bytes {
+                return Next::Refuse(too_large());
+            }
+            continue;
+        }
+        match parse(buf, settings.max_head_bytes) {
+            Parsed::More => {}
+            Parsed::Done(head) => return Next::Request(head),
+            Parsed::Bad(status) => return Next::Refuse(status),
         }
     }
 }
@@ -610,6 +619,22 @@ mod tests {
         client.read_to_end(&mut got).await.expect("read");
         served.await.expect("served");
         String::from_utf8(got).expect("text")
+    }
+
+    #[tokio::test]
+    async fn a_head_trickled_byte_by_byte_is_answered() {
+        let (mut client, server) = tokio::io::duplex(4096);
+        let (_stop, stopping) = watch::channel(false);
+        let settings = Settings { client_timeout: Duration::from_secs(5), max_head_bytes: 16 * 1024 };
+        let served = tokio::spawn(serve(server, Streams, settings, stopping));
+        for byte in b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" {
+            client.write_all(&[*byte]).await.expect("send");
+            tokio::task::yield_now().await;
+        }
+        let mut got = Vec::new();
+        client.read_to_end(&mut got).await.expect("read");
+        served.await.expect("served");
+        assert!(String::from_utf8_lossy(&got).ends_with("hello\r\n6\r\n world\r\n0\r\n\r\n"));
     }
 
     #[tokio::test]
