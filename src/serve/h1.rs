@@ -152,8 +152,9 @@ where
                 out.clear();
                 status_line(&mut out, status);
                 out.extend_from_slice(b"content-length: 0\r\nconnection: close\r\n\r\n");
-                let _ = io.write_all(&out).await;
-                let _ = io.shutdown().await;
+                if io.write_all(&out).await.is_ok() {
+                    linger(&mut io, &mut buf).await;
+                }
                 return;
             }
         };
@@ -165,10 +166,32 @@ where
         let close = !keep_alive || declared_body || *stop.borrow();
         match respond(&mut io, &mut out, res, &method, version, close, settings.client_timeout).await {
             Ok(true) => {}
+            Ok(false) if declared_body => return linger(&mut io, &mut buf).await,
             _ => {
                 let _ = io.shutdown().await;
                 return;
             }
+        }
+    }
+}
+
+/// Ends a connection whose client may still be sending (a body the host did not read, an oversized head):
+/// closes the sending side, then reads and discards for a moment. Closing a socket with unread bytes makes
+/// the kernel send a reset, which can destroy the response in the client's buffers before it is read.
+async fn linger<T: Transport>(io: &mut T, buf: &mut BytesMut) {
+    const MOMENT: Duration = Duration::from_secs(1);
+    const AT_MOST: usize = 1 << 20;
+    if io.flush().await.is_err() || io.shutdown().await.is_err() {
+        return;
+    }
+    let until = tokio::time::Instant::now() + MOMENT;
+    let mut discarded = 0;
+    while discarded < AT_MOST {
+        buf.clear();
+        buf.reserve(8192);
+        match tokio::time::timeout_at(until, io.read_buf(buf)).await {
+            Ok(Ok(n)) if n > 0 => discarded += n,
+            _ => return,
         }
     }
 }
