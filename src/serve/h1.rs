@@ -23,6 +23,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
+use super::listen::Limits;
 use super::stall::Stall;
 
 /// Most headers a request may carry; more gets `431`.
@@ -111,13 +112,16 @@ pub trait Service<B>: Clone + Send + Sync + 'static {
     fn call(&self, req: Request<RequestBody>) -> Self::Future;
 }
 
-/// Deadlines and sizes of one connection.
-#[derive(Debug, Clone, Copy)]
-pub struct Settings {
-    /// Longest wait for a request's complete head, and for a blocked write to make progress.
-    pub client_timeout: Duration,
-    /// Largest request head.
-    pub max_head_bytes: usize,
+/// What a response body must be for the connection loop: bytes in frames, possibly a part of a file.
+pub trait ResponseBody: Body<Data = Bytes> + FileBody + Unpin + Send + 'static {}
+
+impl<B: Body<Data = Bytes> + FileBody + Unpin + Send + 'static> ResponseBody for B {}
+
+/// Whether the host has begun to stop. The channel only ever changes from `false` to `true` (or closes as
+/// the host ends), so a change seen is a stop; reading its version takes no lock, which keeps this check on
+/// every request from writing to memory the workers share.
+fn stopping(stop: &watch::Receiver<bool>) -> bool {
+    stop.has_changed().unwrap_or(true)
 }
 
 /// One parsed request head and what it says about the connection.
@@ -135,17 +139,16 @@ enum Next {
 }
 
 /// Serves requests on `io` until the client or the host ends the connection.
-pub async fn serve<T, S, B>(mut io: T, service: S, settings: Settings, stop: watch::Receiver<bool>)
-where
-    T: Transport,
-    S: Service<B>,
-    B: Body<Data = Bytes> + FileBody + Unpin + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
+pub async fn serve<T: Transport, S: Service<B>, B: ResponseBody>(
+    mut io: T,
+    service: S,
+    limits: Limits,
+    stop: watch::Receiver<bool>,
+) {
     let mut buf = BytesMut::with_capacity(4096);
     let mut out = Vec::with_capacity(2048);
     loop {
-        let head = match next(&mut io, &mut buf, settings, &stop).await {
+        let head = match next(&mut io, &mut buf, limits, &stop).await {
             Next::Request(head) => head,
             Next::Close => return,
             Next::Refuse(status) => {
@@ -163,8 +166,8 @@ where
         let (method, version) = (req.method().clone(), req.version());
         let Ok(res) = service.call(req).await;
         // A declared body was never read: what follows it on the connection cannot be trusted.
-        let close = !keep_alive || declared_body || *stop.borrow();
-        match respond(&mut io, &mut out, res, &method, version, close, settings.client_timeout).await {
+        let close = !keep_alive || declared_body || stopping(&stop);
+        match respond(&mut io, &mut out, res, &method, version, close, limits.client_timeout).await {
             Ok(true) => {}
             Ok(false) if declared_body => return linger(&mut io, &mut buf).await,
             _ => {
@@ -197,9 +200,9 @@ async fn linger<T: Transport>(io: &mut T, buf: &mut BytesMut) {
 }
 
 /// Reads until a complete request head is buffered (it may be already), within the client timeout.
-async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, settings: Settings, stop: &watch::Receiver<bool>) -> Next {
+async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, limits: Limits, stop: &watch::Receiver<bool>) -> Next {
     if !buf.is_empty() {
-        match parse(buf, settings.max_head_bytes) {
+        match parse(buf, limits.max_head_bytes) {
             Parsed::More => {}
             Parsed::Done(head) => return Next::Request(head),
             Parsed::Bad(status) => return Next::Refuse(status),
@@ -209,7 +212,7 @@ async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, settings: Settings, 
     // idle connection see that the host is stopping (a watch on `stop` for every read costs more than the
     // tick).
     let start = tokio::time::Instant::now();
-    let tick = STOP_CHECK.min(settings.client_timeout);
+    let tick = STOP_CHECK.min(limits.client_timeout);
     let deadline = tokio::time::sleep_until(start + tick);
     tokio::pin!(deadline);
     loop {
@@ -222,10 +225,10 @@ async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, settings: Settings, 
             _ = &mut deadline => {
                 let waited = start.elapsed();
                 // A stopping host closes idle connections; a request already begun is read and answered.
-                if waited >= settings.client_timeout || buf.is_empty() && *stop.borrow() {
+                if waited >= limits.client_timeout || buf.is_empty() && stopping(stop) {
                     return Next::Close;
                 }
-                let next = tokio::time::Instant::now() + tick.min(settings.client_timeout - waited);
+                let next = tokio::time::Instant::now() + tick.min(limits.client_timeout - waited);
                 deadline.as_mut().reset(next);
                 continue;
             }
@@ -237,12 +240,12 @@ async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, settings: Settings, 
         // A head ends with a line break: bytes without one cannot complete it, so a client trickling its
         // head byte by byte costs one parse per line, not one per byte.
         if !buf[buf.len() - n..].contains(&b'\n') {
-            if buf.len() > settings.max_head_bytes {
+            if buf.len() > limits.max_head_bytes {
                 return Next::Refuse(too_large());
             }
             continue;
         }
-        match parse(buf, settings.max_head_bytes) {
+        match parse(buf, limits.max_head_bytes) {
             Parsed::More => {}
             Parsed::Done(head) => return Next::Request(head),
             Parsed::Bad(status) => return Next::Refuse(status),
@@ -345,8 +348,7 @@ async fn respond<T, B>(
 ) -> io::Result<bool>
 where
     T: Transport,
-    B: Body<Data = Bytes> + FileBody + Unpin,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: ResponseBody,
 {
     let (parts, mut body) = res.into_parts();
     let status = parts.status;
@@ -635,8 +637,8 @@ mod tests {
     async fn exchange(request: &[u8]) -> String {
         let (mut client, server) = tokio::io::duplex(4096);
         let (_stop, stopping) = watch::channel(false);
-        let settings = Settings { client_timeout: Duration::from_secs(5), max_head_bytes: 16 * 1024 };
-        let served = tokio::spawn(serve(server, Streams, settings, stopping));
+        let limits = Limits { client_timeout: Duration::from_secs(5), ..Limits::default() };
+        let served = tokio::spawn(serve(server, Streams, limits, stopping));
         client.write_all(request).await.expect("send");
         let mut got = Vec::new();
         client.read_to_end(&mut got).await.expect("read");
@@ -648,8 +650,8 @@ mod tests {
     async fn a_head_trickled_byte_by_byte_is_answered() {
         let (mut client, server) = tokio::io::duplex(4096);
         let (_stop, stopping) = watch::channel(false);
-        let settings = Settings { client_timeout: Duration::from_secs(5), max_head_bytes: 16 * 1024 };
-        let served = tokio::spawn(serve(server, Streams, settings, stopping));
+        let limits = Limits { client_timeout: Duration::from_secs(5), ..Limits::default() };
+        let served = tokio::spawn(serve(server, Streams, limits, stopping));
         for byte in b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" {
             client.write_all(&[*byte]).await.expect("send");
             tokio::task::yield_now().await;

@@ -16,8 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
-pub use super::h1::FileBody;
-use super::h1::{self, RequestBody, Settings};
+use super::h1::{self, RequestBody, ResponseBody, Service};
 use super::stall::Stall;
 
 /// What a client may cost the host.
@@ -65,8 +64,6 @@ pub fn bind(addr: SocketAddr) -> Result<std::net::TcpListener> {
     listen().with_context(|| format!("cannot listen on {addr}"))
 }
 
-pub use super::h1::Service;
-
 /// An axum router on a connection (the live preview puts its own routes in front of the host).
 #[derive(Clone, Debug)]
 pub struct RouterService(pub axum::Router);
@@ -97,8 +94,7 @@ pub fn serve<S, B>(
 ) -> Result<()>
 where
     S: Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: ResponseBody,
 {
     let runtime =
         || tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime");
@@ -187,8 +183,7 @@ async fn worker<S, B>(
     stop: watch::Receiver<bool>,
 ) where
     S: Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: ResponseBody,
 {
     // Every connection holds a sender; when all are dropped, every connection has ended.
     let (alive, mut all_done) = mpsc::channel::<()>(1);
@@ -212,16 +207,14 @@ async fn connection<S, B>(
     stop: watch::Receiver<bool>,
 ) where
     S: Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + FileBody + Unpin + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: ResponseBody,
 {
-    let settings = Settings { client_timeout: limits.client_timeout, max_head_bytes: limits.max_head_bytes };
     match tls {
-        None => h1::serve(tcp, service, settings, stop).await,
+        None => h1::serve(tcp, service, limits, stop).await,
         Some(acceptor) => {
             // A failed or stalled handshake is the client's business (scanners make many): not logged.
             if let Ok(Ok(stream)) = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp)).await {
-                h1::serve(stream, service, settings, stop).await;
+                h1::serve(stream, service, limits, stop).await;
             }
         }
     }

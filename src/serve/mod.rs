@@ -118,9 +118,8 @@ fn serve_on<S, B>(
     limits: listen::Limits,
 ) -> Result<()>
 where
-    S: listen::Service<B>,
-    B: http_body::Body<Data = bytes::Bytes> + listen::FileBody + Unpin + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    S: h1::Service<B>,
+    B: h1::ResponseBody,
 {
     let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     raise_open_file_limit();
