@@ -97,6 +97,10 @@ enum Command {
         #[arg(long, env = "DISAN_MAX_CONNECTIONS", default_value_t = 10_000, value_name = "N",
               value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         max_connections: u64,
+        /// Let the worker threads move between cores instead of keeping one on each core (for a machine
+        /// whose cores other heavy work shares).
+        #[arg(long, env = "DISAN_NO_PIN", value_parser = clap::builder::BoolishValueParser::new())]
+        no_pin: bool,
     },
     /// Writes print-ready QR placards (PDF, plus SVG and PNG codes) and records their codes.
     Placards {
@@ -284,6 +288,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             log,
             client_timeout,
             max_connections,
+            no_pin,
             ..
         } => {
             let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?;
@@ -300,7 +305,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 max_connections: max_connections as usize,
                 ..Default::default()
             };
-            disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token, tls, log, limits })
+            disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token, tls, log, limits, no_pin })
         }
         Command::Placards { out, site, size, sheet, marks, distance, logo } => {
             let collection = disan::site::load(&cli.root)?;

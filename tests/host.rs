@@ -287,6 +287,65 @@ fn a_second_host_on_the_same_port_is_refused() {
     assert!(stderr.contains(&format!("cannot listen on {}", server.addr())), "{stderr}");
 }
 
+/// Core numbers from a list like `0-2,5`, as `/proc` writes them.
+#[cfg(target_os = "linux")]
+fn core_list(text: &str) -> Vec<usize> {
+    let mut cores = Vec::new();
+    for part in text.trim().split(',').filter(|p| !p.is_empty()) {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        cores.extend(a.parse::<usize>().expect("core")..=b.parse::<usize>().expect("core"));
+    }
+    cores
+}
+
+/// The cores each `http-N` worker thread of process `pid` may run on, once all `n` have started.
+#[cfg(target_os = "linux")]
+fn worker_cores(pid: u32, n: usize) -> Vec<Vec<usize>> {
+    let started = Instant::now();
+    loop {
+        let mut workers = Vec::new();
+        for task in std::fs::read_dir(format!("/proc/{pid}/task")).expect("tasks").flatten() {
+            let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+            if comm.starts_with("http-")
+                && let Some(list) = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+            {
+                workers.push(core_list(list));
+            }
+        }
+        if workers.len() == n || started.elapsed() > Duration::from_secs(10) {
+            return workers;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn workers_keep_to_their_own_cores_unless_told_not_to() {
+    let own = std::fs::read_to_string("/proc/self/status").expect("status");
+    let allowed = core_list(own.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).expect("cores"));
+    let n = std::thread::available_parallelism().map_or(1, |n| n.get()).min(64);
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    let mut pinned = worker_cores(server.pid(), n);
+    assert_eq!(pinned.len(), n, "a worker per core");
+    if allowed.len() == n {
+        // One core each, all different, together every core the host may use.
+        assert!(pinned.iter().all(|cores| cores.len() == 1), "{pinned:?}");
+        pinned.sort();
+        assert_eq!(pinned.concat(), allowed);
+    }
+    let (status, _) = raw(&server.addr(), b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    drop(server);
+
+    let free = common::Server::start_args(dir.path(), &[OsStr::new("--no-pin")]);
+    let unpinned = worker_cores(free.pid(), n);
+    assert_eq!(unpinned.len(), n);
+    assert!(unpinned.iter().all(|cores| *cores == allowed), "{unpinned:?} vs {allowed:?}");
+}
+
 #[test]
 fn connections_beyond_the_cap_wait_for_a_free_slot() {
     let dir = common::fixture();

@@ -46,6 +46,9 @@ pub struct Options {
     pub log: access_log::Format,
     /// Limits on what a client may cost.
     pub limits: listen::Limits,
+    /// Lets the worker threads move between cores instead of keeping one on each (for a machine whose
+    /// cores other heavy work also uses).
+    pub no_pin: bool,
 }
 
 /// What every request handler shares.
@@ -97,7 +100,8 @@ pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
     let acceptor = options.tls.as_ref().map(tls::acceptor).transpose()?;
     let host = host(dist, options)?.with_log(access_log::Log::start(options.log)).with_hsts(acceptor.is_some());
     let log = host.log().cloned();
-    let served = serve_on(addr, &dist.display().to_string(), host, acceptor, options.limits);
+    let crew = listen::Crew::plan(!options.no_pin);
+    let served = serve_on(addr, &dist.display().to_string(), host, acceptor, &crew, options.limits);
     if let Some(log) = log {
         log.finish();
     }
@@ -107,7 +111,8 @@ pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
 /// Serves the router that `make` returns on `addr` until Ctrl-C or SIGTERM, with the host's connection
 /// limits; `what` names it in the banner.
 pub fn listen(addr: &str, what: &str, make: impl FnOnce() -> Result<Router>) -> Result<()> {
-    serve_on(addr, what, listen::RouterService(make()?), None, listen::Limits::default())
+    let crew = listen::Crew::plan(false);
+    serve_on(addr, what, listen::RouterService(make()?), None, &crew, listen::Limits::default())
 }
 
 fn serve_on<S, B>(
@@ -115,6 +120,7 @@ fn serve_on<S, B>(
     what: &str,
     service: S,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    crew: &listen::Crew,
     limits: listen::Limits,
 ) -> Result<()>
 where
@@ -123,14 +129,13 @@ where
 {
     let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     raise_open_file_limit();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 64);
     let listener = listen::bind(addr)?;
     let bound = listener.local_addr().context("cannot read the listening address")?;
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let signals = watch_signals(stop_tx)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     eprintln!("serving {what} at {scheme}://{bound}/ (Ctrl-C to stop)");
-    listen::serve(listener, workers, &service, tls.as_ref(), limits, &stop)?;
+    listen::serve(listener, crew, &service, tls.as_ref(), limits, &stop)?;
     let _ = signals.join();
     eprintln!("stopped");
     Ok(())

@@ -144,6 +144,11 @@ impl Server {
         Server { base, child, stdout }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `127.0.0.1:PORT`, for raw sockets.
     pub fn addr(&self) -> String {
         self.base.split("://").nth(1).expect("address").to_string()
