@@ -59,7 +59,7 @@ pub struct Record {
     /// Response status.
     pub status: u16,
     /// Placard code of a recorded scan.
-    pub code: Option<String>,
+    pub code: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Debug)]
@@ -282,7 +282,7 @@ mod tests {
             method: Method::GET,
             uri: path.parse().expect("uri"),
             status: 302,
-            code: code.map(str::to_string),
+            code: code.map(std::sync::Arc::from),
         }
     }
 

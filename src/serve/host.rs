@@ -144,7 +144,7 @@ struct Finish {
 }
 
 impl Finish {
-    fn done(self, mut res: Response<HostBody>, code: Option<String>) -> Response<HostBody> {
+    fn done(self, mut res: Response<HostBody>, code: Option<Arc<str>>) -> Response<HostBody> {
         if self.head {
             // The headers of a GET, no body (the connection would drop it; tests see what is sent).
             *res.body_mut() = HostBody::empty();

@@ -1,9 +1,11 @@
 //! `/q/{code}`: what a placard's QR code opens. Redirects to the site page at the placard's scene in the
 //! visitor's language, matching codes case-insensitively (upper-case QR codes are denser-friendly). Every
-//! location is computed once when the host starts, so a scan costs a table lookup and the scan's commit.
+//! redirect's headers are made once when the host starts, so a scan costs a table lookup and the scan's
+//! commit.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use serde::Deserialize;
@@ -19,9 +21,22 @@ pub struct Links {
     pub languages: Vec<String>,
     /// Code → target.
     pub codes: BTreeMap<String, Target>,
-    /// Code → `Location` per language, in the order of `languages`.
+    /// Code → where it leads, with a prepared redirect per language.
     #[serde(skip)]
-    locations: HashMap<String, Vec<HeaderValue>>,
+    places: HashMap<String, Place>,
+    /// `languages`, shared with the scans that name them.
+    #[serde(skip)]
+    tags: Vec<Arc<str>>,
+}
+
+/// Where a code leads, as scans record it, and the `302` headers for each language (in the order of
+/// `languages`).
+#[derive(Debug)]
+struct Place {
+    code: Arc<str>,
+    site: Arc<str>,
+    scene: Option<Arc<str>>,
+    redirects: Vec<HeaderMap>,
 }
 
 impl Links {
@@ -29,20 +44,39 @@ impl Links {
     pub fn load(dist: &Path) -> Links {
         let mut links: Links =
             std::fs::read(dist.join(LINKS_JSON)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        links.locations = links
+        links.places = links
             .codes
             .iter()
             .filter_map(|(code, target)| {
-                let per_lang = links
+                let redirects = links
                     .languages
                     .iter()
-                    .map(|lang| HeaderValue::from_str(&target_url(lang, target)).ok())
+                    .map(|lang| HeaderValue::from_str(&target_url(lang, target)).ok().map(redirect_headers))
                     .collect::<Option<Vec<_>>>()?;
-                Some((code.clone(), per_lang))
+                let place = Place {
+                    code: code.as_str().into(),
+                    site: target.site.as_str().into(),
+                    scene: target.scene.as_deref().map(Arc::from),
+                    redirects,
+                };
+                Some((code.clone(), place))
             })
             .collect();
+        links.tags = links.languages.iter().map(|l| Arc::from(l.as_str())).collect();
         links
     }
+}
+
+/// The headers of a `302` to `location`.
+fn redirect_headers(location: HeaderValue) -> HeaderMap {
+    let mut h = HeaderMap::with_capacity(12);
+    h.insert(header::LOCATION, location);
+    // Every scan must reach the host (and later be counted), so nothing may cache the redirect.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    super::headers::secure(&mut h);
+    h
 }
 
 /// The language to answer in: the first of the visitor's `Accept-Language` preferences that the
@@ -73,7 +107,7 @@ pub fn pick_language(accept: Option<&str>, languages: &[String]) -> Option<usize
 #[derive(Debug)]
 pub struct Redirect {
     /// The code, lower-case.
-    pub code: String,
+    pub code: Arc<str>,
     /// The scan to record first.
     pub scan: crate::store::Scan,
     /// The `302`.
@@ -95,37 +129,33 @@ pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Option<Red
     } else {
         raw_code
     };
-    let code = code.trim().to_ascii_lowercase();
-    let (Some(target), Some(locations)) = (links.codes.get(&code), links.locations.get(&code)) else {
-        return None;
-    };
+    let code = code.trim();
+    // Codes are printed lower-case; only an upper-case spelling needs a lower-case copy to look up.
+    let place = if code.bytes().any(|b| b.is_ascii_uppercase()) {
+        links.places.get(&code.to_ascii_lowercase())
+    } else {
+        links.places.get(code)
+    }?;
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = pick_language(accept, &links.languages).unwrap_or(0);
-    let (Some(location), Some(lang_tag)) = (locations.get(lang), links.languages.get(lang)) else {
+    let (Some(redirect), Some(lang_tag)) = (place.redirects.get(lang), links.tags.get(lang)) else {
         return None;
     };
     let at =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let scan = crate::store::Scan {
-        code: code.clone(),
-        site: target.site.clone(),
-        scene: target.scene.clone(),
+        code: place.code.clone(),
+        site: place.site.clone(),
+        scene: place.scene.clone(),
         at,
         lang: lang_tag.clone(),
         device: crate::store::device_class(ua),
     };
     let mut response = Response::new(HostBody::empty());
     *response.status_mut() = StatusCode::FOUND;
-    let h = response.headers_mut();
-    h.reserve(12);
-    h.insert(header::LOCATION, location.clone());
-    // Every scan must reach the host (and later be counted), so nothing may cache the redirect.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
-    super::headers::secure(h);
-    Some(Redirect { code, scan, response })
+    *response.headers_mut() = redirect.clone();
+    Some(Redirect { code: place.code.clone(), scan, response })
 }
 
 #[cfg(test)]

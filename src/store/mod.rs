@@ -1,30 +1,36 @@
 //! Scan counts: every placard scan is recorded in SQLite before its redirect is sent, so an acknowledged
 //! scan survives a killed process. One writer thread commits whatever has queued up in one transaction
-//! (group commit), so durability does not cost throughput. No IP address or other personal data is kept.
+//! (group commit), so durability does not cost throughput: scans that arrive while a commit runs go in the
+//! next one. No IP address or other personal data is kept.
+//!
+//! Waking a task on another thread's runtime costs a system call and often a context switch, so the writer
+//! wakes each waiting thread once per commit: every thread that records scans runs a small dispatcher task,
+//! and the writer hands it the whole commit's answers for that thread, which it passes on to its own tasks.
 
 pub mod stats;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread;
 
 use anyhow::{Context, Result};
 use rusqlite::Connection;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc as tokio_mpsc, oneshot};
 
-/// One scan of a placard.
+/// One scan of a placard. The texts are shared with the host's code table (no copy per scan).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scan {
     /// Placard code, lowercase.
-    pub code: String,
+    pub code: Arc<str>,
     /// Site it led to.
-    pub site: String,
+    pub site: Arc<str>,
     /// Scene it led to.
-    pub scene: Option<String>,
+    pub scene: Option<Arc<str>>,
     /// Seconds since 1970 (UTC).
     pub at: i64,
     /// Language chosen for the visitor.
-    pub lang: String,
+    pub lang: Arc<str>,
     /// `phone`, `tablet`, `desktop`, `bot` or `other`, from the User-Agent; the string itself is not kept.
     pub device: &'static str,
 }
@@ -58,7 +64,15 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-type Job = (Scan, oneshot::Sender<bool>);
+/// Answers to pass on: whether the commit succeeded, for each waiting scan.
+type Answers = (Vec<oneshot::Sender<bool>>, bool);
+
+/// A scan to commit, who waits for it, and the dispatcher of the thread it waits on.
+struct Job {
+    scan: Scan,
+    done: oneshot::Sender<bool>,
+    via: Option<tokio_mpsc::UnboundedSender<Answers>>,
+}
 
 /// Handle to the writer thread.
 #[derive(Clone, Debug)]
@@ -72,6 +86,8 @@ impl Recorder {
     /// Starts the writer on `path`.
     pub fn start(path: &Path) -> Result<Recorder> {
         let conn = open(path)?;
+        // Room for an INSERT of every size besides the transaction's own statements.
+        conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 8);
         let (tx, rx) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name("scan-writer".into())
@@ -83,78 +99,129 @@ impl Recorder {
     /// Records a scan; resolves to `true` once it is committed.
     pub async fn record(&self, scan: Scan) -> bool {
         let (done, wait) = oneshot::channel();
-        if self.tx.send((scan, done)).is_err() {
+        if self.tx.send(Job { scan, done, via: dispatcher() }).is_err() {
             return false;
         }
         wait.await.unwrap_or(false)
     }
 }
 
+/// This thread's dispatcher, started on the current runtime when there is none (or it ended with its
+/// runtime); `None` outside a runtime.
+fn dispatcher() -> Option<tokio_mpsc::UnboundedSender<Answers>> {
+    thread_local! {
+        static DISPATCHER: RefCell<Option<tokio_mpsc::UnboundedSender<Answers>>> = const { RefCell::new(None) };
+    }
+    DISPATCHER.with_borrow_mut(|slot| {
+        if let Some(via) = slot.as_ref().filter(|via| !via.is_closed()) {
+            return Some(via.clone());
+        }
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        let (via, mut answers) = tokio_mpsc::unbounded_channel::<Answers>();
+        runtime.spawn(async move {
+            while let Some((waiting, ok)) = answers.recv().await {
+                for done in waiting {
+                    let _ = done.send(ok);
+                }
+            }
+        });
+        *slot = Some(via.clone());
+        Some(via)
+    })
+}
+
 /// Most scans committed in one transaction.
 const MAX_BATCH: usize = 4096;
-/// A batch smaller than this waits [`LINGER`] for company before it is committed.
-const SMALL_BATCH: usize = 32;
-/// How long a small batch waits. Under load more scans are a moment away, and one commit then serves
-/// them all instead of each paying for its own; alone, a visitor waits a quarter of a millisecond more.
-const LINGER: std::time::Duration = std::time::Duration::from_micros(250);
-/// A pause within [`LINGER`]: the wait ends after a pause in which no scan arrived.
-const STEP: std::time::Duration = std::time::Duration::from_micros(50);
 
 fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
-    let drain = |batch: &mut Vec<Job>| {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
                 Ok(more) => batch.push(more),
                 Err(_) => break,
             }
         }
-    };
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        drain(&mut batch);
-        // A small batch waits for company while more scans keep arriving, up to LINGER in all.
-        let until = std::time::Instant::now() + LINGER;
-        while batch.len() < SMALL_BATCH && std::time::Instant::now() < until {
-            let before = batch.len();
-            thread::sleep(STEP);
-            drain(&mut batch);
-            if batch.len() == before {
-                break;
-            }
-        }
         let ok = commit(&mut conn, &batch).is_ok();
         if !ok {
             eprintln!("scan database: a commit failed; {} scans were not recorded", batch.len());
         }
-        for (_, done) in batch {
-            let _ = done.send(ok);
+        answer(batch, ok);
+    }
+}
+
+/// Tells every scan's waiter how its commit went: one message to each thread's dispatcher, or directly
+/// when there is none (or it has ended).
+fn answer(batch: Vec<Job>, ok: bool) {
+    let mut threads: Vec<(tokio_mpsc::UnboundedSender<Answers>, Vec<oneshot::Sender<bool>>)> = Vec::new();
+    for Job { done, via, .. } in batch {
+        match via {
+            Some(via) => match threads.iter_mut().find(|(v, _)| v.same_channel(&via)) {
+                Some((_, waiting)) => waiting.push(done),
+                None => threads.push((via, vec![done])),
+            },
+            None => {
+                let _ = done.send(ok);
+            }
+        }
+    }
+    for (via, waiting) in threads {
+        if let Err(tokio_mpsc::error::SendError((waiting, ok))) = via.send((waiting, ok)) {
+            for done in waiting {
+                let _ = done.send(ok);
+            }
         }
     }
 }
 
+/// Rows per `INSERT` statement: one statement inserting many rows costs less than as many statements.
+const ROWS_PER_INSERT: usize = 16;
+
 fn commit(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    {
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO scans (code, site, scene, at, lang, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for (s, _) in batch {
-            stmt.execute(rusqlite::params![s.code, s.site, s.scene, s.at, s.lang, s.device])?;
+    for rows in batch.chunks(ROWS_PER_INSERT) {
+        let mut stmt = tx.prepare_cached(insert_sql(rows.len()))?;
+        let mut at = 1;
+        for Job { scan: s, .. } in rows {
+            stmt.raw_bind_parameter(at, &*s.code)?;
+            stmt.raw_bind_parameter(at + 1, &*s.site)?;
+            stmt.raw_bind_parameter(at + 2, s.scene.as_deref())?;
+            stmt.raw_bind_parameter(at + 3, s.at)?;
+            stmt.raw_bind_parameter(at + 4, &*s.lang)?;
+            stmt.raw_bind_parameter(at + 5, s.device)?;
+            at += 6;
         }
+        stmt.raw_execute()?;
     }
     tx.commit()
 }
 
+/// `INSERT` of `rows` scans (1 to [`ROWS_PER_INSERT`]), each statement text made once.
+fn insert_sql(rows: usize) -> &'static str {
+    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        (1..=ROWS_PER_INSERT)
+            .map(|n| {
+                let values = vec!["(?, ?, ?, ?, ?, ?)"; n].join(", ");
+                format!("INSERT INTO scans (code, site, scene, at, lang, device) VALUES {values}")
+            })
+            .collect()
+    });
+    &all[rows.clamp(1, ROWS_PER_INSERT) - 1]
+}
+
 /// A coarse device class from a User-Agent string.
 pub fn device_class(user_agent: Option<&str>) -> &'static str {
-    let Some(ua) = user_agent.map(str::to_ascii_lowercase) else { return "other" };
-    if ["bot", "crawl", "spider", "curl", "wget", "python", "httpclient", "preview"].iter().any(|b| ua.contains(b)) {
+    let Some(ua) = user_agent else { return "other" };
+    // Case-insensitive, without copying the string (this runs on every scan).
+    let has = |word: &str| ua.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
+    if ["bot", "crawl", "spider", "curl", "wget", "python", "httpclient", "preview"].iter().any(|b| has(b)) {
         "bot"
-    } else if ua.contains("ipad") || ua.contains("tablet") || (ua.contains("android") && !ua.contains("mobile")) {
+    } else if has("ipad") || has("tablet") || (has("android") && !has("mobile")) {
         "tablet"
-    } else if ua.contains("mobile") || ua.contains("iphone") || ua.contains("android") {
+    } else if has("mobile") || has("iphone") || has("android") {
         "phone"
-    } else if ua.contains("windows") || ua.contains("macintosh") || ua.contains("x11") || ua.contains("linux") {
+    } else if has("windows") || has("macintosh") || has("x11") || has("linux") {
         "desktop"
     } else {
         "other"
@@ -181,6 +248,60 @@ mod tests {
         assert_eq!(device_class(Some(tab)), "tablet");
         assert_eq!(device_class(Some(pc)), "desktop");
         assert_eq!(device_class(Some("curl/8.0")), "bot");
+        assert_eq!(device_class(Some("Mozilla/5.0 (compatible; Googlebot/2.1)")), "bot");
         assert_eq!(device_class(None), "other");
+    }
+
+    fn scan(code: &str) -> Scan {
+        Scan { code: code.into(), site: "s".into(), scene: None, at: 1, lang: "vi".into(), device: "phone" }
+    }
+
+    #[test]
+    fn scans_from_several_threads_and_runtimes_are_all_committed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("scans.sqlite3");
+        let recorder = Recorder::start(&path).expect("start");
+        let threads: Vec<_> = (0..3)
+            .map(|t| {
+                let recorder = recorder.clone();
+                thread::spawn(move || {
+                    // Two runtimes one after the other on the same thread: the second gets a dispatcher of
+                    // its own when the first one's ended with it.
+                    for round in 0..2 {
+                        let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+                        let ok = rt.block_on(async {
+                            let tasks: Vec<_> = (0..150)
+                                .map(|i| {
+                                    let recorder = recorder.clone();
+                                    tokio::spawn(
+                                        async move { recorder.record(scan(&format!("t{t}-{round}-{i}"))).await },
+                                    )
+                                })
+                                .collect();
+                            let mut all = true;
+                            for task in tasks {
+                                all &= task.await.expect("task");
+                            }
+                            all
+                        });
+                        assert!(ok, "every scan acknowledged");
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("thread");
+        }
+        let conn = Connection::open(&path).expect("open");
+        let (rows, codes): (i64, i64) = conn
+            .query_row("SELECT count(*), count(DISTINCT code) FROM scans", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("count");
+        assert_eq!((rows, codes), (900, 900));
+    }
+
+    #[test]
+    fn statements_insert_up_to_their_row_count() {
+        assert_eq!(insert_sql(1).matches('?').count(), 6);
+        assert_eq!(insert_sql(ROWS_PER_INSERT).matches('?').count(), 6 * ROWS_PER_INSERT);
     }
 }
