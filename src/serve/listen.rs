@@ -182,8 +182,9 @@ impl Dealer {
         Dealer { live, by_core, turn: 0 }
     }
 
-    /// The worker for a connection whose packets arrive on `core`: the one on that core, unless it holds
-    /// more than the least busy worker by over an eighth (and at least 8) — then the least busy.
+    /// The worker for a connection whose packets arrive on `core`: the one on that core, unless it is ahead
+    /// of the least busy worker by more than 8 connections plus an eighth of what that one holds — then
+    /// the least busy.
     fn choose(&mut self, core: Option<usize>) -> usize {
         let loads: Vec<usize> = self.live.iter().map(|n| n.load(Ordering::Relaxed)).collect();
         let n = loads.len();
