@@ -201,13 +201,6 @@ async fn linger<T: Transport>(io: &mut T, buf: &mut BytesMut) {
 
 /// Reads until a complete request head is buffered (it may be already), within the client timeout.
 async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, limits: Limits, stop: &watch::Receiver<bool>) -> Next {
-    if !buf.is_empty() {
-        match parse(buf, limits.max_head_bytes) {
-            Parsed::More => {}
-            Parsed::Done(head) => return Next::Request(head),
-            Parsed::Bad(status) => return Next::Refuse(status),
-        }
-    }
     // One timer, woken every second at most: it ends a wait that ran past the client timeout, and lets an
     // idle connection see that the host is stopping (a watch on `stop` for every read costs more than the
     // tick).
@@ -215,7 +208,15 @@ async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, limits: Limits, stop
     let tick = STOP_CHECK.min(limits.client_timeout);
     let deadline = tokio::time::sleep_until(start + tick);
     tokio::pin!(deadline);
+    let mut complete_maybe = !buf.is_empty();
     loop {
+        if complete_maybe {
+            match parse(buf, limits.max_head_bytes) {
+                Parsed::More => {}
+                Parsed::Done(head) => return Next::Request(head),
+                Parsed::Bad(status) => return Next::Refuse(status),
+            }
+        }
         if buf.capacity() - buf.len() < 1024 {
             buf.reserve(4096);
         }
@@ -230,6 +231,7 @@ async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, limits: Limits, stop
                 }
                 let next = tokio::time::Instant::now() + tick.min(limits.client_timeout - waited);
                 deadline.as_mut().reset(next);
+                complete_maybe = false;
                 continue;
             }
         };
@@ -239,16 +241,9 @@ async fn next<T: Transport>(io: &mut T, buf: &mut BytesMut, limits: Limits, stop
         };
         // A head ends with a line break: bytes without one cannot complete it, so a client trickling its
         // head byte by byte costs one parse per line, not one per byte.
-        if !buf[buf.len() - n..].contains(&b'\n') {
-            if buf.len() > limits.max_head_bytes {
-                return Next::Refuse(too_large());
-            }
-            continue;
-        }
-        match parse(buf, limits.max_head_bytes) {
-            Parsed::More => {}
-            Parsed::Done(head) => return Next::Request(head),
-            Parsed::Bad(status) => return Next::Refuse(status),
+        complete_maybe = buf[buf.len() - n..].contains(&b'\n');
+        if !complete_maybe && buf.len() > limits.max_head_bytes {
+            return Next::Refuse(too_large());
         }
     }
 }

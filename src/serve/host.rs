@@ -77,8 +77,8 @@ impl Host {
         if let Some(code) = placard_code(path) {
             return match redirect::resolve(&self.state.links, code, &parts.headers) {
                 None => Reply::now(finish.done(not_found(&self.state), None)),
-                Some(Redirect { code, scan, response }) => {
-                    let state = self.state.clone();
+                Some(Redirect { scan, response }) => {
+                    let (state, code) = (self.state.clone(), scan.code.clone());
                     Reply::later(async move {
                         if let Some(recorder) = &state.recorder {
                             // The visitor is sent on even if the commit failed (the writer reports it), and

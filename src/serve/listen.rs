@@ -81,10 +81,11 @@ impl Service<axum::body::Body> for RouterService {
     }
 }
 
-/// A connection on its way from the acceptor to a worker, with its place under the connection cap.
+/// A connection on its way from the acceptor to a worker, with its place under the connection cap and in
+/// its worker's count; both are given up when the connection ends.
 struct Accepted {
     tcp: std::net::TcpStream,
-    slot: OwnedSemaphorePermit,
+    held: (OwnedSemaphorePermit, Open),
 }
 
 /// The worker threads: how many, and the core each stays on (when pinned).
@@ -233,7 +234,6 @@ where
     for (i, core) in crew.cores.iter().copied().enumerate() {
         let (queue, arrivals) = mpsc::unbounded_channel::<Accepted>();
         let (service, tls, stop) = (service.clone(), tls.cloned(), stop.clone());
-        let live = dealer.live.clone();
         let rt = runtime()?;
         let thread = std::thread::Builder::new()
             .name(format!("http-{i}"))
@@ -241,7 +241,7 @@ where
                 if let Some(core) = core {
                     stay_on(core);
                 }
-                rt.block_on(worker(arrivals, (live, i), service, tls, limits, stop));
+                rt.block_on(worker(arrivals, service, tls, limits, stop));
                 rt.shutdown_timeout(Duration::from_secs(1));
             })
             .context("cannot start a server thread")?;
@@ -300,23 +300,20 @@ async fn accept_loop(
         // Without TCP_NODELAY a response split over two writes meets delayed ACKs and stalls ~40 ms.
         let _ = tcp.set_nodelay(true);
         let worker = dealer.choose(incoming_core(&tcp));
+        let open = Open(dealer.live.clone(), worker);
         // Leaves this thread's event loop (still non-blocking) to join the worker's.
-        let Ok(tcp) = tcp.into_std() else {
-            dealer.live[worker].fetch_sub(1, Ordering::Relaxed);
-            continue;
-        };
-        if queues[worker].send(Accepted { tcp, slot }).is_err() {
+        let Ok(tcp) = tcp.into_std() else { continue };
+        if queues[worker].send(Accepted { tcp, held: (slot, open) }).is_err() {
             anyhow::bail!("a server thread stopped");
         }
     }
     Ok(())
 }
 
-/// Serves the connections the acceptor deals to this thread; once it stops dealing, waits (up to the grace
-/// period) for them to end.
+/// Serves the connections the acceptor deals to this thread (over TLS when configured); once it stops
+/// dealing, waits (up to the grace period) for them to end.
 async fn worker<S, B>(
     mut arrivals: mpsc::UnboundedReceiver<Accepted>,
-    (live, me): (Arc<[AtomicUsize]>, usize),
     service: S,
     tls: Option<TlsAcceptor>,
     limits: Limits,
@@ -327,38 +324,26 @@ async fn worker<S, B>(
 {
     // Every connection holds a sender; when all are dropped, every connection has ended.
     let (alive, mut all_done) = mpsc::channel::<()>(1);
-    while let Some(Accepted { tcp, slot }) = arrivals.recv().await {
-        let open = Open(live.clone(), me);
+    while let Some(Accepted { tcp, held }) = arrivals.recv().await {
         let Ok(tcp) = TcpStream::from_std(tcp) else { continue };
+        let tcp = Stall::new(tcp, limits.client_timeout);
         let (service, tls, stop, alive) = (service.clone(), tls.clone(), stop.clone(), alive.clone());
         tokio::spawn(async move {
-            connection(Stall::new(tcp, limits.client_timeout), service, tls, limits, stop).await;
-            drop((alive, slot, open));
+            match tls {
+                None => h1::serve(tcp, service, limits, stop).await,
+                Some(acceptor) => {
+                    // A failed or stalled handshake is the client's business (scanners make many): not logged.
+                    let handshake = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp)).await;
+                    if let Ok(Ok(stream)) = handshake {
+                        h1::serve(stream, service, limits, stop).await;
+                    }
+                }
+            }
+            drop((alive, held));
         });
     }
     drop(alive);
     let _ = tokio::time::timeout(limits.grace, all_done.recv()).await;
-}
-
-async fn connection<S, B>(
-    tcp: Stall<TcpStream>,
-    service: S,
-    tls: Option<TlsAcceptor>,
-    limits: Limits,
-    stop: watch::Receiver<bool>,
-) where
-    S: Service<B>,
-    B: ResponseBody,
-{
-    match tls {
-        None => h1::serve(tcp, service, limits, stop).await,
-        Some(acceptor) => {
-            // A failed or stalled handshake is the client's business (scanners make many): not logged.
-            if let Ok(Ok(stream)) = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp)).await {
-                h1::serve(stream, service, limits, stop).await;
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -106,8 +106,6 @@ pub fn pick_language(accept: Option<&str>, languages: &[String]) -> Option<usize
 /// A placard scan to answer: the redirect to send once the scan is recorded.
 #[derive(Debug)]
 pub struct Redirect {
-    /// The code, lower-case.
-    pub code: Arc<str>,
     /// The scan to record first.
     pub scan: crate::store::Scan,
     /// The `302`.
@@ -155,7 +153,7 @@ pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Option<Red
     let mut response = Response::new(HostBody::empty());
     *response.status_mut() = StatusCode::FOUND;
     *response.headers_mut() = redirect.clone();
-    Some(Redirect { code: place.code.clone(), scan, response })
+    Some(Redirect { scan, response })
 }
 
 #[cfg(test)]

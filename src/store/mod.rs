@@ -120,9 +120,7 @@ fn dispatcher() -> Option<tokio_mpsc::UnboundedSender<Answers>> {
         let (via, mut answers) = tokio_mpsc::unbounded_channel::<Answers>();
         runtime.spawn(async move {
             while let Some((waiting, ok)) = answers.recv().await {
-                for done in waiting {
-                    let _ = done.send(ok);
-                }
+                tell(waiting, ok);
             }
         });
         *slot = Some(via.clone());
@@ -160,17 +158,20 @@ fn answer(batch: Vec<Job>, ok: bool) {
                 Some((_, waiting)) => waiting.push(done),
                 None => threads.push((via, vec![done])),
             },
-            None => {
-                let _ = done.send(ok);
-            }
+            None => tell([done], ok),
         }
     }
     for (via, waiting) in threads {
         if let Err(tokio_mpsc::error::SendError((waiting, ok))) = via.send((waiting, ok)) {
-            for done in waiting {
-                let _ = done.send(ok);
-            }
+            tell(waiting, ok);
         }
+    }
+}
+
+/// Answers each waiter (one that stopped waiting misses nothing).
+fn tell(waiting: impl IntoIterator<Item = oneshot::Sender<bool>>, ok: bool) {
+    for done in waiting {
+        let _ = done.send(ok);
     }
 }
 
