@@ -232,6 +232,9 @@
       });
       settle();
       dirty();
+      // Ask for the next tiles here, not only after a frame: no frame is drawn before the first scene
+      // is shown, so a scene whose level 1 was not all requested at once would wait forever.
+      pump();
     };
     i.onerror = () => {
       busy.delete(u);

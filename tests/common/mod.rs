@@ -74,6 +74,31 @@ pub fn fixture() -> tempfile::TempDir {
     dir
 }
 
+/// Writes the media of the three-scenes-per-site fixture (`tests/fixtures/tour`) into `root`: small
+/// panoramas (one tile level), each scene in its own tint so scenes look different.
+pub fn make_tour_media(root: &Path) {
+    let c = root.join("content");
+    let scenes = [
+        ("dinh", "cong"),
+        ("dinh", "san"),
+        ("dinh", "hau-cung"),
+        ("chua", "tam-quan"),
+        ("chua", "vuon"),
+        ("chua", "thap"),
+    ];
+    for (i, (site, scene)) in scenes.into_iter().enumerate() {
+        save_jpeg(&panorama(1024, 512, 40 * i as u8), &c.join(format!("{site}/panoramas/{scene}.jpg")));
+    }
+}
+
+/// A fresh copy of the three-scenes-per-site fixture collection, with media, in a temporary folder.
+pub fn tour_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&repo().join("tests/fixtures/tour"), dir.path());
+    make_tour_media(dir.path());
+    dir
+}
+
 /// Runs the real `disan` binary on a collection.
 pub fn disan(root: &Path, args: &[&str]) -> Output {
     // English only, whatever the machine's locale, so reports compare with the snapshots.
