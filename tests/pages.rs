@@ -113,7 +113,10 @@ fn the_host_sends_addresses_without_a_language_to_the_visitors_language() {
     assert!(head.starts_with("HTTP/1.1 302"), "{head}");
     assert!(head.to_ascii_lowercase().contains("location: /vi/\r\n"), "{head}");
     let head = raw(&addr, b"HEAD /demo HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\nConnection: close\r\n\r\n");
-    assert!(head.starts_with("HTTP/1.1 302") && head.to_ascii_lowercase().contains("location: /en/demo/\r\n"), "{head}");
+    assert!(
+        head.starts_with("HTTP/1.1 302") && head.to_ascii_lowercase().contains("location: /en/demo/\r\n"),
+        "{head}"
+    );
 }
 
 /// An independent rectilinear projection (nearest pixel, f64) of `pano` at the scene's view.
@@ -153,7 +156,10 @@ fn pages_carry_link_previews_with_a_picture_of_the_first_scene() {
         assert_eq!(link_href(&page, "canonical"), Some(url.as_str()));
         assert_eq!(meta(&page, "og:url"), [url.as_str()]);
         assert_eq!(meta(&page, "og:title"), [if lang == "vi" { "Đền Thử Nghiệm" } else { "Test Temple" }]);
-        assert_eq!(meta(&page, "og:description"), [if lang == "vi" { "Một ngôi đền để kiểm thử." } else { "A temple for tests." }]);
+        assert_eq!(
+            meta(&page, "og:description"),
+            [if lang == "vi" { "Một ngôi đền để kiểm thử." } else { "A temple for tests." }]
+        );
         assert_eq!(meta(&page, "og:locale"), [if lang == "vi" { "vi_VN" } else { "en_GB" }]);
         assert_eq!(meta(&page, "og:locale:alternate"), [if lang == "vi" { "en_GB" } else { "vi_VN" }]);
         assert_eq!(meta(&page, "og:image:width"), ["1200"]);
@@ -195,7 +201,10 @@ fn pages_carry_link_previews_with_a_picture_of_the_first_scene() {
     // The home pages show the first site in the collection's order (`other`) that has a tour.
     let home = read(&dist.join("vi/index.html"));
     let home_image = meta(&home, "og:image");
-    assert!(home_image.len() == 1 && home_image[0].starts_with(&format!("{base}/media/other/share.")), "{home_image:?}");
+    assert!(
+        home_image.len() == 1 && home_image[0].starts_with(&format!("{base}/media/other/share.")),
+        "{home_image:?}"
+    );
     assert_eq!(meta(&read(&dist.join("index.html")), "og:image"), home_image, "and so does the choice page at /");
     assert_eq!(link_href(&home, "canonical"), Some(format!("{base}/vi/").as_str()));
     assert!(home.contains(&format!("<link rel=\"alternate\" hreflang=\"x-default\" href=\"{base}/\">")));
@@ -314,7 +323,10 @@ fn titles_are_escaped_inside_meta_tags() {
     let head = &page[..page.find("</head>").expect("head")];
     assert!(!head.contains("<script>alert"), "{head}");
     assert!(!head.contains("\" onload=\""), "{head}");
-    assert_eq!(meta(head, "og:title"), ["Temple &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;quoted&#39;"]);
+    assert_eq!(
+        meta(head, "og:title"),
+        ["Temple &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;quoted&#39;"]
+    );
     assert_eq!(meta(head, "og:description"), ["A summary&quot; onload=&quot;alert(2)"]);
     assert!(meta(head, "og:image:alt")[0].ends_with("Gate &lt;b&gt;"), "{head}");
     // The placard page names the site in its title and links: escaped too.

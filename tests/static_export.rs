@@ -162,7 +162,8 @@ fn the_404_page_mends_mixed_case_codes_and_addresses_without_a_language() {
     let scratch = tempfile::tempdir().expect("nginx folder");
     let Some(server) = StaticServer::nginx(&dist, scratch.path()) else { return };
     let target = &codes["ss-dc2"];
-    let (site, hash) = (target["site"].as_str().expect("site"), format!("#scene={}", target["scene"].as_str().expect("scene")));
+    let (site, hash) =
+        (target["site"].as_str().expect("site"), format!("#scene={}", target["scene"].as_str().expect("scene")));
     for (accept, lang) in VISITORS {
         speak(&b, &agent, accept);
         for spelling in ["Ss-Dc2", "sS-dC2/"] {

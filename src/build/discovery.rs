@@ -51,7 +51,8 @@ pub fn sitemap(c: &Collection) -> String {
         for lang in &c.languages {
             let _ = writeln!(xml, "<url><loc>{}</loc>", url(page, lang));
             for alt in &c.languages {
-                let _ = writeln!(xml, "  <xhtml:link rel=\"alternate\" hreflang=\"{alt}\" href=\"{}\"/>", url(page, alt));
+                let _ =
+                    writeln!(xml, "  <xhtml:link rel=\"alternate\" hreflang=\"{alt}\" href=\"{}\"/>", url(page, alt));
             }
             // The home address itself picks the visitor's language.
             let href = if page.is_none() { escape_html(&format!("{base}/")) } else { url(page, c.default_language()) };
@@ -70,9 +71,7 @@ pub fn robots(c: &Collection) -> String {
 /// The web app manifest in `lang`: opens on that language's home page.
 pub fn manifest(c: &Collection, icons: &Icons, lang: &str) -> String {
     let start = format!("/{lang}/");
-    let png = |src: &str, size: u32, purpose: &str| {
-        json!({ "src": src, "sizes": format!("{size}x{size}"), "type": "image/png", "purpose": purpose })
-    };
+    let png = |src: &str, size: u32, purpose: &str| json!({ "src": src, "sizes": format!("{size}x{size}"), "type": "image/png", "purpose": purpose });
     let mut m = json!({
         "id": start,
         "name": pick(&c.title, lang),

@@ -83,7 +83,9 @@ mod tests {
             let corner = img.get_pixel(1, 1);
             assert_eq!(corner[3], if full_bleed { 255 } else { 0 }, "{size} {full_bleed}");
             // The house is drawn in white.
-            assert!(img.pixels().filter(|p| p[0] > 240 && p[1] > 240 && p[2] > 240).count() > (size * size / 50) as usize);
+            assert!(
+                img.pixels().filter(|p| p[0] > 240 && p[1] > 240 && p[2] > 240).count() > (size * size / 50) as usize
+            );
         }
     }
 }

@@ -32,7 +32,11 @@ pub fn write(out: &Path, c: &Collection, env: &Environment, write: impl Fn(&Path
     let table = json!({ "languages": c.languages, "codes": c.links });
     write(&out.join(LINKS_JSON), table.to_string().as_bytes())?;
     for (code, t) in &c.links {
-        let meta = pages::Meta { title: String::new(), description: pick(&c.title, c.default_language()), ..Default::default() };
+        let meta = pages::Meta {
+            title: String::new(),
+            description: pick(&c.title, c.default_language()),
+            ..Default::default()
+        };
         let page = pages::choose(env, c, &choices(c, t), meta)?;
         // Codes are printed in lower case, but a phone may send what a person typed or what an upper-case
         // QR holds; a plain file host matches letter case exactly, so both spellings get the same page.
@@ -73,7 +77,9 @@ fn choices(c: &Collection, t: &Target) -> Vec<Choice> {
 /// without its language, to the visitor's language (`Language=` rules first, the default last).
 fn redirects(c: &Collection) -> String {
     let default = c.default_language();
-    let mut out = String::from("# Placard codes and language-less site addresses, for static hosts that read _redirects files.\n");
+    let mut out = String::from(
+        "# Placard codes and language-less site addresses, for static hosts that read _redirects files.\n",
+    );
     let mut rule = |from: &str, to: &dyn Fn(&str) -> String| {
         for lang in c.languages.iter().filter(|l| l.as_str() != default) {
             let _ = writeln!(out, "{from} {} 302 Language={lang}", to(lang));

@@ -311,7 +311,11 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         title: pick(&s.name, lang),
         description: pick(&s.summary, lang),
         image: m.share.clone(),
-        image_alt: s.scenes.first().map(|sc| format!("{}: {}", pick(&s.name, lang), pick(&sc.title, lang))).unwrap_or_default(),
+        image_alt: s
+            .scenes
+            .first()
+            .map(|sc| format!("{}: {}", pick(&s.name, lang), pick(&sc.title, lang)))
+            .unwrap_or_default(),
         canonical: Some(site_url(lang, &s.slug)),
         x_default: site_url(c.default_language(), &s.slug),
     };
