@@ -196,7 +196,7 @@ fn pages_carry_link_previews_with_a_picture_of_the_first_scene() {
     let right = mean_difference(&small, &view(0, 0.0));
     let other_scene = mean_difference(&small, &view(90, 180.0));
     let turned = mean_difference(&small, &view(0, 90.0));
-    assert!(right < 6.0, "the picture matches the first scene's opening view (mean difference {right:.1})");
+    assert!(right < 3.0, "the picture matches the first scene's opening view (mean difference {right:.1})");
     assert!(other_scene > right * 3.0 && turned > right * 3.0, "{right:.1} vs {other_scene:.1} / {turned:.1}");
     // The home pages show the first site in the collection's order (`other`) that has a tour.
     let home = read(&dist.join("vi/index.html"));
