@@ -34,8 +34,10 @@ fn codes_redirect_to_the_scene_in_the_visitors_language() {
     // A plain static host resolves codes with the fallback page or the _redirects file.
     let dist = dir.path().join("dist");
     let page = fs::read_to_string(dist.join("q/t-1/index.html")).expect("fallback page");
-    assert!(page.contains("http-equiv=\"refresh\" content=\"0; url=/vi/demo/#scene=cong\""), "{page}");
-    assert!(page.contains("href=\"/en/demo/#scene=cong\""), "{page}");
+    assert!(page.contains("data-choices=\"vi /vi/demo/#scene=cong en /en/demo/#scene=cong\""), "{page}");
+    assert!(page.contains("href=\"/vi/demo/#scene=cong\"") && page.contains("href=\"/en/demo/#scene=cong\""), "{page}");
+    let upper = fs::read_to_string(dist.join("q/T-1/index.html")).expect("upper-case fallback page");
+    assert_eq!(upper, page, "both spellings of a code get the same page");
     let redirects = fs::read_to_string(dist.join("_redirects")).expect("_redirects");
     assert!(
         redirects.contains("/q/t-1 /en/demo/#scene=cong 302 Language=en\n/q/t-1 /vi/demo/#scene=cong 302\n"),

@@ -1,13 +1,17 @@
 //! Placard codes in the output: the table the host redirects with, plus what a plain static host needs to
-//! resolve `/q/{code}` on its own — a small page per code and a `_redirects` file.
+//! resolve `/q/{code}` on its own — a small page per code, in both letter cases, that sends the visitor
+//! on in their language (lists the languages without JavaScript), and a `_redirects` file for hosts that
+//! read one.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Result;
+use minijinja::Environment;
 use serde_json::json;
 
-use super::pages::{escape_html, site_url};
+use super::pages::{self, Choice, pick, site_url};
+use super::strings;
 use crate::site::Collection;
 use crate::site::links::Target;
 
@@ -23,35 +27,75 @@ pub fn target_url(lang: &str, t: &Target) -> String {
     }
 }
 
-/// Writes the code table, one fallback page per code, and `_redirects`.
-pub fn write(out: &Path, c: &Collection, write: impl Fn(&Path, &[u8]) -> Result<()>) -> Result<()> {
+/// Writes the code table, the fallback pages, and `_redirects`.
+pub fn write(out: &Path, c: &Collection, env: &Environment, write: impl Fn(&Path, &[u8]) -> Result<()>) -> Result<()> {
     let table = json!({ "languages": c.languages, "codes": c.links });
     write(&out.join(LINKS_JSON), table.to_string().as_bytes())?;
-    let default = c.default_language();
-    let mut redirects = String::from("# Placard codes for static hosts that read _redirects files.\n");
     for (code, t) in &c.links {
-        for lang in c.languages.iter().filter(|l| l.as_str() != default) {
-            let _ = writeln!(redirects, "/q/{code} {} 302 Language={lang}", target_url(lang, t));
+        let meta = pages::Meta {
+            title: String::new(),
+            description: pick(&c.title, c.default_language()),
+            ..Default::default()
+        };
+        let page = pages::choose(env, c, &choices(c, t), meta)?;
+        // Codes are printed in lower case, but a phone may send what a person typed or what an upper-case
+        // QR holds; a plain file host matches letter case exactly, so both spellings get the same page.
+        // (Mixed spellings reach the 404 page, whose script lower-cases them.)
+        for spelling in [code.to_ascii_lowercase(), code.to_ascii_uppercase()] {
+            write(&out.join("q").join(spelling).join("index.html"), page.as_bytes())?;
         }
-        let _ = writeln!(redirects, "/q/{code} {} 302", target_url(default, t));
-        let name = c.sites.iter().find(|s| s.slug == t.site).map(|s| &s.name);
-        let mut links = String::new();
-        for lang in &c.languages {
-            let label = name.and_then(|n| n.get(lang)).map(String::as_str).unwrap_or(&t.site);
-            let _ = write!(
-                links,
-                "<li><a href=\"{}\" hreflang=\"{lang}\">{}</a></li>",
-                escape_html(&target_url(lang, t)),
-                escape_html(label)
-            );
-        }
-        let to = escape_html(&target_url(default, t));
-        let page = format!(
-            "<!doctype html><html lang=\"{default}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"><title>{code}</title>\
-             <ul>{links}</ul></html>\n"
-        );
-        write(&out.join("q").join(code).join("index.html"), page.as_bytes())?;
     }
-    write(&out.join("_redirects"), redirects.as_bytes())
+    write(&out.join("_redirects"), redirects(c).as_bytes())
+}
+
+/// A code's target in every language, named in that language.
+fn choices(c: &Collection, t: &Target) -> Vec<Choice> {
+    let site = c.sites.iter().find(|s| s.slug == t.site);
+    c.languages
+        .iter()
+        .map(|lang| {
+            let name = site.map(|s| pick(&s.name, lang)).unwrap_or_else(|| t.site.clone());
+            let scene = site
+                .zip(t.scene.as_ref())
+                .and_then(|(s, id)| s.scenes.iter().find(|sc| &sc.id == id))
+                .map(|sc| pick(&sc.title, lang));
+            Choice {
+                lang: lang.clone(),
+                url: target_url(lang, t),
+                name: strings::native_name(lang).to_string(),
+                title: match scene {
+                    Some(scene) => format!("{name}: {scene}"),
+                    None => name,
+                },
+                text: None,
+            }
+        })
+        .collect()
+}
+
+/// `_redirects` (Netlify, Cloudflare Pages): every code in both letter cases, and every site address
+/// without its language, to the visitor's language (`Language=` rules first, the default last).
+fn redirects(c: &Collection) -> String {
+    let default = c.default_language();
+    let mut out = String::from(
+        "# Placard codes and language-less site addresses, for static hosts that read _redirects files.\n",
+    );
+    let mut rule = |from: &str, to: &dyn Fn(&str) -> String| {
+        for lang in c.languages.iter().filter(|l| l.as_str() != default) {
+            let _ = writeln!(out, "{from} {} 302 Language={lang}", to(lang));
+        }
+        let _ = writeln!(out, "{from} {} 302", to(default));
+    };
+    for (code, t) in &c.links {
+        rule(&format!("/q/{code}"), &|l| target_url(l, t));
+        let upper = code.to_ascii_uppercase();
+        if upper != *code {
+            rule(&format!("/q/{upper}"), &|l| target_url(l, t));
+        }
+    }
+    for s in &c.sites {
+        rule(&format!("/{}", s.slug), &|l| site_url(l, &s.slug));
+        rule(&format!("/{}/", s.slug), &|l| site_url(l, &s.slug));
+    }
+    out
 }

@@ -58,7 +58,7 @@ pub struct PanoramaOut {
 
 impl MediaOut<'_> {
     /// Produces (or fetches from the cache) the bytes for `url_dir/stem.<hash>.ext` and writes them out.
-    fn output(
+    pub(super) fn output(
         &self,
         url_dir: &str,
         stem: &str,

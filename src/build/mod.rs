@@ -5,10 +5,13 @@
 
 pub mod assets;
 pub mod compress;
+pub mod discovery;
 pub mod hash;
+pub mod icons;
 pub mod links;
 pub mod media;
 pub mod pages;
+pub mod share;
 pub mod strings;
 
 use std::fmt;
@@ -130,14 +133,15 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
         let bytes = assets::bytes(name).with_context(|| format!("asset {name} is missing from the program"))?;
         write(&tmp.join("_").join(file), &bytes)?;
     }
-    let env = pages::environment(options.preview)?;
-    let mut pages = 0;
-    for (i, lang) in c.languages.iter().enumerate() {
+    let icons = icons::write(&mo)?;
+    let mut env = pages::environment(options.preview)?;
+    pages::add_icons(&mut env, &icons);
+    // The address without a language sends visitors on to theirs (the host answers it by Accept-Language).
+    write(&tmp.join("index.html"), pages::choose_home(&env, c, &media)?.as_bytes())?;
+    let mut pages = 1;
+    for lang in &c.languages {
         let home = pages::home(&env, c, &media, lang)?;
         write(&tmp.join(lang).join("index.html"), home.as_bytes())?;
-        if i == 0 {
-            write(&tmp.join("index.html"), home.as_bytes())?;
-        }
         pages += 1;
         for (s, m) in c.sites.iter().zip(&media) {
             let html = pages::site(&env, c, s, m, lang)?;
@@ -146,8 +150,8 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
         }
     }
     write(&tmp.join("404.html"), pages::not_found(&env, c)?.as_bytes())?;
-    write(&tmp.join("robots.txt"), b"User-agent: *\nAllow: /\nDisallow: /q/\n")?;
-    links::write(tmp, c, write)?;
+    discovery::write(tmp, c, &icons, write)?;
+    links::write(tmp, c, &env, write)?;
     compress::precompress(tmp)?;
     write(&tmp.join(STAMP), id.as_bytes())?;
     mo.prune()?;
@@ -169,7 +173,8 @@ fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
         .filter_map(|(lang, n)| n.audio.as_ref().map(|a| (lang, a)))
         .map(|(lang, a)| mo.audio(&dir, &format!("narration-{lang}"), a).map(|u| (lang.clone(), u)))
         .collect::<Result<_>>()?;
-    Ok(SiteMedia { panoramas, photos, audio })
+    let share = s.scenes.first().map(|sc| mo.share_image(&dir, sc)).transpose()?;
+    Ok(SiteMedia { panoramas, photos, audio, share })
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -22,10 +22,45 @@ pub struct SiteMedia {
     pub photos: Vec<(String, String, u32, u32)>,
     /// Per language: recording URL.
     pub audio: Vec<(String, String)>,
+    /// The link-preview picture (the first scene's opening view), for a site with scenes.
+    pub share: Option<String>,
+}
+
+/// What a page tells link previews (Open Graph) and search engines about itself.
+#[derive(Debug, Default, Serialize)]
+pub struct Meta {
+    /// Title in previews.
+    pub title: String,
+    /// Description in previews.
+    pub description: String,
+    /// Path of the preview picture.
+    pub image: Option<String>,
+    /// What the preview picture shows.
+    pub image_alt: String,
+    /// This page's one address (its path), for pages search engines should list; `None` for pages that
+    /// only send visitors on (placard codes) or say that nothing is here.
+    pub canonical: Option<String>,
+    /// The page for visitors whose language is not one of the collection's (hreflang `x-default`).
+    pub x_default: String,
+}
+
+/// A choice on a language choice page: one language's version of where the visitor is going.
+#[derive(Debug, Serialize)]
+pub struct Choice {
+    /// Language code.
+    pub lang: String,
+    /// The page in that language.
+    pub url: String,
+    /// The language's own name.
+    pub name: String,
+    /// Where the link leads, in that language.
+    pub title: String,
+    /// A line about it, in that language.
+    pub text: Option<String>,
 }
 
 /// The shipped templates (`static/templates/`).
-pub const TEMPLATES: [&str; 4] = ["base.html", "home.html", "site.html", "404.html"];
+pub const TEMPLATES: [&str; 5] = ["base.html", "home.html", "site.html", "404.html", "choose.html"];
 
 /// The template engine with the shipped templates loaded; `preview` pages also load the editors' script.
 pub fn environment(preview: bool) -> Result<Environment<'static>> {
@@ -33,6 +68,8 @@ pub fn environment(preview: bool) -> Result<Environment<'static>> {
     env.add_global("preview", preview);
     env.add_global("preview_js", assets::url("preview.js"));
     env.add_global("preview_css", assets::url("preview.css"));
+    env.add_global("lang_js", assets::url("lang.js"));
+    env.add_global("theme_colour", super::icons::THEME_COLOUR);
     for name in TEMPLATES {
         let source = assets::template(name).ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
         env.add_template_owned(name, source).with_context(|| format!("template {name} has an error"))?;
@@ -47,6 +84,11 @@ pub fn environment(preview: bool) -> Result<Environment<'static>> {
         }
     });
     Ok(env)
+}
+
+/// Makes the home-screen icons known to every page.
+pub fn add_icons(env: &mut Environment, icons: &super::icons::Icons) {
+    env.add_global("apple_touch_icon", icons.apple_180.clone());
 }
 
 /// Escapes text for HTML content and double- or single-quoted attributes.
@@ -92,7 +134,21 @@ struct LangLink {
     current: bool,
 }
 
-fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String) -> Value {
+/// The Open Graph locale of a language (`vi_VN`), as the pages' speech language names its region.
+fn og_locale(lang: &str) -> String {
+    speech_lang(lang).replace('-', "_")
+}
+
+/// The language-choosing script's settings, for pages that send visitors on to their language: the
+/// collection's languages, the choices in order of those languages (`lang url` pairs), and the site
+/// addresses that may arrive without a language (for the 404 page).
+fn lang_script(c: &Collection, choices: &[Choice], sites: bool) -> Value {
+    let pairs: Vec<String> = choices.iter().map(|ch| format!("{} {}", ch.lang, ch.url)).collect();
+    let slugs: Vec<&str> = if sites { c.sites.iter().map(|s| s.slug.as_str()).collect() } else { Vec::new() };
+    context! { langs => c.languages.join(" "), choices => pairs.join(" "), sites => slugs.join(" ") }
+}
+
+fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String, meta: Meta) -> Value {
     let t = strings::for_language(lang);
     let langs: Vec<LangLink> = c
         .languages
@@ -116,6 +172,10 @@ fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String) -> Value
         css => assets::url("site.css"),
         icon => assets::url("icon.svg"),
         home_url => format!("/{lang}/"),
+        meta,
+        locale => og_locale(lang),
+        locales_alt => c.languages.iter().filter(|l| *l != lang).map(|l| og_locale(l)).collect::<Vec<_>>(),
+        manifest => super::discovery::manifest_url(lang),
     }
 }
 
@@ -141,8 +201,17 @@ pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) 
             })
         })
         .collect();
+    let (image, image_alt) = share_picture(c, media, lang);
+    let meta = Meta {
+        title: pick(&c.title, lang),
+        description: c.description.as_ref().map(|d| pick(d, lang)).unwrap_or_else(|| pick(&c.title, lang)),
+        image,
+        image_alt,
+        canonical: Some(format!("/{lang}/")),
+        x_default: "/".into(),
+    };
     let tmpl = env.get_template("home.html")?;
-    tmpl.render(context! { sites, page => "home", ..common(c, lang, |l| format!("/{l}/")) })
+    tmpl.render(context! { sites, page => "home", ..common(c, lang, |l| format!("/{l}/"), meta) })
         .context("cannot render the home page")
 }
 
@@ -238,6 +307,18 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         "sources": s.sources,
         "first_panorama": m.panoramas.first().map(|p| p.url.clone()),
     });
+    let meta = Meta {
+        title: pick(&s.name, lang),
+        description: pick(&s.summary, lang),
+        image: m.share.clone(),
+        image_alt: s
+            .scenes
+            .first()
+            .map(|sc| format!("{}: {}", pick(&s.name, lang), pick(&sc.title, lang)))
+            .unwrap_or_default(),
+        canonical: Some(site_url(lang, &s.slug)),
+        x_default: site_url(c.default_language(), &s.slug),
+    };
     let tmpl = env.get_template("site.html")?;
     tmpl.render(context! {
         site,
@@ -246,7 +327,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         viewer_js => assets::url("viewer.js"),
         viewer_css => assets::url("viewer.css"),
         narration_js => assets::url("narration.js"),
-        ..common(c, lang, |l| site_url(l, &s.slug))
+        ..common(c, lang, |l| site_url(l, &s.slug), meta)
     })
     .with_context(|| format!("cannot render the page of {} in {lang}", s.slug))
 }
@@ -256,9 +337,70 @@ pub fn not_found(env: &Environment, c: &Collection) -> Result<String> {
     let lang = c.default_language();
     let sites: Vec<_> =
         c.sites.iter().map(|s| json!({ "url": site_url(lang, &s.slug), "name": pick(&s.name, lang) })).collect();
+    let meta = Meta { title: pick(&c.title, lang), ..Meta::default() };
     let tmpl = env.get_template("404.html")?;
-    tmpl.render(context! { sites, page => "404", ..common(c, lang, |l| format!("/{l}/")) })
-        .context("cannot render the 404 page")
+    tmpl.render(context! {
+        sites,
+        page => "404",
+        lang_script => lang_script(c, &[], true),
+        ..common(c, lang, |l| format!("/{l}/"), meta)
+    })
+    .context("cannot render the 404 page")
+}
+
+/// A page that sends the visitor on to their language: at once with the language script, or by the list
+/// of choices without JavaScript. Its title names every choice; `meta` gives the rest (a canonical
+/// address only for the home address, `/`, which search engines may list; placard pages are not listed).
+pub fn choose(env: &Environment, c: &Collection, choices: &[Choice], meta: Meta) -> Result<String> {
+    let lang = c.default_language();
+    let heading: Vec<&str> =
+        c.languages.iter().filter_map(|l| strings::for_language(l).get("choose_language").copied()).collect();
+    let titles: Vec<&str> = choices.iter().map(|ch| ch.title.as_str()).collect();
+    let meta = Meta { title: titles.join(" · "), ..meta };
+    let tmpl = env.get_template("choose.html")?;
+    tmpl.render(context! {
+        choices,
+        heading => heading.join(" · "),
+        page => "choose",
+        lang_script => lang_script(c, choices, false),
+        ..common(c, lang, |l| format!("/{l}/"), meta)
+    })
+    .context("cannot render a language choice page")
+}
+
+/// The home address's choice page: one choice per language, to that language's home page.
+pub fn choose_home(env: &Environment, c: &Collection, media: &[SiteMedia]) -> Result<String> {
+    let choices: Vec<Choice> = c
+        .languages
+        .iter()
+        .map(|l| Choice {
+            lang: l.clone(),
+            url: format!("/{l}/"),
+            name: strings::native_name(l).to_string(),
+            title: pick(&c.title, l),
+            text: c.description.as_ref().map(|d| pick(d, l)),
+        })
+        .collect();
+    let lang = c.default_language();
+    let (image, image_alt) = share_picture(c, media, lang);
+    let meta = Meta {
+        description: c.description.as_ref().map(|d| pick(d, lang)).unwrap_or_else(|| pick(&c.title, lang)),
+        image,
+        image_alt,
+        canonical: Some("/".into()),
+        x_default: "/".into(),
+        ..Meta::default()
+    };
+    choose(env, c, &choices, meta)
+}
+
+/// The collection's preview picture: the first site's that has one, described in `lang`.
+fn share_picture(c: &Collection, media: &[SiteMedia], lang: &str) -> (Option<String>, String) {
+    c.sites
+        .iter()
+        .zip(media)
+        .find_map(|(s, m)| m.share.clone().map(|u| (Some(u), pick(&s.name, lang))))
+        .unwrap_or_default()
 }
 
 /// BCP 47 tag for the browser's speech synthesis.

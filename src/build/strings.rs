@@ -40,6 +40,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "Trang bạn tìm không có ở đây. Hãy chọn một di tích dưới đây.",
             "The page you asked for is not here. Choose a site below.",
         ),
+        ("choose_language", "Chọn ngôn ngữ", "Choose a language"),
         ("other_language", "English", "Tiếng Việt"),
         ("contact", "Liên hệ", "Contact"),
         ("published_by", "Thực hiện", "Published by"),

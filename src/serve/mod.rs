@@ -8,6 +8,7 @@ pub mod body;
 pub mod h1;
 pub mod headers;
 pub mod host;
+pub mod lang;
 pub mod listen;
 pub mod memory;
 pub mod path;
@@ -86,6 +87,7 @@ pub fn host(dist: &Path, options: &Options) -> Result<Host> {
         .route("/api/stats", get(api::stats))
         .route("/healthz", get(|| async { "ok\n" }))
         .fallback(static_file)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), lang::to_visitors_language))
         .with_state(state.clone());
     Ok(Host::new(state, router))
 }

@@ -7,6 +7,7 @@ pub mod geometry;
 pub mod project;
 pub mod pyramid;
 pub mod resize;
+pub mod view;
 
 pub use encode::Format;
 pub use pyramid::{Event, Params, Pyramid, pannellum_config, write_pyramid, write_pyramid_with_progress};
