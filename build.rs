@@ -1,5 +1,6 @@
-//! Fingerprints the shipped web assets in `static/`: each gets a name carrying a hash of its bytes, so
-//! browsers may cache it forever and a new release is fetched at once.
+//! Build-time work on `static/`: the viewer is assembled from its modules in `static/viewer/`, and each
+//! shipped web asset gets a name carrying a hash of its bytes, so browsers may cache it forever and a new
+//! release is fetched at once.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,17 +12,68 @@ use sha2::{Digest, Sha256};
 const SERVED: &[&str] =
     &["viewer.js", "viewer.css", "site.css", "narration.js", "icon.svg", "preview.js", "preview.css"];
 
+/// The viewer's modules, in name order, inside one function scope: one file for the browser (no module
+/// loader, no request per module), with whole-line comments and indentation left out.
+fn bundle_viewer(dir: &Path) -> Vec<u8> {
+    let mut names: Vec<_> = fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "js")).collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut out = String::from("(()=>{'use strict';\n");
+    for path in names {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let mut in_comment = false;
+        for line in text.lines() {
+            let t = line.trim();
+            if in_comment {
+                in_comment = !t.ends_with("*/");
+                continue;
+            }
+            if t.starts_with("/*") {
+                in_comment = !t.ends_with("*/");
+                continue;
+            }
+            if t.is_empty() || t.starts_with("//") {
+                continue;
+            }
+            out.push_str(strip_trailing_comment(t));
+            out.push('\n');
+        }
+    }
+    out.push_str("})();\n");
+    out.into_bytes()
+}
+
+/// The line without a trailing ` // comment`, when the `//` is outside any string (quotes before it are
+/// balanced); the viewer's sources keep URLs and regular expressions free of ` // `.
+fn strip_trailing_comment(line: &str) -> &str {
+    match line.find(" // ") {
+        Some(i) if ['\'', '"', '`'].iter().all(|q| line[..i].matches(*q).count() % 2 == 0) => line[..i].trim_end(),
+        _ => line,
+    }
+}
+
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let dir = Path::new("static");
     println!("cargo:rerun-if-changed=static");
+    println!("cargo:rerun-if-changed=static/viewer");
+    let viewer = bundle_viewer(&dir.join("viewer"));
+    fs::write(Path::new(&out).join("viewer.js"), &viewer).expect("write viewer.js");
     let mut code = String::from(
         "/// Shipped assets and their fingerprinted file names.\npub const ASSET_NAMES: &[(&str, &str)] = &[\n",
     );
     for name in SERVED {
         let path = dir.join(name);
-        println!("cargo:rerun-if-changed={}", path.display());
-        let bytes = fs::read(&path).unwrap_or_default();
+        let bytes = if *name == "viewer.js" {
+            viewer.clone()
+        } else {
+            println!("cargo:rerun-if-changed={}", path.display());
+            fs::read(&path).unwrap_or_default()
+        };
         let digest = Sha256::digest(&bytes);
         let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));

@@ -112,8 +112,8 @@ fn page_is_readable_without_javascript_features() {
     let mut res = common::client().get(&format!("{}/vi/demo/", server.base)).call().expect("get");
     let html = res.body_mut().read_to_string().expect("html");
     assert!(
-        html.contains("<noscript><img class=\"tour-fallback\""),
-        "static panorama image for browsers without JavaScript"
+        html.contains("<noscript><ul class=\"tour-nojs\">"),
+        "every scene's flat panorama for browsers without JavaScript"
     );
     assert!(html.contains("<audio controls"), "audio player works without JavaScript");
     assert!(html.contains("Đoạn một."), "text is in the page");
