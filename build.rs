@@ -56,6 +56,19 @@ fn strip_trailing_comment(line: &str) -> &str {
     }
 }
 
+/// Standard base64 (for the content policy's script hash).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = c.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= c.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}
+
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let dir = Path::new("static");
@@ -63,7 +76,18 @@ fn main() {
     println!("cargo:rerun-if-changed=static/viewer");
     let viewer = bundle_viewer(&dir.join("viewer"));
     fs::write(Path::new(&out).join("viewer.js"), &viewer).expect("write viewer.js");
-    let mut code = String::from(
+    // The one inline script (it picks the requested scene's preview before the viewer runs): its text for
+    // the page and its hash for the content policy, from the same bytes.
+    let start_path = dir.join("tour-start.js");
+    println!("cargo:rerun-if-changed={}", start_path.display());
+    let start = fs::read_to_string(&start_path).expect("read static/tour-start.js");
+    let start = start.trim_end();
+    let mut code = format!(
+        "/// The tour page's inline script.\npub const TOUR_START_JS: &str = {start:?};\n\
+         /// Its hash, for `script-src` in the content policy.\npub const TOUR_START_HASH: &str = \"'sha256-{}'\";\n",
+        base64(&Sha256::digest(start.as_bytes()))
+    );
+    code.push_str(
         "/// Shipped assets and their fingerprinted file names.\npub const ASSET_NAMES: &[(&str, &str)] = &[\n",
     );
     for name in SERVED {

@@ -33,6 +33,7 @@ pub fn environment(preview: bool) -> Result<Environment<'static>> {
     env.add_global("preview", preview);
     env.add_global("preview_js", assets::url("preview.js"));
     env.add_global("preview_css", assets::url("preview.css"));
+    env.add_global("tour_start", Value::from_safe_string(assets::TOUR_START_JS.to_string()));
     for name in TEMPLATES {
         let source = assets::template(name).ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
         env.add_template_owned(name, source).with_context(|| format!("template {name} has an error"))?;

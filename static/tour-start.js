@@ -1,0 +1,1 @@
+(function(){try{var m=/(?:^#|&)scene=([^&]*)/.exec(location.hash),i=document.querySelector('#tour .tour-preview'),d=JSON.parse(document.getElementById('tour-data').textContent),s=m&&d.scenes.filter(function(x){return x.id===decodeURIComponent(m[1])})[0];if(s&&i&&s.id!==i.getAttribute('data-scene')){i.setAttribute('data-scene',s.id);i.src=s.preview;i.alt=s.title}}catch(e){}})()
