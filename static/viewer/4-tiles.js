@@ -61,7 +61,7 @@ const Tiles = (() => {
       if (T.busy.get(it.url) !== ctl) { if (img.close) img.close(); return; }   // given up meanwhile
       T.busy.delete(it.url);
       T.queue.push({ it, img });
-      Render.dirty();
+      Render.wake();
       pump();
     }, () => {
       if (T.busy.get(it.url) !== ctl) return;
@@ -124,9 +124,12 @@ const Tiles = (() => {
       if (G.lost()) continue;
       T.cache.set(it.url, { s: it.s, k: it.k, L: it.L, t: G.tex(img), n: tick });
       if (img.close) img.close();
+      // Repaint the scene shown once its level 1 is complete (over its preview), finer tiles in batches.
+      if (it.s === S.scene && (it.L === 1 ? l1done(it.s) : !T.busy.size && !T.queue.length)) Render.dirty();
+      else if (it.s === S.scene) Render.later();
     }
     if (n) { evict(); Scenes.settle(); }
-    if (T.queue.length) Render.dirty();
+    if (T.queue.length) Render.wake();
     return tick;
   }
 

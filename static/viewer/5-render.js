@@ -1,8 +1,10 @@
 /* Drawing: the view's rotation, the scene as a preview or flat panorama until its level 1 is in, then
    the visible tiles coarse to fine up to the level the zoom needs; a crossfade between scenes; hotspot
-   positions. Frames are drawn only when something changed. */
+   positions. A frame uploads a few decoded tiles; it paints only when something visible changed, and
+   tiles of a finer level repaint once all that were asked for are in (or every 800 ms while they still
+   stream in), so a phone is not kept busy painting tile by tile. */
 const Render = (() => {
-  let raf = 0, drawn = false, level = 0, want = [];
+  let raf = 0, due = false, laterT = 0, drawn = false, level = 0, want = [];
   let M = [1, 0, 0, 0, 1, 0, 0, 0, 1], TX = 1, TY = 1, PL = [];
   // Face pixel (u right, v down, -1..1) -> direction M * (u, v, 1), column-major.
   const FM = {
@@ -12,7 +14,9 @@ const Render = (() => {
   const fdir = (f, u, v) => { const F = FM[f]; return [0, 1, 2].map(i => F[i] * u + F[i + 3] * v + F[i + 6]); };
   const dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
-  const dirty = () => { if (!raf && S.phase !== 'static') raf = requestAnimationFrame(frame); };
+  const wake = () => { if (!raf && S.phase !== 'static') raf = requestAnimationFrame(frame); };
+  const dirty = () => { due = true; wake(); };
+  const later = () => { if (!laterT) laterT = setTimeout(() => { laterT = 0; dirty(); }, 800); };
   on('view', dirty);
   on('scene', dirty);
 
@@ -62,7 +66,8 @@ const Render = (() => {
     if (S.phase === 'static' || G.lost()) return;
     const tick = Tiles.upload();
     const { cur, old, fadeT } = Scenes.records();
-    if (!cur) return;
+    if (!cur || !due) return;
+    due = false;
     clampView();
     const v = S.view, cy = Math.cos(v.yaw * D), sy = Math.sin(v.yaw * D);
     const cp = Math.cos(v.pitch * D), sp = Math.sin(v.pitch * D);
@@ -97,6 +102,7 @@ const Render = (() => {
       c.width = w;
       c.height = h;
       if (raf) cancelAnimationFrame(raf);
+      due = true;
       frame();                          // redraw now: resizing cleared the canvas
     }
   }
@@ -110,5 +116,5 @@ const Render = (() => {
     return { yaw: Math.atan2(d[0], d[2]) / D, pitch: Math.atan2(d[1], Math.hypot(d[0], d[2])) / D };
   }
 
-  return { dirty, resize, at, wanted: () => want, level: () => level, drawn: () => drawn };
+  return { dirty, wake, later, resize, at, wanted: () => want, level: () => level, drawn: () => drawn };
 })();
