@@ -81,7 +81,7 @@ fn main() {
     let start_path = dir.join("tour-start.js");
     println!("cargo:rerun-if-changed={}", start_path.display());
     let start = fs::read_to_string(&start_path).expect("read static/tour-start.js");
-    let start = start.trim_end();
+    let start = start.split_once("*/").filter(|_| start.starts_with("/*")).map_or(start.as_str(), |(_, s)| s).trim();
     let mut code = format!(
         "/// The tour page's inline script.\npub const TOUR_START_JS: &str = {start:?};\n\
          /// Its hash, for `script-src` in the content policy.\npub const TOUR_START_HASH: &str = \"'sha256-{}'\";\n",

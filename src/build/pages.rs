@@ -228,7 +228,6 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         "summary": pick(&s.summary, lang),
         "sections": sections,
         "photos": photos,
-        "scene_titles": s.scenes.iter().map(|sc| pick(&sc.title, lang)).collect::<Vec<_>>(),
         // The tour box before the viewer runs (first scene's inline preview) and without JavaScript
         // (every scene's flat panorama).
         "scenes": s.scenes.iter().zip(&m.panoramas).map(|(sc, p)| json!({ "id": sc.id, "title": pick(&sc.title, lang), "panorama": p.url })).collect::<Vec<_>>(),

@@ -99,5 +99,5 @@ const Ui = (() => {
     setScene(s, v, how);
   }
 
-  return { pageImage, mount, gl, ready, toStatic, zoom, hideHint, leaveFull };
+  return { pageImage, ctrl, mount, gl, ready, toStatic, zoom, hideHint, leaveFull };
 })();
