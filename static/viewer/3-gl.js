@@ -1,5 +1,6 @@
 /* WebGL1: two programs (a flat panorama or preview drawn as an equirectangular texture, and one cube tile
-   per draw), one unit quad, texture upload. */
+   per draw), one unit quad, texture upload. The tile program is compiled when tiles are first drawn, after
+   the first picture (the preview) is on screen. */
 const G = (() => {
   const canvas = el('canvas', 'tour-canvas');
   canvas.setAttribute('role', 'img');
@@ -15,26 +16,27 @@ const G = (() => {
     'vec3 p=f*vec3(g,1.)*m;gl_Position=vec4(p.xy*s,p.z-.02,p.z);}';
   const FT = HEAD + 'uniform sampler2D t;uniform float o;varying vec2 c;void main(){gl_FragColor=vec4(texture2D(t,c).rgb,o);}';
 
+  const mk = (vs, fs) => {
+    const p = gl.createProgram(), u = { p };
+    [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]].forEach(([type, src]) => {
+      const s = gl.createShader(type);
+      gl.shaderSource(s, src);
+      gl.compileShader(s);
+      gl.attachShader(p, s);
+    });
+    gl.bindAttribLocation(p, 0, 'q');
+    gl.linkProgram(p);
+    'msofr'.split('').forEach(k => { u[k] = gl.getUniformLocation(p, k); });
+    return gl.getProgramParameter(p, gl.LINK_STATUS) && u;
+  };
+
   function init() {
     const o = { alpha: false, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: false };
     try { gl = canvas.getContext('webgl', o) || canvas.getContext('experimental-webgl', o); } catch (e) { gl = null; }
     if (!gl) return false;
-    const mk = (vs, fs) => {
-      const p = gl.createProgram(), u = { p };
-      [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]].forEach(([type, src]) => {
-        const s = gl.createShader(type);
-        gl.shaderSource(s, src);
-        gl.compileShader(s);
-        gl.attachShader(p, s);
-      });
-      gl.bindAttribLocation(p, 0, 'q');
-      gl.linkProgram(p);
-      'msofr'.split('').forEach(k => { u[k] = gl.getUniformLocation(p, k); });
-      return gl.getProgramParameter(p, gl.LINK_STATUS) && u;
-    };
     pE = mk(VE, FE);
-    pT = mk(VT, FT);
-    if (!pE || !pT) return false;
+    pT = null;
+    if (!pE) return false;
     max = gl.getParameter(gl.MAX_TEXTURE_SIZE);
     gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());      // one unit quad serves both passes
     gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
@@ -75,7 +77,12 @@ const G = (() => {
   }
   const quad = t => { gl.bindTexture(gl.TEXTURE_2D, t); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); };
   function equirect(t, m, tx, ty, a) { use(pE, m, tx, ty, a); quad(t); }
-  function tiles(m, tx, ty, a) { use(pT, m, 1 / tx, 1 / ty, a); }
+  // Prepares the tile pass; false when this GPU cannot link it (the scene then stays at its preview).
+  function tiles(m, tx, ty, a) {
+    if (pT === null) pT = mk(VT, FT);
+    if (pT) use(pT, m, 1 / tx, 1 / ty, a);
+    return !!pT;
+  }
   function tile(t, face, u0, v0, u1, v1) {
     gl.uniformMatrix3fv(pT.f, false, face);
     gl.uniform4f(pT.r, u0, v0, u1, v1);

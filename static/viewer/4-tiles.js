@@ -102,6 +102,13 @@ const Tiles = (() => {
     }
   }
 
+  // Before WebGL starts: ask for the first scene's level 1 at once, so the network works while the
+  // viewer sets up.
+  function early(s) {
+    const p = s && pyr(s);
+    if (p) grid(p, 1, (url, k) => { if (T.busy.size < 6 && !T.busy.has(url)) load({ s, url, k, L: 1 }); });
+  }
+
   // A new scene is being opened: give up requests and decoded tiles that do not serve it.
   function focus(s) {
     const p = pyr(s), n1 = p && p.path + '1/';
@@ -174,5 +181,5 @@ const Tiles = (() => {
   // For tests: the current scene's loaded tiles.
   const loaded = () => [...T.cache.values()].filter(e => e.s === S.scene).map(e => e.k);
 
-  return { pyr, grid, l1done, broken, pump, focus, upload, preview, hasPreview, previewTex, image, lost, loaded, tick: () => tick };
+  return { pyr, grid, l1done, broken, pump, early, focus, upload, preview, hasPreview, previewTex, image, lost, loaded, tick: () => tick };
 })();

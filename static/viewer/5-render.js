@@ -42,7 +42,7 @@ const Render = (() => {
     while (lv < p.levels && p.sz[lv] < G.canvas.width / TX) lv++;
     if (mine) level = lv;
     if (base) lv = 1;
-    G.tiles(M, TX, TY, a);
+    if (!G.tiles(M, TX, TY, a)) return;
     const cache = S.textures.cache;
     for (let L = 1; L <= lv; L++) {
       Tiles.grid(p, L, (url, k, f, u0, v0, u1, v1) => {

@@ -2,6 +2,8 @@
    at its own view). window.disanTour is for the editors' preview and for tests. */
 (() => {
   if (!tour || !S.first) return;
+  const h = Url.parse(location.hash) || { s: S.first, v: {} };
+  if (window.WebGLRenderingContext) Tiles.early(h.s);
   Ui.mount();
   if (G.init()) {
     Ui.gl();
@@ -21,7 +23,6 @@
     addEventListener('resize', Render.resize);
     Render.resize();
   }
-  const h = Url.parse(location.hash) || { s: S.first, v: {} };
   if (S.phase === 'start' && !G.lost()) Scenes.go(h.s, h.v, 'start');
   else Ui.toStatic(h.s, sceneView(h.s, h.v), 'start');
 
