@@ -39,7 +39,7 @@ fn bundle_viewer(dir: &Path) -> Vec<u8> {
             if t.is_empty() || t.starts_with("//") {
                 continue;
             }
-            out.push_str(strip_trailing_comment(t));
+            out.push_str(&squeeze(strip_trailing_comment(t)));
             out.push('\n');
         }
     }
@@ -64,6 +64,44 @@ fn base64(bytes: &[u8]) -> String {
         let n = c.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..4 {
             out.push(if i <= c.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}
+
+/// The line without the spaces JavaScript does not need: outside string literals, a space stays only
+/// between two identifier characters (and between `+`/`-` signs). Line breaks are kept, so automatic
+/// semicolons fall where they did. The viewer's regular expressions hold no quotes or spaces.
+fn squeeze(line: &str) -> String {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let mut out = String::with_capacity(line.len());
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == q {
+                quote = None;
+            }
+        } else if c == ' ' {
+            while chars.peek() == Some(&' ') {
+                chars.next();
+            }
+            let (prev, next) = (out.chars().last(), chars.peek().copied());
+            if let (Some(p), Some(n)) = (prev, next) {
+                if (ident(p) && ident(n)) || (matches!(p, '+' | '-') && matches!(n, '+' | '-')) {
+                    out.push(' ');
+                }
+            }
+        } else {
+            if matches!(c, '\'' | '"' | '`') {
+                quote = Some(c);
+            }
+            out.push(c);
         }
     }
     out
