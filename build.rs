@@ -92,10 +92,10 @@ fn squeeze(line: &str) -> String {
                 chars.next();
             }
             let (prev, next) = (out.chars().last(), chars.peek().copied());
-            if let (Some(p), Some(n)) = (prev, next) {
-                if (ident(p) && ident(n)) || (matches!(p, '+' | '-') && matches!(n, '+' | '-')) {
-                    out.push(' ');
-                }
+            if let (Some(p), Some(n)) = (prev, next)
+                && ((ident(p) && ident(n)) || (matches!(p, '+' | '-') && matches!(n, '+' | '-')))
+            {
+                out.push(' ');
             }
         } else {
             if matches!(c, '\'' | '"' | '`') {
