@@ -112,10 +112,18 @@ fn page_is_readable_without_javascript_features() {
     let mut res = common::client().get(&format!("{}/vi/demo/", server.base)).call().expect("get");
     let html = res.body_mut().read_to_string().expect("html");
     assert!(
-        html.contains("<noscript><img class=\"tour-fallback\""),
-        "static panorama image for browsers without JavaScript"
+        html.contains("<noscript><ul class=\"tour-nojs\">"),
+        "every scene's flat panorama for browsers without JavaScript"
     );
     assert!(html.contains("<audio controls"), "audio player works without JavaScript");
+    // The one inline script runs: the content policy allows exactly its hash.
+    let policy = res.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let script = html.split("<script>").nth(1).and_then(|s| s.split("</script>").next()).expect("inline script");
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
+    assert!(policy.contains(&format!("'sha256-{hash}'")), "{policy} does not allow {script}");
+    assert_eq!(html.matches("<script>").count(), 1, "no other inline script");
     assert!(html.contains("Đoạn một."), "text is in the page");
 }
 

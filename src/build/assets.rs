@@ -3,10 +3,14 @@
 
 use rust_embed::RustEmbed;
 
-/// Everything under `static/`.
+/// Everything under `static/` (the viewer's modules in `static/viewer/` are shipped assembled, see
+/// `build.rs`).
 #[derive(RustEmbed)]
 #[folder = "$CARGO_MANIFEST_DIR/static/"]
 pub struct Static;
+
+/// The viewer, assembled from `static/viewer/*.js` by `build.rs`.
+const VIEWER_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/viewer.js"));
 
 include!(concat!(env!("OUT_DIR"), "/asset_names.rs"));
 
@@ -20,6 +24,9 @@ pub fn url(name: &str) -> Option<String> {
 
 /// The contents of a shipped file.
 pub fn bytes(name: &str) -> Option<Vec<u8>> {
+    if name == "viewer.js" {
+        return Some(VIEWER_JS.to_vec());
+    }
     Static::get(name).map(|f| f.data.into_owned())
 }
 

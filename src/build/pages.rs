@@ -70,6 +70,7 @@ pub fn environment(preview: bool) -> Result<Environment<'static>> {
     env.add_global("preview_css", assets::url("preview.css"));
     env.add_global("lang_js", assets::url("lang.js"));
     env.add_global("theme_colour", super::icons::THEME_COLOUR);
+    env.add_global("tour_start", Value::from_safe_string(assets::TOUR_START_JS.to_string()));
     for name in TEMPLATES {
         let source = assets::template(name).ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
         env.add_template_owned(name, source).with_context(|| format!("template {name} has an error"))?;
@@ -258,11 +259,9 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         .scenes
         .iter()
         .zip(&m.panoramas)
-        .enumerate()
-        .map(|(i, (sc, pano))| {
-            // Only the first scene's preview is inlined (it paints at once); the others are small files
-            // fetched when needed, which keeps the page itself light.
-            let preview = if i == 0 { &pano.preview } else { &pano.preview_url };
+        .map(|(sc, pano)| {
+            // Every scene's preview as a small file the viewer fetches ahead; the first scene's is also
+            // inline in the page's own image (see site.html), so it paints before any request.
             let hotspots: Vec<_> = sc
                 .hotspots
                 .iter()
@@ -272,7 +271,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
                 })
                 .collect();
             json!({
-                "id": sc.id, "title": pick(&sc.title, lang), "panorama": pano.url, "preview": preview,
+                "id": sc.id, "title": pick(&sc.title, lang), "panorama": pano.url, "preview": pano.preview_url,
                 "tiles": {
                     "path": pano.tiles.0, "size": pano.tiles.1.size, "tile": pano.tiles.1.tile,
                     "levels": pano.tiles.1.levels, "fallback": pano.tiles.1.fallback,
@@ -298,14 +297,16 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         "summary": pick(&s.summary, lang),
         "sections": sections,
         "photos": photos,
-        "scene_titles": s.scenes.iter().map(|sc| pick(&sc.title, lang)).collect::<Vec<_>>(),
+        // The tour box before the viewer runs (first scene's inline preview) and without JavaScript
+        // (every scene's flat panorama).
+        "scenes": s.scenes.iter().zip(&m.panoramas).map(|(sc, p)| json!({ "id": sc.id, "title": pick(&sc.title, lang), "panorama": p.url })).collect::<Vec<_>>(),
+        "first_preview": m.panoramas.first().map(|p| p.preview.clone()),
         "location": {
             "lat": s.location.lat, "lon": s.location.lon, "approximate": s.location.approximate,
             "address": s.location.address.as_ref().map(|a| pick(a, lang)), "map_url": map_url(s.location.lat, s.location.lon),
         },
         "narration": narration,
         "sources": s.sources,
-        "first_panorama": m.panoramas.first().map(|p| p.url.clone()),
     });
     let meta = Meta {
         title: pick(&s.name, lang),

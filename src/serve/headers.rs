@@ -69,15 +69,18 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
         return;
     }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
-    // No inline script anywhere: pages carry their data in JSON blocks, which CSP does not execute. Scripts,
-    // styles, media, fonts and fetches fall back to `default-src 'self'`; only what differs is spelled out.
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; \
-             frame-ancestors 'self'",
-        ),
-    );
+    // One inline script, allowed by its hash (the tour's first lines, `static/tour-start.js`); pages carry
+    // their data in JSON blocks, which CSP does not execute. Styles, media, fonts and fetches fall back to
+    // `default-src 'self'`; only what differs is spelled out.
+    static CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
+        let hash = crate::build::assets::TOUR_START_HASH;
+        HeaderValue::from_str(&format!(
+            "default-src 'self'; script-src 'self' {hash}; img-src 'self' data:; object-src 'none'; \
+             base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+        ))
+        .expect("the content policy is plain ASCII")
+    });
+    h.insert(header::CONTENT_SECURITY_POLICY, CSP.clone());
     // Motion sensors and fullscreen are ours by default (their default allowlist is 'self', which the
     // gyroscope look-around needs); everything a tour never uses is switched off.
     h.insert(

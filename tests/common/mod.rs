@@ -99,6 +99,15 @@ pub fn tour_fixture() -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the sample collection (`sites/` and `content/` of the repository) in a temporary folder.
+pub fn sample() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for d in ["sites", "content"] {
+        copy_dir(&repo().join(d), &dir.path().join(d));
+    }
+    dir
+}
+
 /// Runs the real `disan` binary on a collection.
 pub fn disan(root: &Path, args: &[&str]) -> Output {
     // English only, whatever the machine's locale, so reports compare with the snapshots.

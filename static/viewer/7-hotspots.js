@@ -1,0 +1,85 @@
+/* Hotspots as real buttons — links to other scenes and information points — placed over the canvas
+   (or listed under the flat image without WebGL), and the information panel they open. */
+const Hotspots = (() => {
+  const layer = el('div', 'tour-hs');   // over the canvas
+  const list = el('ul', 'tour-list');   // without WebGL
+  let spots = [];                       // [{b: button, d: direction}] of the scene shown
+
+  const panel = el('div', 'tour-panel');
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-labelledby', 'tour-panel-h');
+  panel.hidden = true;
+  const panelH = el('h2', 'tour-panel-title');
+  panelH.id = 'tour-panel-h';
+  const panelBody = el('div', 'tour-panel-body');
+  const closeBtn = button('tour-close', lab('close'), '×');
+  panel.append(closeBtn, panelH, panelBody);
+  let returnFocus = null;
+
+  function open(h) {
+    panelH.textContent = h.title || '';
+    panelBody.textContent = '';
+    String(h.text || '').split(/\n\s*\n/).forEach(t => {
+      t = t.trim();
+      if (t) panelBody.append(el('p', '', t));
+    });
+    if (panel.hidden) returnFocus = document.activeElement;
+    panel.hidden = false;
+    panel.scrollTop = 0;
+    closeBtn.focus();
+  }
+  function close() {
+    if (panel.hidden) return false;
+    panel.hidden = true;
+    const r = returnFocus;
+    returnFocus = null;
+    (r && r.isConnected && r !== document.body ? r : tour).focus({ preventScroll: true });
+    return true;
+  }
+  closeBtn.onclick = close;
+
+  function make(h) {
+    const sc = h.type === 'scene';
+    const b = button('hs hs-' + (sc ? 'scene' : 'info'), [lab(sc ? 'scene_link' : 'info'), h.title].filter(Boolean).join(': '));
+    b.removeAttribute('title');          // the label is on the button itself
+    const icon = el('span', 'hs-icon');
+    icon.setAttribute('aria-hidden', 'true');
+    b.append(icon);
+    if (h.title) b.append(el('span', 'hs-label', h.title));
+    if (sc) {
+      b.dataset.target = h.target;
+      b.onclick = () => Scenes.go(S.byId[h.target], null, 'user');
+    } else b.onclick = () => open(h);
+    return b;
+  }
+
+  on('scene', () => {
+    const s = S.scene, flat = S.phase === 'static', box = flat ? list : layer;
+    const hadFocus = box.contains(document.activeElement);
+    box.textContent = '';
+    close();
+    spots = (Array.isArray(s.hotspots) ? s.hotspots : [])
+      .filter(h => h && ((h.type === 'scene' && S.byId[h.target] && S.byId[h.target] !== s) || h.type === 'info'))
+      .map(h => {
+        const b = make(h);
+        if (flat) { const li = el('li'); li.append(b); box.append(li); } else box.append(b);
+        return { b, d: dir(num(h.yaw, 0), num(h.pitch, 0)) };
+      });
+    if (hadFocus) tour.focus({ preventScroll: true });
+  });
+
+  // Puts each button over its direction for rotation m and half-angle tangents tx, ty.
+  function place(m, tx, ty) {
+    spots.forEach(({ b, d }) => {
+      const x = m[0] * d[0] + m[1] * d[1] + m[2] * d[2];
+      const y = m[3] * d[0] + m[4] * d[1] + m[5] * d[2];
+      const z = m[6] * d[0] + m[7] * d[1] + m[8] * d[2];
+      const px = (x / z / tx + 1) * S.W / 2, py = (1 - y / z / ty) * S.H / 2;
+      const vis = z > 0.01 && px >= 0 && px <= S.W && py >= 0 && py <= S.H;
+      b.style.visibility = vis ? '' : 'hidden';
+      if (vis) b.style.transform = 'translate(' + px.toFixed(1) + 'px,' + py.toFixed(1) + 'px) translate(-50%,-22px)';
+    });
+  }
+
+  return { layer, list, panel, closeBtn, close, place };
+})();
