@@ -74,15 +74,7 @@ pub(crate) fn grid(trim: (f32, f32), sheet: Sheet, bleed_mm: f32) -> Option<Grid
 pub fn sheet_pdf(specs: &[PlacardSpec], sheet: Sheet, opts: &Options, fonts: &Fonts) -> Result<Vec<u8>> {
     let (w, h) = opts.format.trim_mm();
     let bleed = opts.bleed_mm;
-    let Some(g) = grid((w, h), sheet, bleed) else {
-        bail!(
-            "a {} placard ({w:.0} × {h:.0} mm plus {bleed} mm bleed) does not fit on an {} sheet with {MIN_MARGIN_MM} mm margins; use a bigger sheet or a smaller format",
-            opts.format.name(),
-            sheet.name()
-        );
-    };
-    let mut job = prepare(specs, opts, fonts)?;
-
+    let (g, job) = sheet_job(specs, sheet, opts, fonts)?;
     // Trim lines of the grid, the same on every page of the run.
     let outer_edge = |n: usize, origin: f32, step: f32| origin + n as f32 * step - 2.0 * bleed - GUTTER_MM;
     let xs: Vec<f32> =
@@ -101,7 +93,6 @@ pub fn sheet_pdf(specs: &[PlacardSpec], sheet: Sheet, opts: &Options, fonts: &Fo
         let mut page = doc.start_page_with(settings);
         let mut surface = page.surface();
         let end = (chunk_start + g.slots()).min(job.placards.len());
-        one_band_height(&mut job, chunk_start..end, opts)?;
         for (slot, i) in (chunk_start..end).enumerate() {
             job.draw(&mut surface, i, g.slot(slot), bleed, (w, h))
                 .with_context(|| format!("placard {}", job.placards[i].code))?;
@@ -117,19 +108,62 @@ pub fn sheet_pdf(specs: &[PlacardSpec], sheet: Sheet, opts: &Options, fonts: &Fo
     finish(doc)
 }
 
-/// Lays the placards of one sheet out again under the tallest header band among them, so the band
-/// edge runs straight across the sheet and a cut that wanders finds the same colour on every side.
-fn one_band_height(job: &mut Job, range: std::ops::Range<usize>, opts: &Options) -> Result<()> {
-    let band = job.placards[range.clone()].iter().map(|p| p.plan.band_mm).fold(0.0, f32::max);
-    for i in range {
-        let p = &job.placards[i];
-        if p.plan.band_mm + 0.001 < band {
-            let plan = layout::plan(&p.spec, opts.format, &job.ts, Some(band))
-                .with_context(|| format!("placard {}", p.code))?;
-            job.placards[i].plan = plan;
-        }
+/// The grid and the placards laid out for it: prepared one by one, then each sheet's header bands
+/// evened out.
+pub(crate) fn sheet_job<'a>(
+    specs: &[PlacardSpec],
+    sheet: Sheet,
+    opts: &Options,
+    fonts: &'a Fonts,
+) -> Result<(Grid, Job<'a>)> {
+    let (w, h) = opts.format.trim_mm();
+    let bleed = opts.bleed_mm;
+    let Some(g) = grid((w, h), sheet, bleed) else {
+        bail!(
+            "a {} placard ({w:.0} × {h:.0} mm plus {bleed} mm bleed) does not fit on an {} sheet with {MIN_MARGIN_MM} mm margins; use a bigger sheet or a smaller format",
+            opts.format.name(),
+            sheet.name()
+        );
+    };
+    let mut job = prepare(specs, opts, fonts)?;
+    for start in (0..job.placards.len()).step_by(g.slots()) {
+        let end = (start + g.slots()).min(job.placards.len());
+        one_band_height(&mut job, start..end, opts);
     }
-    Ok(())
+    Ok((g, job))
+}
+
+/// Lays the placards of one sheet out again under one header-band height, so the band edge runs
+/// straight across the sheet: the tallest band among them, or, when a placard's text cannot fit
+/// under that, the tallest height (in half-millimetre steps) under which every one fits. A placard
+/// whose own name needs a taller band then keeps it: the text always wins over the alignment.
+fn one_band_height(job: &mut Job, range: std::ops::Range<usize>, opts: &Options) {
+    let own: Vec<f32> = job.placards[range.clone()].iter().map(|p| p.plan.band_mm).collect();
+    let lowest = own.iter().copied().fold(f32::INFINITY, f32::min);
+    let mut band = own.iter().copied().fold(0.0, f32::max);
+    while band > lowest + 0.001 {
+        let mut plans = Vec::with_capacity(own.len());
+        for (i, own) in range.clone().zip(&own) {
+            let p = &job.placards[i];
+            if *own + 0.001 >= band {
+                plans.push(None);
+                continue;
+            }
+            match layout::plan(&p.spec, opts.format, &job.ts, Some(band)) {
+                Ok(plan) => plans.push(Some(plan)),
+                Err(_) => break,
+            }
+        }
+        if plans.len() == own.len() {
+            for (i, plan) in range.zip(plans) {
+                if let Some(plan) = plan {
+                    job.placards[i].plan = plan;
+                }
+            }
+            return;
+        }
+        band -= 0.5;
+    }
 }
 
 #[cfg(test)]
