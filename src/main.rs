@@ -166,6 +166,19 @@ enum Lang {
     En,
 }
 
+/// Fails at once when nothing can listen on `addr` (another server has the port), before a build that
+/// can take minutes. The probe is closed again; the host binds for real once the build is done.
+fn port_is_free(addr: &str) -> anyhow::Result<()> {
+    match std::net::TcpListener::bind(addr) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+            "cannot listen on {addr}: the port is already in use (is another `disan serve` running?); \
+             stop it or choose another port with --addr"
+        ),
+        Err(e) => Err(e).with_context(|| format!("cannot listen on {addr}")),
+    }
+}
+
 /// `--size` values, listed in `--help`.
 fn size_parser() -> impl clap::builder::TypedValueParser<Value = disan::placard::Format> {
     use clap::builder::TypedValueParser as _;
@@ -290,6 +303,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { addr, out, watch: true, poll, .. } => {
+            port_is_free(&addr)?;
             let watch = disan::serve::watch::Watch { root: cli.root.clone(), out: out_of(out), poll };
             disan::serve::watch::run(&addr, &watch)
         }
@@ -307,6 +321,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_pin,
             ..
         } => {
+            port_is_free(&addr)?;
             let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?;
             if let Some(files) = &tls {
                 // Checked before building: a mistyped key path should not wait for a long build.
