@@ -169,7 +169,9 @@ enum Lang {
 /// Fails at once when nothing can listen on `addr` (another server has the port), before a build that
 /// can take minutes. The probe is closed again; the host binds for real once the build is done.
 fn port_is_free(addr: &str) -> anyhow::Result<()> {
-    match std::net::TcpListener::bind(addr) {
+    // A malformed address is reported by the host itself, in its own words.
+    let Ok(socket) = addr.parse::<std::net::SocketAddr>() else { return Ok(()) };
+    match std::net::TcpListener::bind(socket) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
             "cannot listen on {addr}: the port is already in use (is another `disan serve` running?); \

@@ -63,3 +63,20 @@ fn placards_help_lists_the_sizes_and_sheets() {
     assert!(help.contains("[possible values: a4, a3]"), "{help}");
     assert!(help.contains("--cut-contour"), "{help}");
 }
+
+#[test]
+fn ctrl_c_on_the_live_preview_does_not_wait_for_a_waiting_page() {
+    let dir = common::fixture();
+    let server = common::Server::start_args(dir.path(), &[std::ffi::OsStr::new("--watch")]);
+    // A preview page asks for the build after the current one and waits (up to 20 s) for it.
+    let url = format!("{}/_/preview/status?after=1", server.base);
+    let waiting = std::thread::spawn(move || common::client().get(&url).call().map(|r| r.status().as_u16()));
+    // Give the request time to reach the host; without it the test would pass without testing anything,
+    // never fail wrongly.
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert!(!waiting.is_finished(), "the status request should still be waiting for a newer build");
+    // SIGTERM, then a clean exit within 5 s: the host's 10 s grace for requests in flight is not spent
+    // on the waiting page, which is answered at once.
+    assert!(server.terminate(), "serve --watch did not stop promptly with a long-poll open");
+    assert_eq!(waiting.join().expect("thread").ok(), Some(200), "the waiting page got its answer");
+}
