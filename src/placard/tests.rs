@@ -458,6 +458,11 @@ fn stress() -> Vec<PlacardSpec> {
             s.label_en = LABEL_EN.into();
         }),
         with("ss-long-org", &|s| s.organisation = ORG.into()),
+        with("ss-long-name-org", &|s| {
+            s.name_vi = NAME_VI.into();
+            s.name_en = NAME_EN.into();
+            s.organisation = ORG.into();
+        }),
         // Decomposed input with stacked marks: it must print, and extract, as NFC.
         with("ss-nfd", &|s| {
             s.name_vi = "Đe\u{0302}\u{0300}n tho\u{031b}\u{0300} Tô Hiê\u{0301}n Tha\u{0300}nh".into();
