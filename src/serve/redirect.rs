@@ -170,6 +170,8 @@ pub fn unknown(links: &Links, raw_code: &str, headers: &HeaderMap) -> Response<H
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;");
+    // Vietnamese or English words; the link still leads to the visitor's own language.
+    let text_lang = if lang == "vi" { "vi" } else { "en" };
     let (title, text, link) = if lang == "vi" {
         (
             "Không có mã này",
@@ -186,7 +188,7 @@ pub fn unknown(links: &Links, raw_code: &str, headers: &HeaderMap) -> Response<H
         )
     };
     let page = format!(
-        "<!doctype html><html lang=\"{lang}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><h1>{title}</h1><p>{text}</p><p><a href=\"/{lang}/\">{link}</a></p></html>\n"
+        "<!doctype html><html lang=\"{text_lang}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><h1>{title}</h1><p>{text}</p><p><a href=\"/{lang}/\">{link}</a></p></html>\n"
     );
     let length = HeaderValue::from(page.len());
     let mut r = Response::new(HostBody::full(bytes::Bytes::from(page)));
