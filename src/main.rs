@@ -110,12 +110,15 @@ enum Command {
         /// Only this site's placards.
         #[arg(long)]
         site: Option<String>,
-        /// Placard size.
-        #[arg(long, default_value = "a6", value_parser = disan::placard::job::parse_format)]
+        /// Placard size (a sticker is 60 × 80 mm).
+        #[arg(long, default_value = "a6", ignore_case = true, value_parser = size_parser())]
         size: disan::placard::Format,
-        /// Also impose stickers on sheets of this paper size.
-        #[arg(long, value_parser = disan::placard::job::parse_sheet)]
+        /// Also impose stickers on sheets of this paper size, each sticker with its own bleed.
+        #[arg(long, ignore_case = true, value_parser = sheet_parser())]
         sheet: Option<disan::placard::Sheet>,
+        /// Outline each trim in the `CutContour` spot colour, for print-and-cut plotters.
+        #[arg(long)]
+        cut_contour: bool,
         /// Crop marks around each placard (most print shops add their own).
         #[arg(long)]
         marks: bool,
@@ -161,6 +164,34 @@ enum New {
 enum Lang {
     Vi,
     En,
+}
+
+/// Fails at once when nothing can listen on `addr` (another server has the port), before a build that
+/// can take minutes. The probe is closed again; the host binds for real once the build is done.
+fn port_is_free(addr: &str) -> anyhow::Result<()> {
+    // A malformed address is reported by the host itself, in its own words.
+    let Ok(socket) = addr.parse::<std::net::SocketAddr>() else { return Ok(()) };
+    match std::net::TcpListener::bind(socket) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+            "cannot listen on {addr}: the port is already in use (is another `disan serve` running?); \
+             stop it or choose another port with --addr"
+        ),
+        Err(e) => Err(e).with_context(|| format!("cannot listen on {addr}")),
+    }
+}
+
+/// `--size` values, listed in `--help`.
+fn size_parser() -> impl clap::builder::TypedValueParser<Value = disan::placard::Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["sticker", "a6", "a5", "a4"])
+        .try_map(|s| disan::placard::job::parse_format(&s))
+}
+
+/// `--sheet` values, listed in `--help`.
+fn sheet_parser() -> impl clap::builder::TypedValueParser<Value = disan::placard::Sheet> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["a4", "a3"]).try_map(|s| disan::placard::job::parse_sheet(&s))
 }
 
 fn parse_log(s: &str) -> Result<disan::serve::access_log::Format, String> {
@@ -274,6 +305,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { addr, out, watch: true, poll, .. } => {
+            port_is_free(&addr)?;
             let watch = disan::serve::watch::Watch { root: cli.root.clone(), out: out_of(out), poll };
             disan::serve::watch::run(&addr, &watch)
         }
@@ -291,6 +323,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_pin,
             ..
         } => {
+            port_is_free(&addr)?;
             let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?;
             if let Some(files) = &tls {
                 // Checked before building: a mistyped key path should not wait for a long build.
@@ -307,7 +340,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token, tls, log, limits, no_pin })
         }
-        Command::Placards { out, site, size, sheet, marks, distance, logo } => {
+        Command::Placards { out, site, size, sheet, cut_contour, marks, distance, logo } => {
             let collection = disan::site::load(&cli.root)?;
             let logo = logo.as_deref().map(disan::placard::job::read_logo).transpose()?;
             let options = disan::placard::Options {
@@ -315,6 +348,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 marks,
                 viewing_distance_m: distance,
                 logo,
+                cut_contour,
                 ..Default::default()
             };
             let job = disan::placard::job::Job { out: out_of(out), site, options, sheet };

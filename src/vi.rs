@@ -21,6 +21,16 @@ const TABLE: &[(&str, &str)] = &[
     ("cannot read the file: {}", "không đọc được tệp: {}"),
     ("cannot read the sites folder: {}", "không đọc được thư mục sites: {}"),
     ("the collection could not be read", "không đọc được bộ sưu tập"),
+    // YAML syntax (the parser's own words)
+    ("did not find expected key", "sai cú pháp YAML: không tìm thấy khóa ở chỗ này"),
+    ("mapping values are not allowed in this context", "sai cú pháp YAML: không được dùng `: ` ở chỗ này"),
+    ("did not find expected '-' indicator", "sai cú pháp YAML: thiếu dấu `-` của mục danh sách"),
+    ("could not find expected ':'", "sai cú pháp YAML: thiếu dấu `:` sau khóa"),
+    ("found character that cannot start any token", "sai cú pháp YAML: giá trị bắt đầu bằng ký tự không được phép"),
+    (
+        "this folder is not a collection: it has no `sites/` folder",
+        "thư mục này không phải một bộ sưu tập: không có thư mục `sites/`",
+    ),
     // text and languages
     ("`{}` has no `{}` text", "`{}` chưa có nội dung bằng `{}`"),
     ("`{}` is empty in `{}`", "`{}` đang để trống ở `{}`"),
@@ -95,6 +105,18 @@ const TABLE: &[(&str, &str)] = &[
     ("{} (the file may be truncated or not an image)", "{} (tệp có thể bị cụt hoặc không phải ảnh)"),
     // hints
     ("did you mean `{}`?", "có phải ý bạn là `{}`?"),
+    (
+        "a value that starts with a quote ends at the closing quote; put the whole text in quotes, or remove them",
+        "giá trị mở đầu bằng dấu ngoặc kép sẽ kết thúc ở dấu ngoặc đóng; hãy đặt cả đoạn văn trong ngoặc kép, hoặc bỏ các dấu ngoặc",
+    ),
+    (
+        "check this line's indentation and quotes: text containing `: ` or ` #`, or starting with a quote, must be quoted whole",
+        "kiểm tra thụt lề và dấu ngoặc kép ở dòng này: đoạn văn có `: ` hoặc ` #`, hoặc mở đầu bằng dấu ngoặc kép, phải được đặt cả trong ngoặc kép",
+    ),
+    (
+        "run disan in the collection's folder (the one holding sites/ and content/), point to it with `--root DIR`, or start one with `disan new collection DIR`",
+        "hãy chạy disan trong thư mục của bộ sưu tập (thư mục chứa sites/ và content/), chỉ tới nó bằng `--root THƯ_MỤC`, hoặc tạo bộ sưu tập mới bằng `disan new collection THƯ_MỤC`",
+    ),
     ("allowed here: {}", "được phép ở đây: {}"),
     ("this key is not allowed here", "khóa này không được phép ở đây"),
     ("this value is not allowed here", "giá trị này không được phép ở đây"),

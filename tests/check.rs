@@ -75,6 +75,12 @@ invalid!(tab_indentation, "demo.yaml", &[("  vi: Một ngôi đền", "\tvi: M�
 invalid!(duplicate_key, "demo.yaml", &[("kind: historical_relic\n", "kind: historical_relic\nkind: scenic_site\n")]);
 invalid!(unknown_kind, "demo.yaml", &[("kind: historical_relic", "kind: temple")]);
 invalid!(missing_panorama, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/gate.jpg")]);
+invalid!(
+    text_after_a_closing_quote,
+    "demo.yaml",
+    &[("  vi: Một ngôi đền để kiểm thử.", "  vi: \"Một ngôi đền\" để kiểm thử.")]
+);
+invalid!(missing_file_near_match, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/cong.jpeg")]);
 invalid!(panorama_not_2_to_1, "demo.yaml", &[("panoramas/cong.jpg", "photos/view.jpg")]);
 invalid!(truncated_panorama, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/broken.jpg")], |root: &Path| {
     let good = fs::read(root.join("content/demo/panoramas/cong.jpg")).expect("read");
@@ -131,12 +137,16 @@ fn reports_every_problem_in_one_run() {
 }
 
 #[test]
-fn missing_sites_folder_is_a_clear_error() {
+fn check_outside_a_collection_says_where_to_go() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = common::disan(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("sites/collection.yaml") && stderr.contains("cannot read"), "{stderr}");
+    assert!(stderr.contains("this folder is not a collection: it has no `sites/` folder"), "{stderr}");
+    assert!(stderr.contains("--root DIR") && stderr.contains("disan new collection DIR"), "{stderr}");
+    assert!(stderr.ends_with("1 error found\n"), "one message, not one per missing file: {stderr}");
+    let vi = common::disan(dir.path(), &["--lang", "vi", "check"]);
+    every_line_explained_in_vietnamese(&String::from_utf8_lossy(&vi.stderr));
 }
 
 /// A PNG whose header claims `w`×`h` pixels followed by no real image data.

@@ -29,7 +29,10 @@ fn codes_redirect_to_the_scene_in_the_visitors_language() {
     let mut res = agent.get(&format!("{b}/q/khong-co")).call().expect("request");
     assert_eq!(res.status().as_u16(), 404);
     let body = res.body_mut().read_to_string().expect("body");
-    assert!(body.contains("/vi/demo/") && body.contains("/vi/other/"), "unknown code gets a page listing the sites");
+    assert!(
+        body.contains("“khong-co”") && body.contains("href=\"/vi/\""),
+        "unknown code is named, with the way to the sites"
+    );
 
     // A plain static host resolves codes with the fallback page or the _redirects file.
     let dist = dir.path().join("dist");

@@ -3,7 +3,7 @@
 //! The result is a [`Plan`] in millimetres relative to the trim's top-left corner, so it can be
 //! drawn on a single page or at any slot of a gang sheet, and checked in tests without a PDF.
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 
 use super::spec::{Format, PlacardSpec};
 use super::text::{Lang, Misfit, Setting, Shaped, Typesetter, Weight};
@@ -71,6 +71,8 @@ pub(crate) enum Item {
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub items: Vec<Item>,
+    /// Height of the header band from the trim's top edge, in millimetres.
+    pub band_mm: f32,
 }
 
 /// Type sizes as (largest, smallest) in points, and spacing in millimetres, for one format.
@@ -90,8 +92,6 @@ struct Scale {
     rule: f32,
     foot: f32,
     frame: f32,
-    /// Stickers may drop the label and the English call to action when space runs out.
-    compact: bool,
 }
 
 impl Scale {
@@ -114,7 +114,6 @@ impl Scale {
             rule: 1.2,
             foot: 4.0,
             frame: 0.35,
-            compact: false,
         };
         let scaled = |k: f32| {
             let t = |(a, b): (f32, f32)| (a * k, b * k);
@@ -133,16 +132,17 @@ impl Scale {
                 rule: a6.rule * k,
                 foot: a6.foot * k,
                 frame: a6.frame * k,
-                compact: false,
             }
         };
         match format {
             Format::A6 => a6,
             Format::A5 => scaled(1.36),
             Format::A4 => scaled(1.8),
+            // The smallest format carries the same text as the others, so its margins sit at the
+            // 4 mm end of the 3–5 mm safe zone and its gaps are tight.
             Format::Sticker => Scale {
-                margin: 5.0,
-                name: (11.0, 7.5),
+                margin: 4.0,
+                name: (11.0, 7.0),
                 name_en: (6.5, 6.0),
                 label: (7.0, 6.0),
                 label_en: (6.5, 6.0),
@@ -150,12 +150,11 @@ impl Scale {
                 cta_en: (6.5, 6.0),
                 url: (7.0, 6.0),
                 small: (6.0, 6.0),
-                gap: 1.0,
-                header_pad: 2.0,
+                gap: 0.8,
+                header_pad: 1.8,
                 rule: 0.7,
                 foot: 2.5,
                 frame: 0.25,
-                compact: true,
             },
         }
     }
@@ -189,37 +188,60 @@ struct Blocks {
 const CTA_VI: &str = "Quét mã để tham quan 360° và nghe thuyết minh";
 const CTA_EN: &str = "Scan for the 360° tour and audio guide";
 
-/// Lays out one placard, shrinking the name and (on stickers) dropping optional lines until it fits.
-pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter) -> Result<Plan> {
+/// Lines a paragraph below the name may wrap into once it has shrunk to its floor.
+const MAX_LINES: usize = 3;
+
+/// Lays out one placard. Every text is set in full or the placard is refused: each paragraph first
+/// shrinks (down to its floor size), then wraps; the whole placard shrinks together until the stack
+/// fits; what still does not fit is reported with the field and its text. Nothing is ever left out.
+///
+/// `band_mm` makes the header band at least that tall (a sheet gives all its stickers one height).
+pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter, band_mm: Option<f32>) -> Result<Plan> {
     let s = Scale::for_format(format);
     let (w, h) = format.trim_mm();
     let measure_pt = (w - 2.0 * s.margin) / PT_MM;
     let fmt = format.with_article();
 
-    let what = |field: &str, m: Misfit| match m {
-        Misfit::WordTooWide(word) => {
-            anyhow::anyhow!("{field}: the word \"{word}\" is too wide for {fmt} placard even at the smallest size")
+    let refuse = |field: &str, text: &str, misfit: Misfit, min_pt: f32, lines: usize| match misfit {
+        Misfit::WordTooWide(word) => anyhow!(
+            "the {field} \"{text}\" does not fit on {fmt} placard: the word \"{word}\" is wider than the placard \
+             even at {min_pt} pt; shorten it or use a bigger format"
+        ),
+        Misfit::TooManyLines => anyhow!(
+            "the {field} \"{text}\" does not fit on {fmt} placard: it needs more than {lines} lines even at \
+             {min_pt} pt; shorten it or use a bigger format"
+        ),
+    };
+    // One paragraph: one line if shrinking to the floor allows it, else two, else three.
+    #[allow(clippy::too_many_arguments)]
+    let block = |measure_pt: f32,
+                 field: &'static str,
+                 weight: Weight,
+                 lang: Lang,
+                 text: &str,
+                 (max, min): (f32, f32),
+                 max_lines: usize,
+                 url: bool|
+     -> Result<Setting> {
+        ts.check_coverage(weight, text).map_err(|e| e.context(format!("in the {field} \"{text}\"")))?;
+        let mut misfit = Misfit::TooManyLines;
+        for lines in 1..=max_lines {
+            match ts.fit(weight, lang, text, (max, min), measure_pt, lines, url) {
+                Ok(set) => return Ok(set),
+                Err(m @ Misfit::WordTooWide(_)) => {
+                    misfit = m;
+                    break;
+                }
+                Err(m) => misfit = m,
+            }
         }
-        Misfit::TooManyLines => anyhow::anyhow!("{field} does not fit on {fmt} placard"),
-    };
-    let fit_in = |measure_pt: f32, field: &'static str, weight, lang, text: &str, sizes, lines, url| {
-        ts.check_coverage(weight, text).map_err(|e| e.context(format!("in the {field}")))?;
-        ts.fit(weight, lang, text, sizes, measure_pt, lines, url).map_err(|m| what(field, m))
-    };
-    let fit = |field: &'static str, weight, lang, text: &str, sizes, lines, url| {
-        fit_in(measure_pt, field, weight, lang, text, sizes, lines, url)
+        Err(refuse(field, text, misfit, min, max_lines))
     };
 
-    let mut small_texts = vec![format!("Mã: {}", spec.code)];
-    let joined = format!("Mã: {} · {}", spec.code, spec.organisation);
-    let one_line = ts.shape(Weight::Regular, Lang::Vi, &joined).width_em * s.small.0 <= measure_pt;
-    if one_line {
-        small_texts = vec![joined];
-    } else {
-        small_texts.push(spec.organisation.clone());
-    }
+    // One paragraph that wraps like any other: a long organisation name then costs one line, not two.
+    let small_texts = [("organisation", format!("Mã: {} · {}", spec.code, spec.organisation))];
     // Everything shrinks together by a common factor, keeping the hierarchy, until it fits; each
-    // line stops at its own floor. The name alone may shrink further to fit the measure.
+    // line stops at its own floor.
     let build = |factor: f32| -> Result<Blocks> {
         let sz = |(max, min): (f32, f32)| ((max * factor).max(min), min);
         let label = if spec.label_vi.is_empty() {
@@ -227,87 +249,150 @@ pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter) -> Resul
         } else {
             // The pin sits left of the first line, so the label gets a shorter measure.
             let pin_room = 2.0 * PIN_W * s.label.0;
-            let vi =
-                fit_in(measure_pt - pin_room, "label", Weight::Bold, Lang::Vi, &spec.label_vi, sz(s.label), 2, false)?;
+            let vi = block(
+                measure_pt - pin_room,
+                "label",
+                Weight::Bold,
+                Lang::Vi,
+                &spec.label_vi,
+                sz(s.label),
+                MAX_LINES,
+                false,
+            )?;
             let en = if spec.label_en.is_empty() {
                 None
             } else {
-                Some(fit("English label", Weight::Regular, Lang::En, &spec.label_en, sz(s.label_en), 2, false)?)
+                let en = &spec.label_en;
+                Some(block(
+                    measure_pt,
+                    "English label",
+                    Weight::Regular,
+                    Lang::En,
+                    en,
+                    sz(s.label_en),
+                    MAX_LINES,
+                    false,
+                )?)
             };
             Some((vi, en))
         };
+        let en_name = &spec.name_en;
         Ok(Blocks {
-            name_en: fit("English name", Weight::Regular, Lang::En, &spec.name_en, sz(s.name_en), 2, false)?,
+            name_en: block(
+                measure_pt,
+                "English name",
+                Weight::Regular,
+                Lang::En,
+                en_name,
+                sz(s.name_en),
+                MAX_LINES,
+                false,
+            )?,
             label,
-            cta: fit("call to action", Weight::Bold, Lang::Vi, CTA_VI, sz(s.cta), 2, false)?,
-            cta_en: fit("English call to action", Weight::Regular, Lang::En, CTA_EN, sz(s.cta_en), 2, false)?,
-            url: fit("short URL", Weight::Regular, Lang::En, &spec.short_url, sz(s.url), 2, true)?,
+            cta: block(measure_pt, "call to action", Weight::Bold, Lang::Vi, CTA_VI, sz(s.cta), MAX_LINES, false)?,
+            cta_en: block(
+                measure_pt,
+                "English call to action",
+                Weight::Regular,
+                Lang::En,
+                CTA_EN,
+                sz(s.cta_en),
+                MAX_LINES,
+                false,
+            )?,
+            url: block(measure_pt, "short address", Weight::Regular, Lang::En, &spec.short_url, sz(s.url), 2, true)?,
             small: small_texts
                 .iter()
-                .map(|t| fit("small print", Weight::Regular, Lang::Vi, t, sz(s.small), 2, false))
+                .map(|(field, t)| block(measure_pt, field, Weight::Regular, Lang::Vi, t, sz(s.small), MAX_LINES, false))
                 .collect::<Result<_>>()?,
         })
     };
-    ts.check_coverage(Weight::Bold, &spec.name_vi).map_err(|e| e.context("in the site name"))?;
+    let name_text = &spec.name_vi;
+    ts.check_coverage(Weight::Bold, name_text).map_err(|e| e.context(format!("in the site name \"{name_text}\"")))?;
 
-    // At each factor: all lines first, then (stickers only) without the English call to action,
-    // then without the label too; and the name in as few lines as fit, up to three (four on signs).
-    let variants: &[&[&'static str]] =
-        if s.compact { &[&[], &["English call to action"], &["English call to action", "label"]] } else { &[&[]] };
-    let line_counts: &[usize] = if s.compact { &[2, 3] } else { &[2, 3, 4] };
+    // The headline keeps a large size over few lines: it tries two balanced lines first, then more.
+    let line_counts: &[usize] = if format == Format::Sticker { &[2, 3] } else { &[2, 3, 4] };
     // The factor at which every line has reached its smallest size: no point shrinking further.
     let floor = [s.name, s.name_en, s.label, s.label_en, s.cta, s.cta_en, s.url, s.small]
         .iter()
         .map(|(max, min)| min / max)
         .fold(1.0, f32::min);
-    let mut misfit = None;
+    let mut name_misfit = None;
     let mut overflow = f32::INFINITY;
     let mut factor: f32 = 1.0;
-    loop {
+    let smallest = loop {
         let blocks = build(factor)?;
-        for drop in variants {
-            for &max_lines in line_counts {
-                let sizes = ((s.name.0 * factor).max(s.name.1), s.name.1);
-                let name = match ts.fit(Weight::Bold, Lang::Vi, &spec.name_vi, sizes, measure_pt, max_lines, false) {
-                    Ok(name) => name,
-                    Err(m) => {
-                        misfit = Some(m);
-                        continue;
-                    }
-                };
-                match stack(&s, (w, h), format.qr_mm(), &name, &blocks, drop) {
-                    Ok(items) => return Ok(Plan { items }),
-                    Err(over) => overflow = overflow.min(over),
+        let mut name_at_floor = None;
+        for &max_lines in line_counts {
+            let sizes = ((s.name.0 * factor).max(s.name.1), s.name.1);
+            let name = match ts.fit(Weight::Bold, Lang::Vi, name_text, sizes, measure_pt, max_lines, false) {
+                Ok(name) => name,
+                Err(m) => {
+                    name_misfit = Some(m);
+                    continue;
                 }
+            };
+            match stack(&s, (w, h), format.qr_mm(), &name, &blocks, band_mm) {
+                Ok((items, band_mm)) => return Ok(Plan { items, band_mm }),
+                Err(over) => overflow = overflow.min(over),
             }
+            name_at_floor = Some(name);
         }
         if factor <= floor {
-            break;
+            break name_at_floor.map(|name| (name, blocks));
         }
         factor = (factor - 0.04).max(floor);
+    };
+    let Some((name, b)) = smallest else {
+        let max_lines = line_counts.last().copied().unwrap_or(2);
+        return Err(refuse("site name", name_text, name_misfit.unwrap_or(Misfit::TooManyLines), s.name.1, max_lines));
+    };
+    // Everything is at its floor and still too tall: name the paragraph that takes the most lines.
+    let mut parts = vec![("site name", name_text.as_str(), &name), ("English name", spec.name_en.as_str(), &b.name_en)];
+    if let Some((vi, en)) = &b.label {
+        parts.push(("label", spec.label_vi.as_str(), vi));
+        if let Some(en) = en {
+            parts.push(("English label", spec.label_en.as_str(), en));
+        }
     }
-    if overflow.is_finite() {
-        bail!(
-            "the text does not fit on {fmt} placard ({overflow:.1} mm too tall even with every line at its smallest size); \
-             shorten the site name, label or organisation, or use a bigger format"
-        );
+    if let Some(small) = b.small.first() {
+        parts.push(("organisation", spec.organisation.as_str(), small));
     }
-    Err(what("site name", misfit.unwrap_or(Misfit::TooManyLines)))
+    let (field, text, set) = parts
+        .into_iter()
+        .max_by_key(|(_, text, set)| (set.lines.len(), text.chars().count()))
+        .expect("the site name is always a part");
+    bail!(
+        "the text does not fit on {fmt} placard: it is {overflow:.1} mm too tall with every line at its smallest \
+         size; the longest part is the {field} \"{text}\" ({} lines): shorten it, or use a bigger format",
+        set.lines.len()
+    )
 }
 
-/// Stacks the blocks top to bottom; Err(overflow in mm) if they do not fit between the margins.
-fn stack(s: &Scale, (w, h): (f32, f32), qr: f32, name: &Setting, b: &Blocks, drop: &[&str]) -> Result<Vec<Item>, f32> {
+/// Stacks the blocks top to bottom, with the header band at least `band_min` mm tall; the items and
+/// the band's height, or Err(overflow in mm) if they do not fit between the margins.
+fn stack(
+    s: &Scale,
+    (w, h): (f32, f32),
+    qr: f32,
+    name: &Setting,
+    b: &Blocks,
+    band_min: Option<f32>,
+) -> Result<(Vec<Item>, f32), f32> {
     let mut items = Vec::new();
     let bleed = 25.0; // generous: the page or sheet slot clips to its own bleed box anyway
     let cx = w / 2.0;
 
-    // Header band: the name on heritage red. Its top text line sits at the safe margin.
-    let mut y = s.margin;
+    // Header band: the name on heritage red. Its text starts at the safe margin, or is centred in a
+    // band made taller to match its neighbours on a sheet.
+    let name_gap = pair_gap(name, &b.name_en);
+    let natural = s.margin + height(name) + name_gap + height(&b.name_en) + s.header_pad;
+    let header_bottom = band_min.map_or(natural, |m| m.max(natural));
+    let mut y = s.margin + (header_bottom - natural) / 2.0;
     let mut text = Vec::new();
     y = set(&mut text, name, Ink::Gold, cx, y);
-    y += pair_gap(name, &b.name_en);
-    y = set(&mut text, &b.name_en, Ink::White, cx, y);
-    let header_bottom = y + s.header_pad;
+    y += name_gap;
+    set(&mut text, &b.name_en, Ink::White, cx, y);
     items.push(Item::Fill {
         ink: Ink::Cream,
         rect: Box2 { x: -bleed, y: -bleed, w: w + 2.0 * bleed, h: h + 2.0 * bleed },
@@ -331,9 +416,7 @@ fn stack(s: &Scale, (w, h): (f32, f32), qr: f32, name: &Setting, b: &Blocks, dro
     // Body: groups separated by equal gaps that share out whatever space is left.
     let mut groups: Vec<Vec<(&Setting, f32)>> = Vec::new();
     let mut label_pin = None;
-    if let Some((vi, en)) = &b.label
-        && !drop.contains(&"label")
-    {
+    if let Some((vi, en)) = &b.label {
         label_pin = Some(vi);
         let mut g = vec![(vi, 0.0)];
         if let Some(en) = en {
@@ -341,11 +424,7 @@ fn stack(s: &Scale, (w, h): (f32, f32), qr: f32, name: &Setting, b: &Blocks, dro
         }
         groups.push(g);
     }
-    let mut cta = vec![(&b.cta, 0.0)];
-    if !drop.contains(&"English call to action") {
-        cta.push((&b.cta_en, pair_gap(&b.cta, &b.cta_en)));
-    }
-    groups.push(cta);
+    groups.push(vec![(&b.cta, 0.0), (&b.cta_en, pair_gap(&b.cta, &b.cta_en))]);
     let group_h = |g: &Vec<(&Setting, f32)>| g.iter().map(|(st, gap)| gap + height(st)).sum::<f32>();
     let url_gap = s.gap * 0.6;
     let qr_group = qr + url_gap + height(&b.url);
@@ -393,7 +472,7 @@ fn stack(s: &Scale, (w, h): (f32, f32), qr: f32, name: &Setting, b: &Blocks, dro
         }
         y = set(&mut items, st, Ink::Black, cx, y);
     }
-    Ok(items)
+    Ok((items, header_bottom))
 }
 
 /// Pin width in em of the label size; the gap after it is the same again.
@@ -453,14 +532,16 @@ mod tests {
         .expect("valid spec")
     }
 
-    /// Everything but backgrounds stays inside the 5 mm safe area, and nothing overlaps vertically.
+    /// Everything but backgrounds stays inside the safe area (4 mm on stickers, more on signs), and
+    /// nothing overlaps vertically.
     #[test]
     fn content_stays_inside_the_safe_area_in_every_format() {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts");
         for format in Format::ALL {
             let (w, h) = format.trim_mm();
-            let plan = plan(&spec("Đền thờ An Dương Vương và công chúa Mỵ Châu"), format, &ts).expect("fits");
+            let safe = if format == Format::Sticker { 4.0 } else { 5.0 };
+            let plan = plan(&spec("Đền thờ An Dương Vương và công chúa Mỵ Châu"), format, &ts, None).expect("fits");
             let mut spans = Vec::new();
             for item in &plan.items {
                 let (x0, y0, x1, y1) = match item {
@@ -478,7 +559,7 @@ mod tests {
                     _ => continue,
                 };
                 assert!(
-                    x0 >= 5.0 && x1 <= w - 5.0 && y0 >= 5.0 && y1 <= h - 5.0,
+                    x0 >= safe && x1 <= w - safe && y0 >= safe && y1 <= h - safe,
                     "{format:?}: {item:?} leaves the safe area"
                 );
                 // The pin shares its line with the label, so only text and QR must not overlap.
@@ -500,24 +581,32 @@ mod tests {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts");
         let long = "Khu di tích lịch sử văn hóa và danh lam thắng cảnh quốc gia đặc biệt Đền thờ An Dương Vương và công chúa Mỵ Châu trên núi Trường Lệ";
-        plan(&spec(long), Format::A6, &ts).expect("a long name still fits, smaller");
+        plan(&spec(long), Format::A6, &ts, None).expect("a long name still fits, smaller");
         let hopeless = [long; 3].join(" ");
-        let err = plan(&spec(&hopeless), Format::A6, &ts).expect_err("too long");
+        let err = plan(&spec(&hopeless), Format::A6, &ts, None).expect_err("too long");
         assert!(format!("{err:#}").contains("A6 placard"), "{err:#}");
     }
 
     #[test]
-    fn sticker_drops_optional_lines_before_failing() {
+    fn sticker_keeps_every_line() {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts");
-        let p = plan(&spec("Đền thờ An Dương Vương và công chúa Mỵ Châu"), Format::Sticker, &ts).expect("fits");
+        let p = plan(&spec("Đền thờ An Dương Vương và công chúa Mỵ Châu"), Format::Sticker, &ts, None).expect("fits");
         let texts: Vec<String> = p
             .items
             .iter()
             .filter_map(|i| if let Item::Text { line, .. } = i { Some(line.text.clone()) } else { None })
             .collect();
         let all = texts.join(" ");
-        for must in ["Mỵ Châu", "disan.samson.example.vn/", "Mã: ss-ad1", "Quét mã"] {
+        for must in [
+            "Mỵ Châu",
+            "Sân trước đền",
+            "Front courtyard",
+            "Scan for",
+            "disan.samson.example.vn/",
+            "Mã: ss-ad1",
+            "Quét mã",
+        ] {
             assert!(all.contains(must), "sticker lacks {must:?}: {all}");
         }
     }

@@ -102,6 +102,42 @@ pub(crate) fn draw(surface: &mut Surface, segments: &[Segment]) {
     surface.set_stroke(None);
 }
 
+/// Name of the spot colour print-and-cut plotters read as the cut line (Roland, Mimaki, Summa and
+/// most RIPs): the path is cut, never printed.
+pub(crate) const CUT_CONTOUR: &str = "CutContour";
+
+/// Outlines each trim rectangle (left, top, width, height in page mm) in the `CutContour` spot
+/// colour, as one closed path per placard. Its alternate is 100 % magenta, so a device that does
+/// not know the colour shows the line plainly instead of hiding a mistake. krilla cannot set
+/// overprint; the line sits exactly on the cut, so its hairline knockout leaves with the waste.
+pub(crate) fn cut_contour(surface: &mut Surface, trims: &[(f32, f32, f32, f32)]) {
+    let mut pb = PathBuilder::new();
+    for &(x, y, w, h) in trims {
+        pb.move_to(x / PT_MM, y / PT_MM);
+        pb.line_to((x + w) / PT_MM, y / PT_MM);
+        pb.line_to((x + w) / PT_MM, (y + h) / PT_MM);
+        pb.line_to(x / PT_MM, (y + h) / PT_MM);
+        pb.close();
+    }
+    let Some(path) = pb.finish() else { return };
+    let spot = separation::Color::new(
+        255,
+        SeparationSpace::new(
+            SeparationColorant::Custom(CUT_CONTOUR.to_string()),
+            cmyk::Color::new(0, 255, 0, 0).into(),
+        ),
+    );
+    surface.set_fill(None);
+    surface.set_stroke(Some(Stroke {
+        paint: krilla::color::Color::from(spot).into(),
+        width: MARK_PT,
+        opacity: NormalizedF32::ONE,
+        ..Stroke::default()
+    }));
+    surface.draw_path(&path);
+    surface.set_stroke(None);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

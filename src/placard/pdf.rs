@@ -31,6 +31,8 @@ pub(crate) struct Job<'a> {
 /// One placard, laid out and with a QR that has been decoded back successfully.
 pub(crate) struct Prepared {
     pub code: String,
+    /// The placard's text as laid out (NFC, trimmed), kept to lay it out again on a sheet.
+    pub spec: PlacardSpec,
     pub plan: Plan,
     symbol: Symbol,
 }
@@ -62,8 +64,8 @@ pub(crate) fn prepare<'a>(specs: &[PlacardSpec], opts: &Options, fonts: &'a Font
             }
             // Never a silent bad print: decode exactly what will be drawn.
             qr::verify_symbol(&spec.url, &symbol, logo_pixels)?;
-            let plan = layout::plan(&spec, opts.format, &ts)?;
-            Ok::<_, anyhow::Error>(Prepared { code: spec.code, plan, symbol })
+            let plan = layout::plan(&spec, opts.format, &ts, None)?;
+            Ok::<_, anyhow::Error>(Prepared { code: spec.code.clone(), spec, plan, symbol })
         })()
         .with_context(|| format!("placard {}", raw.code.trim()))
     };
@@ -284,6 +286,9 @@ pub fn placards_pdf(specs: &[PlacardSpec], opts: &Options, fonts: &Fonts) -> Res
         let mut surface = page.surface();
         job.draw(&mut surface, i, (pad, pad), bleed, (w, h))
             .with_context(|| format!("placard {}", job.placards[i].code))?;
+        if opts.cut_contour {
+            marks::cut_contour(&mut surface, &[(pad, pad, w, h)]);
+        }
         if opts.marks {
             marks::draw(&mut surface, &marks::corner_marks((pad, pad, w, h), bleed));
             let note = format!("{} {:.0} × {:.0} mm · bleed {bleed} mm", opts.format.name(), w, h);

@@ -128,11 +128,20 @@ pub struct Options {
     pub viewing_distance_m: Option<f32>,
     /// PNG logo drawn in the centre of the QR; switches the QR to error correction level H.
     pub logo: Option<Vec<u8>>,
+    /// A `CutContour` spot-colour outline on each trim, the path print-and-cut plotters follow.
+    pub cut_contour: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { format: Format::A6, marks: false, bleed_mm: 3.0, viewing_distance_m: None, logo: None }
+        Options {
+            format: Format::A6,
+            marks: false,
+            bleed_mm: 3.0,
+            viewing_distance_m: None,
+            logo: None,
+            cut_contour: false,
+        }
     }
 }
 

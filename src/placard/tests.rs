@@ -7,7 +7,7 @@ use std::process::Command;
 use super::layout::{Item, PT_MM};
 use super::marks;
 use super::pdf::prepare;
-use super::sheet::grid;
+use super::sheet::{GUTTER_MM, grid, sheet_job};
 use super::*;
 
 /// The fonts the program ships, as `disan placards` uses them.
@@ -122,7 +122,11 @@ fn decode_region(img: &image::GrayImage, (x, y, size): (f32, f32, f32), dpi: u32
 /// Where each placard's QR sits relative to its trim corner, in mm.
 fn qr_boxes(specs: &[PlacardSpec], opts: &Options) -> Vec<(f32, f32, f32)> {
     let fonts = fonts();
-    let job = prepare(specs, opts, &fonts).expect("prepares");
+    qr_of(&prepare(specs, opts, &fonts).expect("prepares"))
+}
+
+/// Where each QR of a laid-out job sits relative to its trim corner, in mm.
+fn qr_of(job: &super::pdf::Job) -> Vec<(f32, f32, f32)> {
     job.placards
         .iter()
         .map(|p| {
@@ -243,7 +247,9 @@ fn sticker_sheet_steps_placards_in_order_and_every_code_decodes() {
     let g = grid(Format::Sticker.trim_mm(), Sheet::A4, 3.0).expect("fits");
     assert_eq!(pages.len(), specs.len().div_ceil(g.slots()));
     let dpi = 200;
-    let qrs = qr_boxes(&specs, &opts);
+    let fonts = fonts();
+    let (_, job) = sheet_job(&specs, Sheet::A4, &opts, &fonts).expect("lays out");
+    let qrs = qr_of(&job);
     for (i, s) in specs.iter().enumerate() {
         let (page, slot) = (i / g.slots(), i % g.slots());
         let img = render(&file, page + 1, dpi, &dir).expect("renders");
@@ -322,4 +328,228 @@ fn zero_bleed_and_every_format_still_render() {
     }
     let opts = Options { format: Format::Sticker, bleed_mm: 0.0, ..Options::default() };
     sheet_pdf(&specs, Sheet::A3, &opts, &fonts).expect("butted stickers");
+}
+
+/// Text of a page (or of the rectangle `(x, y, w, h)` mm on it) as `pdftotext` extracts it, with
+/// every run of white space (line breaks of wrapped paragraphs included) made one space.
+fn words(pdf: &Path, page: usize, crop: Option<(f32, f32, f32, f32)>) -> Option<String> {
+    let p = page.to_string();
+    let mut args: Vec<String> = ["-f", &p, "-l", &p, "-r", "72"].iter().map(|a| a.to_string()).collect();
+    if let Some((x, y, w, h)) = crop {
+        for (flag, mm) in [("-x", x), ("-y", y), ("-W", w), ("-H", h)] {
+            args.push(flag.into());
+            args.push(format!("{:.0}", mm / PT_MM));
+        }
+    }
+    args.push(pdf.to_str()?.into());
+    args.push("-".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Some(poppler("pdftotext", &args)?.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Fails unless `text` carries the placard's site name, scene label and call to action in both languages.
+fn carries_every_word(text: &str, s: &PlacardSpec, what: &str) {
+    let s = super::spec::resolve(s).expect("valid placard");
+    let cta = ["Quét mã để tham quan 360° và nghe thuyết minh", "Scan for the 360° tour and audio guide"];
+    let org = format!("Mã: {} · {}", s.code, s.organisation);
+    for (field, needle) in [
+        ("name_vi", s.name_vi.as_str()),
+        ("name_en", &s.name_en),
+        ("label_vi", &s.label_vi),
+        ("label_en", &s.label_en),
+        ("call to action", cta[0]),
+        ("English call to action", cta[1]),
+        ("code and organisation", &org),
+    ] {
+        assert!(text.contains(needle), "{what}: pdftotext lacks the {field} {needle:?}:\n{text}");
+    }
+}
+
+/// Prints `specs` in every size and on every sheet (stickers with a cut contour) and checks that
+/// each placard's page or sheet slot carries every word.
+fn every_size_and_sheet_carries_every_word(specs: &[PlacardSpec], name: &str) {
+    let fonts = fonts();
+    let dir = scratch(name);
+    for format in Format::ALL {
+        let opts = Options { format, ..Options::default() };
+        let pdf = placards_pdf(specs, &opts, &fonts).unwrap_or_else(|e| panic!("{format:?}: {e:#}"));
+        let file = dir.join(format!("{}.pdf", format.name()));
+        std::fs::write(&file, &pdf).expect("write");
+        for (i, s) in specs.iter().enumerate() {
+            let Some(text) = words(&file, i + 1, None) else { return };
+            carries_every_word(&text, s, &format!("{} {format:?}", s.code));
+        }
+    }
+    for sheet in [Sheet::A4, Sheet::A3] {
+        let opts = Options { format: Format::Sticker, cut_contour: true, ..Options::default() };
+        let pdf = sheet_pdf(specs, sheet, &opts, &fonts).unwrap_or_else(|e| panic!("{sheet:?} sheet: {e:#}"));
+        let file = dir.join(format!("sheet-{}.pdf", sheet.name()));
+        std::fs::write(&file, &pdf).expect("write");
+        let g = grid(Format::Sticker.trim_mm(), sheet, opts.bleed_mm).expect("fits");
+        for (i, s) in specs.iter().enumerate() {
+            let (x, y) = g.slot(i % g.slots());
+            let Some(text) = words(&file, i / g.slots() + 1, Some((x, y, 60.0, 80.0))) else { return };
+            carries_every_word(&text, s, &format!("{} on the {sheet:?} sheet", s.code));
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The placards of the sample collection, as `disan placards` makes them.
+fn sample() -> Vec<PlacardSpec> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let c = crate::site::load(root).map_err(|e| e.report.to_string()).expect("the sample collection loads");
+    job::specs(&c, None).expect("the sample has placards")
+}
+
+#[test]
+fn every_sample_placard_carries_its_words_in_every_size_and_on_every_sheet() {
+    let specs = sample();
+    assert!(specs.len() >= 11 && specs.iter().any(|s| s.code == "ss-adv1"));
+    every_size_and_sheet_carries_every_word(&specs, "sample");
+}
+
+/// The longest names and labels a real collection is likely to have: official relic names, the
+/// longest scene label of the sample spelt out in full, and a culture office's full title.
+mod longest {
+    pub const NAME_VI: &str = "Di tích lịch sử và danh lam thắng cảnh Sầm Sơn (Núi Trường Lệ)";
+    pub const NAME_EN: &str = "Sầm Sơn Historical Relics and Scenic Landscape – Trường Lệ Mountain";
+    pub const NAME_VI_2: &str = "Khu di tích Địa điểm lịch sử và thắng cảnh Rừng Thông";
+    pub const NAME_EN_2: &str = "Rừng Thông (Pine Forest) Historical Site and Scenic Area";
+    pub const LABEL_VI: &str = "Nghinh môn đền thờ An Dương Vương và công chúa Mỵ Châu";
+    pub const LABEL_EN: &str = "Gate of the Temple of King An Dương Vương and Princess Mỵ Châu";
+    pub const ORG: &str = "Trung tâm Văn hóa, Thông tin, Thể thao và Du lịch thành phố Sầm Sơn";
+}
+
+fn stress() -> Vec<PlacardSpec> {
+    use longest::*;
+    let base = spec(
+        "ss-adv1",
+        "Đền thờ An Dương Vương và công chúa Mỵ Châu",
+        "Temple of King An Dương Vương and Princess Mỵ Châu",
+        "Nghinh môn đền An Dương Vương",
+        "An Dương Vương temple gate",
+    );
+    let with = |code: &str, f: &dyn Fn(&mut PlacardSpec)| {
+        let mut s = PlacardSpec {
+            code: code.into(),
+            url: format!("https://disan.samson.example.vn/q/{code}"),
+            short_url: format!("disan.samson.example.vn/q/{code}"),
+            ..base.clone()
+        };
+        f(&mut s);
+        s
+    };
+    vec![
+        with("ss-long-name", &|s| {
+            s.name_vi = NAME_VI.into();
+            s.name_en = NAME_EN.into();
+        }),
+        with("rt-long-name", &|s| {
+            s.name_vi = NAME_VI_2.into();
+            s.name_en = NAME_EN_2.into();
+        }),
+        // A long label under a mid-length name (the longest name and the longest label together do not
+        // fit a sticker: see the refusal test below).
+        with("ss-long-label", &|s| {
+            s.name_vi = "Đền thờ Tô Hiến Thành".into();
+            s.name_en = "Tô Hiến Thành Temple".into();
+            s.label_vi = LABEL_VI.into();
+            s.label_en = LABEL_EN.into();
+        }),
+        with("ss-long-org", &|s| s.organisation = ORG.into()),
+        with("ss-long-name-org", &|s| {
+            s.name_vi = NAME_VI.into();
+            s.name_en = NAME_EN.into();
+            s.organisation = ORG.into();
+        }),
+        // Decomposed input with stacked marks: it must print, and extract, as NFC.
+        with("ss-nfd", &|s| {
+            s.name_vi = "Đe\u{0302}\u{0300}n tho\u{031b}\u{0300} Tô Hiê\u{0301}n Tha\u{0300}nh".into();
+        }),
+    ]
+}
+
+#[test]
+fn the_longest_realistic_names_print_in_full_everywhere() {
+    every_size_and_sheet_carries_every_word(&stress(), "stress");
+}
+
+#[test]
+fn a_sticker_that_cannot_hold_everything_is_refused_naming_the_field_and_text() {
+    use longest::*;
+    let mut all = stress()[0].clone();
+    all.label_vi = LABEL_VI.into();
+    all.label_en = LABEL_EN.into();
+    all.organisation = ORG.into();
+    let fonts = fonts();
+    // Every size from A6 up holds it all...
+    for format in [Format::A6, Format::A5, Format::A4] {
+        placards_pdf(std::slice::from_ref(&all), &Options { format, ..Options::default() }, &fonts)
+            .unwrap_or_else(|e| panic!("{format:?}: {e:#}"));
+    }
+    // ...a sticker does not, and says which placard, which field and which text.
+    let sticker = Options { format: Format::Sticker, ..Options::default() };
+    let err = format!("{:#}", placards_pdf(std::slice::from_ref(&all), &sticker, &fonts).expect_err("too much"));
+    assert!(err.starts_with("placard ss-long-name:") && err.contains("sticker placard"), "{err}");
+    assert!(err.contains("mm too tall") && err.contains("smallest size"), "{err}");
+    let named = [
+        ("site name", NAME_VI),
+        ("English name", NAME_EN),
+        ("label", LABEL_VI),
+        ("English label", LABEL_EN),
+        ("organisation", ORG),
+    ];
+    assert!(named.iter().any(|(field, text)| err.contains(&format!("the {field} \"{text}\""))), "{err}");
+    let on_sheet = sheet_pdf(std::slice::from_ref(&all), Sheet::A4, &sticker, &fonts).expect_err("same on a sheet");
+    assert!(format!("{on_sheet:#}").starts_with("placard ss-long-name:"), "{on_sheet:#}");
+
+    // A single word wider than the placard names that word.
+    let mut word = stress()[0].clone();
+    word.label_vi = "Nghinhmônđềnthờ".repeat(3);
+    let err = format!("{:#}", placards_pdf(&[word], &sticker, &fonts).expect_err("too wide"));
+    assert!(err.contains("the label \"Nghinhmôn") && err.contains("the word"), "{err}");
+}
+
+#[test]
+fn sheets_give_each_sticker_its_bleed_a_gutter_one_band_height_and_a_cut_contour() {
+    let specs = sample();
+    let fonts = fonts();
+    let opts = Options { format: Format::Sticker, cut_contour: true, ..Options::default() };
+    let (g, job) = sheet_job(&specs, Sheet::A4, &opts, &fonts).expect("lays out");
+    for page in job.placards.chunks(g.slots()) {
+        let bands: Vec<f32> = page.iter().map(|p| p.plan.band_mm).collect();
+        assert!(bands.iter().all(|b| (b - bands[0]).abs() < 0.01), "bands differ on one sheet: {bands:?}");
+    }
+    let pdf = sheet_pdf(&specs, Sheet::A4, &opts, &fonts).expect("renders");
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(raw.contains("/Separation/CutContour"), "the cut path is in the CutContour spot colour");
+    let plain = sheet_pdf(&specs, Sheet::A4, &Options { cut_contour: false, ..opts.clone() }, &fonts).expect("renders");
+    assert!(!String::from_utf8_lossy(&plain).contains("CutContour"), "the cut path is optional");
+
+    let dir = scratch("sheet-boxes");
+    let file = dir.join("sheet.pdf");
+    std::fs::write(&file, &plain).expect("write");
+    let Some(pages) = boxes(&file) else { return };
+    for page in &pages {
+        // The sheet is printed whole: no trim of its own, so every box is the A4 paper.
+        for name in ["MediaBox", "BleedBox", "TrimBox"] {
+            let b = page[name];
+            assert!(b[0].abs() < 0.01 && b[1].abs() < 0.01, "{name} {b:?}");
+            assert!((b[2] - 210.0 / PT_MM).abs() < 0.05 && (b[3] - 297.0 / PT_MM).abs() < 0.05, "{name} {b:?}");
+        }
+    }
+    // Between two neighbours: each one's bleed carries its own colour, and bare paper lies between.
+    let dpi = 100.0;
+    let img = render(&file, 1, dpi as u32, &dir).expect("renders");
+    let at = |x: f32, y: f32| img.get_pixel((x / 25.4 * dpi) as u32, (y / 25.4 * dpi) as u32)[0];
+    let (x0, y0) = g.slot(0);
+    let (x1, _) = g.slot(1);
+    let band_y = y0 + 5.0; // inside the header band, which is dark
+    let gutter = x0 + 60.0 + opts.bleed_mm + GUTTER_MM / 2.0;
+    assert!(at(gutter, band_y) > 250, "the gutter is bare paper");
+    assert!(at(x0 + 60.0 + opts.bleed_mm - 0.7, band_y) < 200, "the left sticker's bleed carries its colour");
+    assert!(at(x1 - opts.bleed_mm + 0.7, band_y) < 200, "the right sticker's bleed carries its colour");
+    assert!((x1 - x0 - 60.0 - 2.0 * opts.bleed_mm - GUTTER_MM).abs() < 0.01);
+    let _ = std::fs::remove_dir_all(dir);
 }

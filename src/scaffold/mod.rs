@@ -13,6 +13,8 @@ use serde_json::Value;
 
 use crate::site::schema;
 
+mod vi;
+
 const SITE_TEMPLATE: &str = include_str!("site.yaml");
 const COLLECTION_TEMPLATE: &str = include_str!("collection.yaml");
 const README_TEMPLATE: &str = include_str!("README.md");
@@ -90,8 +92,8 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Replaces `{{name}}` placeholders and turns `#doc path` lines into the schema's description of that
-/// field, as comments at the same indentation.
+/// Replaces `{{name}}` placeholders and turns `#doc path` lines into that field's Vietnamese explanation
+/// and the schema's (English) description, as comments at the same indentation.
 fn fill(template: &str, schema: &Value, vars: &[(&str, &str)], schema_file: &str) -> Result<String> {
     let mut out = String::with_capacity(template.len() * 2);
     for line in template.lines() {
@@ -101,7 +103,14 @@ fn fill(template: &str, schema: &Value, vars: &[(&str, &str)], schema_file: &str
             let Some(text) = describe(schema, path.trim()) else {
                 bail!("the template documents `{path}`, which the schema does not have");
             };
-            for wrapped in wrap(&text, 100usize.saturating_sub(indent.len() + 2)) {
+            let Some(vi) = vi::describe(path.trim()) else {
+                bail!("the template documents `{path}`, which has no Vietnamese explanation");
+            };
+            // Vietnamese first, as everywhere in the tour; English below it.
+            for wrapped in wrap(vi, 100usize.saturating_sub(indent.len() + 2))
+                .into_iter()
+                .chain(wrap(&text, 100usize.saturating_sub(indent.len() + 2)))
+            {
                 out.push_str(&format!("{indent}# {wrapped}\n"));
             }
             continue;
@@ -223,6 +232,48 @@ mod tests {
             assert!(!d.is_empty(), "{path} has no description");
         }
         assert!(describe(&site, "scenes.nonsense").is_none());
+    }
+
+    /// Every comment block of a new collection's files (above a key, or a free note) carries both
+    /// languages: a line with Vietnamese letters and one without.
+    #[test]
+    fn template_comments_carry_both_languages() {
+        let site = fill(SITE_TEMPLATE, &schema::site(), &[("slug", "den-thu"), ("code", "dt1")], schema::SITE_FILE)
+            .expect("site template");
+        let collection =
+            fill(COLLECTION_TEMPLATE, &schema::collection(), &[("slug", "den-thu")], schema::COLLECTION_FILE)
+                .expect("collection template");
+        let vietnamese = |l: &str| {
+            l.chars().any(|c| {
+                "ăâđêôơưáàảãạếềểễệốồổỗộớờởỡợứừửữựíìỉĩịýỳỷỹỵúùủũụéèẻẽẹóòỏõọ"
+                    .contains(c.to_lowercase().next().unwrap_or(c))
+            })
+        };
+        let mut blocks = 0;
+        for text in [&site, &collection] {
+            let mut block: Vec<&str> = Vec::new();
+            for line in text.lines().skip(1) {
+                let t = line.trim_start();
+                // Commented-out examples (`# photos:`, `#   - file: …`) are YAML, not prose.
+                let body = t.trim_start_matches('#').trim_start();
+                let key = body
+                    .split_once(':')
+                    .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+                let example = t.starts_with("#   ") || body.starts_with("- ") || key;
+                if t.starts_with('#') && !example {
+                    block.push(t);
+                    continue;
+                }
+                if !block.is_empty() {
+                    blocks += 1;
+                    let joined = block.join("\n");
+                    assert!(block.iter().any(|l| vietnamese(l)), "no Vietnamese in:\n{joined}");
+                    assert!(block.iter().any(|l| !vietnamese(l)), "no English in:\n{joined}");
+                    block.clear();
+                }
+            }
+        }
+        assert!(blocks > 40, "only {blocks} comment blocks checked");
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl Host {
         let path = parts.uri.path();
         if let Some(code) = placard_code(path) {
             return match redirect::resolve(&self.state.links, code, &parts.headers) {
-                None => Reply::now(finish.done(not_found(&self.state), None)),
+                None => Reply::now(finish.done(redirect::unknown(&self.state.links, code, &parts.headers), None)),
                 Some(Redirect { scan, response }) => {
                     let (state, code) = (self.state.clone(), scan.code.clone());
                     Reply::later(async move {

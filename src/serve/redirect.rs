@@ -156,6 +156,52 @@ pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Option<Red
     Some(Redirect { scan, response })
 }
 
+/// The `404` for a code nobody printed, in the visitor's language: says that the *code* is unknown
+/// (a mistyped address or an old placard) and links to the list of sites.
+pub fn unknown(links: &Links, raw_code: &str, headers: &HeaderMap) -> Response<HostBody> {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let lang = pick_language(accept, &links.languages).and_then(|i| links.languages.get(i)).map_or("vi", |l| l);
+    let code = super::path::decode(raw_code).unwrap_or_else(|_| raw_code.to_string());
+    let code: String = code
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    // Vietnamese or English words; the link still leads to the visitor's own language.
+    let text_lang = if lang == "vi" { "vi" } else { "en" };
+    let (title, text, link) = if lang == "vi" {
+        (
+            "Không có mã này",
+            format!("Mã “{code}” không có trong hệ thống: có thể địa chỉ bị gõ sai, hoặc biển đã cũ."),
+            "Xem tất cả di tích",
+        )
+    } else {
+        (
+            "Unknown code",
+            format!(
+                "The code “{code}” is not known here: the address may be mistyped, or the placard may be out of date."
+            ),
+            "See all sites",
+        )
+    };
+    let page = format!(
+        "<!doctype html><html lang=\"{text_lang}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><h1>{title}</h1><p>{text}</p><p><a href=\"/{lang}/\">{link}</a></p></html>\n"
+    );
+    let length = HeaderValue::from(page.len());
+    let mut r = Response::new(HostBody::full(bytes::Bytes::from(page)));
+    *r.status_mut() = StatusCode::NOT_FOUND;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_LENGTH, length);
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    super::headers::secure(h);
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,12 +178,32 @@ async fn status(State(shared): State<Arc<Shared>>, Query(q): Query<After>) -> Re
                 }
             }
         };
-        let _ = tokio::time::timeout(LONG_POLL, newer).await;
+        // A waiting page must not hold Ctrl-C up: the host lets requests in flight finish first.
+        tokio::select! {
+            _ = tokio::time::timeout(LONG_POLL, newer) => {}
+            _ = stopping() => {}
+        }
     }
     let now = rx.borrow().clone();
     let mut r = axum::Json(now).into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM); every listener hears the signal.
+async fn stopping() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+            (Ok(mut term), Ok(mut int)) => tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} },
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 type Events = mpsc::Receiver<notify::Result<notify::Event>>;

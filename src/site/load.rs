@@ -12,6 +12,12 @@ use super::raw::{RawCollection, RawSite};
 use super::validate;
 use crate::report::{Diagnostic, InvalidCollection, Pos, Report, relative, suggest};
 
+/// Said when the folder has no `sites/`.
+pub const NOT_A_COLLECTION: &str = "this folder is not a collection: it has no `sites/` folder";
+/// How to get to a collection from there.
+pub const NOT_A_COLLECTION_HINT: &str = "run disan in the collection's folder (the one holding sites/ and content/), \
+     point to it with `--root DIR`, or start one with `disan new collection DIR`";
+
 /// Name of the collection file inside `sites/`.
 pub const COLLECTION_FILE: &str = "collection.yaml";
 
@@ -61,6 +67,12 @@ impl YamlFile {
 pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
     let mut report = Report::default();
     let sites_dir = root.join("sites");
+    if !sites_dir.is_dir() {
+        // Most likely disan was started in the wrong folder: say so once instead of listing every file
+        // that is missing.
+        report.push(Diagnostic::file(root, NOT_A_COLLECTION).with_hint(NOT_A_COLLECTION_HINT));
+        return Err(InvalidCollection { report });
+    }
     let collection = read_yaml::<RawCollection>(root, &sites_dir.join(COLLECTION_FILE), &mut report);
     let mut sites = Vec::new();
     match site_files(&sites_dir) {
@@ -177,7 +189,8 @@ fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error) -> Diagnostic {
         [("f64", "a number"), ("u32", "a whole number"), ("u16", "a whole number"), ("a boolean", "true or false")]
             .iter()
             .fold(message, |m, (rust, plain)| m.replace(&format!("expected {rust}"), &format!("expected {plain}")));
-    let hint = hint_for(&message);
+    let line = e.location().and_then(|l| source.text.lines().nth(l.line().saturating_sub(1)));
+    let hint = hint_for(&message).or_else(|| syntax_hint(&message, line?));
     // The list of allowed names goes to the hint; the message itself stays one short line.
     // serde says "expected one of `a`, `b`, `c`" but "expected `a` or `b`" when there are only two.
     let unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
@@ -215,6 +228,33 @@ fn hint_for(message: &str) -> Option<String> {
         return Some(format!("add `{word}:` to this mapping"));
     }
     None
+}
+
+/// Hint for a quoted value followed by more text, the YAML syntax error editors meet most.
+const QUOTE_HINT: &str =
+    "a value that starts with a quote ends at the closing quote; put the whole text in quotes, or remove them";
+/// Hint for other syntax errors.
+const SYNTAX_HINT: &str = "check this line's indentation and quotes: text containing `: ` or ` #`, or starting with a quote, must be quoted whole";
+
+/// A hint for a YAML syntax error, from the parser's message and the line it points at.
+fn syntax_hint(message: &str, line: &str) -> Option<String> {
+    const SYNTAX: [&str; 5] = [
+        "did not find expected key",
+        "mapping values are not allowed in this context",
+        "did not find expected '-' indicator",
+        "could not find expected ':'",
+        "found character that cannot start any token",
+    ];
+    if !SYNTAX.iter().any(|m| message.starts_with(m)) {
+        return None;
+    }
+    // `vi: "Một ngôi đền" di tích.`: a quoted start with more text after the closing quote.
+    let value = line.split_once(": ").map(|(_, v)| v.trim()).unwrap_or_default();
+    let quoted_start = ['"', '\''].iter().find(|q| value.starts_with(**q)).is_some_and(|q| {
+        let rest = &value[1..];
+        rest.find(*q).is_some_and(|end| !rest[end + 1..].trim().is_empty())
+    });
+    Some(if quoted_start { QUOTE_HINT } else { SYNTAX_HINT }.to_string())
 }
 
 /// Line and column of a byte offset.

@@ -73,6 +73,23 @@ pub fn check_all(refs: &[MediaRef]) -> Vec<MediaProblem> {
 
 type Problem = (String, Option<String>);
 
+/// A file beside where `name` was looked for (at `path`) whose name is a small edit away, say
+/// `gate.jpeg` for `gate.jpg` or `Gate.JPG`: written as `name` would have been, folders included.
+fn near_match(name: &str, path: &Path) -> Option<String> {
+    let wanted = path.file_name()?.to_str()?.to_lowercase();
+    let entries = std::fs::read_dir(path.parent()?).ok()?;
+    let files: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    let lower: Vec<String> = files.iter().map(|f| f.to_lowercase()).collect();
+    let found = crate::report::suggest(&wanted, lower.iter().map(String::as_str))?;
+    let original = &files[lower.iter().position(|l| l == found)?];
+    let folder = name.rsplit_once('/').map(|(dir, _)| format!("{dir}/")).unwrap_or_default();
+    Some(format!("{folder}{original}"))
+}
+
 fn check(r: &MediaRef) -> Result<(), Problem> {
     let name = &r.file;
     let escapes = Path::new(name).components().any(|c| !matches!(c, Component::Normal(_)));
@@ -83,7 +100,11 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
         ));
     }
     if !r.path.is_file() {
-        return Err((format!("file `{name}` not found"), Some(format!("put the file at {}", r.shown.display()))));
+        let hint = match near_match(name, &r.path) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("put the file at {}", r.shown.display()),
+        };
+        return Err((format!("file `{name}` not found"), Some(hint)));
     }
     match r.kind {
         MediaKind::Panorama => {
