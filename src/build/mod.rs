@@ -8,7 +8,9 @@ pub mod compress;
 pub mod hash;
 pub mod links;
 pub mod media;
+pub mod offline;
 pub mod pages;
+pub mod print_page;
 pub mod strings;
 
 use std::fmt;
@@ -148,6 +150,7 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
     write(&tmp.join("404.html"), pages::not_found(&env, c)?.as_bytes())?;
     write(&tmp.join("robots.txt"), b"User-agent: *\nAllow: /\nDisallow: /q/\n")?;
     links::write(tmp, c, write)?;
+    offline::write(tmp, c, &media, options.preview, |lang| offline::render_page(&env, c, lang), write)?;
     compress::precompress(tmp)?;
     write(&tmp.join(STAMP), id.as_bytes())?;
     mo.prune()?;
@@ -212,6 +215,7 @@ fn build_id(root: &Path, options: Options) -> Result<String> {
     for name in pages::TEMPLATES {
         h = h.with(assets::template(name).unwrap_or_default());
     }
+    h = h.with(assets::bytes(offline::SERVICE_WORKER).unwrap_or_default());
     for dir in ["sites", "content"] {
         let d = root.join(dir);
         if !d.is_dir() {

@@ -25,7 +25,8 @@ pub struct SiteMedia {
 }
 
 /// The shipped templates (`static/templates/`).
-pub const TEMPLATES: [&str; 4] = ["base.html", "home.html", "site.html", "404.html"];
+/// `offline.html` and `save.html` are the offline page and the save-for-offline box (see [`super::offline`]).
+pub const TEMPLATES: [&str; 6] = ["base.html", "home.html", "site.html", "404.html", "offline.html", "save.html"];
 
 /// The template engine with the shipped templates loaded; `preview` pages also load the editors' script.
 pub fn environment(preview: bool) -> Result<Environment<'static>> {
@@ -33,6 +34,8 @@ pub fn environment(preview: bool) -> Result<Environment<'static>> {
     env.add_global("preview", preview);
     env.add_global("preview_js", assets::url("preview.js"));
     env.add_global("preview_css", assets::url("preview.css"));
+    env.add_global("offline_js", assets::url("offline.js"));
+    env.add_global("near_js", assets::url("near.js"));
     for name in TEMPLATES {
         let source = assets::template(name).ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
         env.add_template_owned(name, source).with_context(|| format!("template {name} has an error"))?;
@@ -92,7 +95,7 @@ struct LangLink {
     current: bool,
 }
 
-fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String) -> Value {
+pub(super) fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String) -> Value {
     let t = strings::for_language(lang);
     let langs: Vec<LangLink> = c
         .languages
@@ -138,6 +141,8 @@ pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) 
                 "approximate": s.location.approximate,
                 "map_url": map_url(s.location.lat, s.location.lon),
                 "scenes": s.scenes.len(),
+                "lat": s.location.lat,
+                "lon": s.location.lon,
             })
         })
         .collect();
@@ -246,6 +251,8 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         viewer_js => assets::url("viewer.js"),
         viewer_css => assets::url("viewer.css"),
         narration_js => assets::url("narration.js"),
+        slug => s.slug,
+        print => super::print_page::bits(c, s, m, lang)?,
         ..common(c, lang, |l| site_url(l, &s.slug))
     })
     .with_context(|| format!("cannot render the page of {} in {lang}", s.slug))

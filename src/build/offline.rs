@@ -1,0 +1,226 @@
+//! What a visitor's phone keeps for use without a network: the per-site list of files (with byte sizes)
+//! that the service worker saves, the friendly page it shows for a site that was not saved, and the
+//! service worker itself, stamped with a version that changes whenever anything it would keep changes.
+//!
+//! The list lives in `offline.json` at the root of the output (not fingerprinted: the host sends it
+//! `no-cache`); the service worker is `/sw.js`, at a stable address so browsers find each new version.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use minijinja::{Environment, context};
+use serde::Serialize;
+use serde_json::json;
+
+use super::assets;
+use super::hash::StableHash;
+use super::pages::{SiteMedia, common, pick, site_url};
+use crate::site::Collection;
+
+/// Where the list of what each site needs offline is written, inside the output.
+pub const MANIFEST: &str = "offline.json";
+/// Where the service worker is written, inside the output (its scope is the whole site).
+pub const SERVICE_WORKER: &str = "sw.js";
+/// Marker in `static/sw.js` replaced by the version.
+const VERSION_MARK: &str = "__DISAN_OFFLINE_VERSION__";
+/// Shipped assets that only the editors' preview loads: never kept on visitors' phones.
+const PREVIEW_ONLY: &[&str] = &["preview.js", "preview.css"];
+
+/// A file to keep: its URL and its size in bytes.
+type File = (String, u64);
+
+/// The files one site needs offline: those every language shares, and those of each language.
+#[derive(Debug, Serialize)]
+struct SiteFiles {
+    slug: String,
+    /// The site's name per language, for the list of saved sites.
+    name: serde_json::Map<String, serde_json::Value>,
+    /// Page URL per language.
+    pages: serde_json::Map<String, serde_json::Value>,
+    /// Scene previews, level-1 tiles of every scene, photo thumbnails.
+    all: Vec<File>,
+    /// Per language: the page and its narration recording.
+    langs: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The URL of the friendly offline page in `lang`.
+pub fn offline_page_url(lang: &str) -> String {
+    format!("/{lang}/offline.html")
+}
+
+/// Writes the offline page of every language, then `offline.json` and `sw.js`; call after every page and
+/// media file is in `out` (sizes are read from it) and before precompression.
+///
+/// The editors' preview (`preview`) gets a service worker that removes itself and whatever a visitor's
+/// build left on that address, so an editor never looks at a kept copy instead of the page just rebuilt.
+pub fn write(
+    out: &Path,
+    c: &Collection,
+    media: &[SiteMedia],
+    preview: bool,
+    render_page: impl Fn(&str) -> Result<String>,
+    write: impl Fn(&Path, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let sw = assets::bytes(SERVICE_WORKER).context("the service worker is missing from the program")?;
+    let sw = String::from_utf8(sw).context("the service worker is not UTF-8")?;
+    if preview {
+        return write(&out.join(SERVICE_WORKER), sw.replace(VERSION_MARK, "").as_bytes());
+    }
+    for lang in &c.languages {
+        let html = render_page(lang)?;
+        write(&out.join(offline_page_url(lang).trim_start_matches('/')), html.as_bytes())?;
+    }
+    let manifest = manifest(out, c, media)?;
+    let text = serde_json::to_string(&manifest).context("cannot serialise the offline list")?;
+    // The version covers the list (every fingerprinted name and size) and the bytes of every page it
+    // names, which are not fingerprinted: a changed word in a page makes a new version, as does a new tile.
+    let mut h = StableHash::new().with(&text);
+    for page in page_urls(&manifest) {
+        let mut path = out.join(page.trim_start_matches('/'));
+        if page.ends_with('/') {
+            path.push("index.html");
+        }
+        h = h.with(fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
+    }
+    let version = h.hex(16);
+    let mut manifest = manifest;
+    manifest["version"] = json!(version);
+    write(&out.join(MANIFEST), manifest.to_string().as_bytes())?;
+    write(&out.join(SERVICE_WORKER), sw.replace(VERSION_MARK, &version).as_bytes())
+}
+
+/// The friendly page a visitor gets offline for a page this phone did not keep, in `lang`: it lists the
+/// kept sites (filled in by `offline.js`, which asks the service worker).
+pub fn render_page(env: &Environment, c: &Collection, lang: &str) -> Result<String> {
+    let tmpl = env.get_template("offline.html")?;
+    tmpl.render(context! { page => "offline", ..common(c, lang, offline_page_url) })
+        .with_context(|| format!("cannot render the offline page in {lang}"))
+}
+
+/// Every page URL the list names.
+fn page_urls(manifest: &serde_json::Value) -> BTreeSet<String> {
+    let mut urls = BTreeSet::new();
+    let mut add = |list: &serde_json::Value| {
+        for f in list.as_array().into_iter().flatten() {
+            if let Some(u) = f.get(0).and_then(|u| u.as_str())
+                && !is_fingerprinted(u)
+            {
+                urls.insert(u.to_string());
+            }
+        }
+    };
+    add(&manifest["boot"]);
+    for home in manifest["home"].as_object().into_iter().flat_map(|m| m.values()) {
+        add(home);
+    }
+    for site in manifest["sites"].as_array().into_iter().flatten() {
+        add(&site["all"]);
+        for l in site["langs"].as_object().into_iter().flat_map(|m| m.values()) {
+            add(l);
+        }
+    }
+    urls
+}
+
+/// True for URLs whose name carries a content hash (they never change, so any build may share them).
+pub fn is_fingerprinted(url: &str) -> bool {
+    (url.starts_with(assets::ASSET_PREFIX) && url != format!("/{}", super::links::LINKS_JSON)) || url.starts_with("/media/")
+}
+
+/// The list of files per site, with sizes read from `out`.
+fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<serde_json::Value> {
+    let size = |url: &str| -> Result<File> {
+        let mut path = out.join(url.trim_start_matches('/'));
+        if url.ends_with('/') {
+            path.push("index.html");
+        }
+        let meta = fs::metadata(&path).with_context(|| format!("cannot read {} for the offline list", path.display()))?;
+        Ok((url.to_string(), meta.len()))
+    };
+    // Always kept once the service worker is installed: the pages' styles and scripts, and the friendly
+    // offline page of every language.
+    let mut boot = Vec::new();
+    for (name, _) in assets::ASSET_NAMES.iter().filter(|(n, _)| !PREVIEW_ONLY.contains(n)) {
+        if let Some(url) = assets::url(name) {
+            boot.push(size(&url)?);
+        }
+    }
+    for lang in &c.languages {
+        boot.push(size(&offline_page_url(lang))?);
+    }
+    // The placard code table, so a placard scanned without a network still opens a kept site.
+    boot.push(size(&format!("/{}", super::links::LINKS_JSON))?);
+    // Kept with the first site saved in a language: that language's home page (and the root page, which
+    // is the default language's home page).
+    let mut home = serde_json::Map::new();
+    for (i, lang) in c.languages.iter().enumerate() {
+        let mut files = vec![size(&format!("/{lang}/"))?];
+        if i == 0 {
+            files.push(size("/")?);
+        }
+        home.insert(lang.clone(), json!(files));
+    }
+    let mut sites = Vec::new();
+    for (s, m) in c.sites.iter().zip(media) {
+        let mut all = Vec::new();
+        for p in &m.panoramas {
+            all.push(size(&p.preview_url)?);
+            all.extend(level_one_tiles(out, &p.tiles.0)?);
+        }
+        for (_, thumb, _, _) in &m.photos {
+            all.push(size(thumb)?);
+        }
+        let mut langs = serde_json::Map::new();
+        let mut pages = serde_json::Map::new();
+        let mut name = serde_json::Map::new();
+        for lang in &c.languages {
+            let page = site_url(lang, &s.slug);
+            let mut files = vec![size(&page)?];
+            if let Some((_, audio)) = m.audio.iter().find(|(l, _)| l == lang) {
+                files.push(size(audio)?);
+            }
+            langs.insert(lang.clone(), json!(files));
+            pages.insert(lang.clone(), json!(page));
+            name.insert(lang.clone(), json!(pick(&s.name, lang)));
+        }
+        sites.push(SiteFiles { slug: s.slug.clone(), name, pages, all, langs });
+    }
+    Ok(json!({
+        "version": "",
+        "languages": c.languages,
+        "boot": boot,
+        "home": home,
+        "sites": sites,
+    }))
+}
+
+/// The level-1 tiles of a pyramid whose folder URL is `dir` (`/media/{site}/{scene}.{hash}/`), read from
+/// the output so the list is exactly what was written.
+fn level_one_tiles(out: &Path, dir: &str) -> Result<Vec<File>> {
+    let folder = out.join(dir.trim_start_matches('/')).join("1");
+    let mut tiles = Vec::new();
+    for e in fs::read_dir(&folder).with_context(|| format!("cannot list {}", folder.display()))? {
+        let e = e.with_context(|| format!("cannot list {}", folder.display()))?;
+        let meta = e.metadata().with_context(|| format!("cannot read {}", e.path().display()))?;
+        if meta.is_file() {
+            tiles.push((format!("{dir}1/{}", e.file_name().to_string_lossy()), meta.len()));
+        }
+    }
+    tiles.sort();
+    Ok(tiles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprinted_urls() {
+        assert!(is_fingerprinted("/_/site.0123456789.css"));
+        assert!(is_fingerprinted("/media/demo/cong.0123456789/1/f0_0.jpg"));
+        assert!(!is_fingerprinted("/vi/demo/"));
+        assert!(!is_fingerprinted("/offline.json"));
+    }
+}

@@ -1,0 +1,220 @@
+//! The visitor with no signal, in a real browser: the service worker keeps a visited site, saves the
+//! others on request, serves them with the network off (DevTools offline emulation, and the host stopped
+//! as well), shows the friendly page for a site not kept, and gives way to a new build. Skips with a
+//! reason when no browser is installed, unless DISAN_REQUIRE_TOOLS is set (CI).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::browser::{Browser, distinct_colours, free_port, tour_pixels};
+use serde_json::{Value, json};
+
+/// `disan serve` on a port chosen by the test, so a stopped host can come back at the same address (a
+/// service worker belongs to its origin, port included).
+struct Host {
+    child: Child,
+    base: String,
+}
+
+impl Host {
+    fn start(root: &Path, port: u16) -> Host {
+        let child = Command::new(env!("CARGO_BIN_EXE_disan"))
+            .arg("--root")
+            .arg(root)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--log", "off"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start disan serve");
+        let base = format!("http://127.0.0.1:{port}");
+        let agent = common::client();
+        let started = Instant::now();
+        // The first start builds the collection (tiling included), which takes a while on a loaded machine.
+        while agent.get(&format!("{base}/healthz")).call().map(|r| r.status().as_u16()).ok() != Some(200) {
+            assert!(started.elapsed() < Duration::from_secs(120), "disan serve did not start on port {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Host { child, base }
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn offline(b: &Browser, on: bool) {
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        json!({"offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+    );
+}
+
+/// Waits until the tour shows `scene` with every level-1 face drawn, and returns its pixels.
+fn scene_drawn(b: &Browser, scene: &str) -> image::RgbaImage {
+    b.wait_for("the viewer", "return !!(window.disanTour && document.querySelector('#tour canvas'))");
+    b.wait_for(
+        &format!("scene {scene} with every level-1 face"),
+        &format!(
+            "var t=disanTour.tiles();return disanTour.view().scene==='{scene}' && \
+             ['f','b','u','d','l','r'].every(function(f){{return t.loaded.indexOf('1/'+f+'0_0')>=0;}})"
+        ),
+    );
+    // The frame after the last texture arrived.
+    std::thread::sleep(Duration::from_millis(300));
+    tour_pixels(b)
+}
+
+fn state(b: &Browser) -> Value {
+    b.wait_for(
+        "the worker's report",
+        "return (window.__offlineState = window.__offlineState || (function(){var s={v:null};\
+         navigator.serviceWorker.addEventListener('message',function(e){if(e.data&&e.data.type==='state')s.v=e.data;});\
+         navigator.serviceWorker.ready.then(function(r){r.active.postMessage({type:'state'});});return s;})()).v",
+    )
+}
+
+fn text(b: &Browser, selector: &str) -> String {
+    b.js(&format!("var e=document.querySelector('{selector}');return e?e.textContent:null;"))
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn click(b: &Browser, selector: &str) {
+    let el = b.call("POST", "/element", Some(json!({"using": "css selector", "value": selector})));
+    let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect("element id").to_string();
+    b.call("POST", &format!("/element/{id}/click"), None);
+}
+
+#[test]
+fn kept_sites_work_offline_and_a_new_build_replaces_them() {
+    let Some(b) = Browser::start_with(390, 844, &["--autoplay-policy=no-user-gesture-required"]) else { return };
+    let dir = common::fixture();
+    let port = free_port();
+    let host = Host::start(dir.path(), port);
+    let base = host.base.clone();
+
+    // First visit: the page registers the worker, which keeps this site for this language on its own.
+    b.goto(&format!("{base}/vi/demo/"));
+    b.wait_for("the save box", "var e=document.getElementById('offline');return e && !e.hidden");
+    b.wait_for("the site kept", "var r=document.querySelector('.offline-remove');return r && !r.hidden");
+    let status = text(&b, ".offline-status");
+    assert!(status.contains("Đã lưu") && (status.contains("kB") || status.contains("MB")), "status: {status}");
+    let s = state(&b);
+    assert_eq!(s["kept"], json!({"demo": ["vi"]}), "{s}");
+    assert!(b.js("return !!navigator.serviceWorker.controller").as_bool().unwrap_or(false), "the worker controls the page");
+
+    // No network at all: the emulated phone is offline and the host is gone.
+    offline(&b, true);
+    drop(host);
+    b.goto(&format!("{base}/vi/demo/"));
+    assert_eq!(text(&b, "h1"), "Đền Thử Nghiệm", "the kept page opens offline");
+    let cong = scene_drawn(&b, "cong");
+    assert!(distinct_colours(&cong) > 20, "the first scene is drawn offline ({} colours)", distinct_colours(&cong));
+    // The second scene, through its deep link, from the first.
+    b.js("location.hash='#scene=san';return 1");
+    let san = scene_drawn(&b, "san");
+    assert!(distinct_colours(&san) > 20, "the second scene is drawn offline ({} colours)", distinct_colours(&san));
+
+    // The narration plays from the kept copy (the audio element asks for byte ranges).
+    b.js("var a=document.querySelector('.narration audio');a.preload='auto';a.play();return 1");
+    b.wait_for(
+        "the narration playing offline",
+        "var a=document.querySelector('.narration audio');return !a.error && a.currentTime>0.3",
+    );
+
+    // A site never opened: the friendly page, in the page's language, listing what is kept.
+    b.goto(&format!("{base}/vi/other/"));
+    b.wait_for("the friendly offline page", "return document.body.classList.contains('page-offline')");
+    assert_eq!(text(&b, "h1"), "Bạn đang không có mạng");
+    b.wait_for("the kept list", "return document.querySelectorAll('#offline-kept a').length===1");
+    let link = b.js("var a=document.querySelector('#offline-kept a');return [a.textContent,a.getAttribute('href')]");
+    assert_eq!(link, json!(["Đền Thử Nghiệm", "/vi/demo/"]));
+
+    // Back online: save every site, with progress, then the second site opens offline too.
+    let host = Host::start(dir.path(), port);
+    offline(&b, false);
+    b.goto(&format!("{base}/vi/"));
+    b.wait_for("the save-all button", "var e=document.querySelector('.offline-all');return e && !e.hidden && /\\d/.test(e.textContent)");
+    let label = text(&b, ".offline-all");
+    assert!(label.starts_with("Lưu tất cả di tích (") && (label.ends_with("kB)") || label.ends_with("MB)")), "{label}");
+    b.js("window.__progress=[];navigator.serviceWorker.addEventListener('message',function(e){if(e.data.type==='progress')__progress.push(e.data.done/e.data.total);});return 1");
+    click(&b, ".offline-all");
+    b.wait_for("every site kept", "return document.querySelectorAll('.offline-list li').length===2");
+    let progress = b.js("return __progress");
+    let steps: Vec<f64> = progress.as_array().expect("list").iter().filter_map(Value::as_f64).collect();
+    assert!(steps.len() >= 2 && steps.last() == Some(&1.0), "progress is reported while saving: {steps:?}");
+    let usage = text(&b, ".offline-usage");
+    assert!(usage.contains("Đã lưu 2 di tích"), "the storage used is shown: {usage}");
+
+    offline(&b, true);
+    drop(host);
+    b.goto(&format!("{base}/vi/other/"));
+    assert_eq!(text(&b, "h1"), "Chùa Khác", "the saved second site opens offline");
+    let other = scene_drawn(&b, "san");
+    assert!(distinct_colours(&other) > 20, "the saved site's tour is drawn offline");
+    b.goto(&format!("{base}/vi/"));
+    assert_eq!(b.js("return document.querySelectorAll('.card').length"), json!(2), "the home page opens offline");
+
+    // A new build: a page's text and a panorama change. Online again, the new worker replaces the kept
+    // page and drops the tiles the new build no longer has.
+    let old_version = state(&b)["version"].as_str().expect("version").to_string();
+    let old_tiles: Vec<String> = b
+        .js("return caches.open('disan-files').then(function(c){return c.keys()}).then(function(k){return k.map(function(r){return new URL(r.url).pathname}).filter(function(p){return p.indexOf('/media/other/')===0 && p.indexOf('/1/')>0})})")
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(old_tiles.len(), 6, "level-1 tiles of the saved site: {old_tiles:?}");
+    let yaml = dir.path().join("sites/demo.yaml");
+    let text_before = std::fs::read_to_string(&yaml).expect("read demo.yaml");
+    std::fs::write(&yaml, text_before.replace("Một ngôi đền để kiểm thử.", "Bản dựng mới của ngôi đền.")).expect("edit");
+    common::panorama(1024, 512, 200).save(dir.path().join("content/other/panoramas/san.jpg")).expect("new panorama");
+    let host = Host::start(dir.path(), port);
+    let new_version = std::fs::read_to_string(dir.path().join("dist/offline.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .and_then(|m| m["version"].as_str().map(str::to_owned))
+        .expect("the new build's version");
+    assert_ne!(old_version, new_version);
+    offline(&b, false);
+    b.goto(&format!("{base}/vi/demo/"));
+    b.wait_for(
+        "the new build's worker in charge",
+        &format!(
+            "return caches.keys().then(function(k){{return k.indexOf('disan-pages-{new_version}')>=0 && k.indexOf('disan-pages-{old_version}')<0}})"
+        ),
+    );
+    b.goto(&format!("{base}/vi/demo/"));
+    assert_eq!(text(&b, ".summary"), "Bản dựng mới của ngôi đền.", "the kept page is the new build's");
+    let left = b.js(&format!(
+        "return caches.open('disan-files').then(function(c){{return Promise.all({}.map(function(u){{return c.match(u)}}))}}).then(function(r){{return r.filter(Boolean).length}})",
+        serde_json::to_string(&old_tiles).expect("json")
+    ));
+    assert_eq!(left, json!(0), "tiles of the replaced panorama are dropped");
+    // …and everything kept still works offline under the new build.
+    offline(&b, true);
+    drop(host);
+    b.goto(&format!("{base}/vi/other/"));
+    assert_eq!(text(&b, "h1"), "Chùa Khác");
+    let other = scene_drawn(&b, "san");
+    assert!(distinct_colours(&other) > 20, "the new panorama is drawn offline");
+    b.goto(&format!("{base}/vi/demo/"));
+    assert_eq!(text(&b, ".summary"), "Bản dựng mới của ngôi đền.");
+
+    // Removing a site frees its files; the other stays.
+    b.js("navigator.serviceWorker.controller.postMessage({type:'drop',slugs:'other'});return 1");
+    b.wait_for(
+        "the removed site's files gone",
+        "return caches.open('disan-files').then(function(c){return c.keys()}).then(function(k){return k.every(function(r){return r.url.indexOf('/media/other/')<0})})",
+    );
+    b.goto(&format!("{base}/vi/other/"));
+    b.wait_for("the friendly page for the removed site", "return document.body.classList.contains('page-offline')");
+}
