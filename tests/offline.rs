@@ -48,11 +48,40 @@ impl Drop for Host {
     }
 }
 
-fn offline(b: &Browser, on: bool) {
-    b.cdp(
-        "Network.emulateNetworkConditions",
-        json!({"offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
-    );
+/// The emulated network, for the page and for its service worker, which fetches on its own (DevTools
+/// emulation set on a page does not reach the worker: the worker's target gets it through a session of its
+/// own, kept while offline, since conditions belong to the session that set them).
+#[derive(Default)]
+struct Network {
+    sessions: Vec<Value>,
+}
+
+impl Network {
+    fn set(&mut self, b: &Browser, offline: bool) {
+        let conditions = json!({"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1});
+        b.cdp("Network.emulateNetworkConditions", conditions.clone());
+        let send = |session: &Value, id: usize, method: &str, params: Value| {
+            let message = json!({"id": id, "method": method, "params": params}).to_string();
+            b.cdp("Target.sendMessageToTarget", json!({"sessionId": session, "message": message}));
+        };
+        for session in self.sessions.drain(..) {
+            send(&session, 1, "Network.emulateNetworkConditions", conditions.clone());
+            b.cdp("Target.detachFromTarget", json!({"sessionId": session}));
+        }
+        if !offline {
+            return;
+        }
+        let targets = b.cdp("Target.getTargets", json!({}));
+        for t in targets["targetInfos"].as_array().expect("targets").iter().filter(|t| t["type"] == "service_worker") {
+            let session = b.cdp("Target.attachToTarget", json!({"targetId": t["targetId"], "flatten": false}))
+                ["sessionId"]
+                .clone();
+            send(&session, 1, "Network.enable", json!({}));
+            send(&session, 2, "Network.emulateNetworkConditions", conditions.clone());
+            self.sessions.push(session);
+        }
+        assert!(!self.sessions.is_empty(), "a service worker to take offline");
+    }
 }
 
 /// Waits until the tour shows `scene` with every level-1 face drawn, and returns its pixels.
@@ -99,6 +128,7 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     let port = free_port();
     let host = Host::start(dir.path(), port);
     let base = host.base.clone();
+    let mut net = Network::default();
 
     // First visit: the page registers the worker, which keeps this site for this language on its own.
     b.goto(&format!("{base}/vi/demo/"));
@@ -110,9 +140,9 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     assert_eq!(s["kept"], json!({"demo": ["vi"]}), "{s}");
     assert!(b.js("return !!navigator.serviceWorker.controller").as_bool().unwrap_or(false), "the worker controls the page");
 
-    // No network at all: the emulated phone is offline and the host is gone.
-    offline(&b, true);
-    drop(host);
+    // No network: the page and its worker are offline (the host is still up: a request that reached it
+    // would show here as an unsaved page opening).
+    net.set(&b, true);
     b.goto(&format!("{base}/vi/demo/"));
     assert_eq!(text(&b, "h1"), "Đền Thử Nghiệm", "the kept page opens offline");
     let cong = scene_drawn(&b, "cong");
@@ -138,8 +168,7 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     assert_eq!(link, json!(["Đền Thử Nghiệm", "/vi/demo/"]));
 
     // Back online: save every site, with progress, then the second site opens offline too.
-    let host = Host::start(dir.path(), port);
-    offline(&b, false);
+    net.set(&b, false);
     b.goto(&format!("{base}/vi/"));
     b.wait_for("the save-all button", "var e=document.querySelector('.offline-all');return e && !e.hidden && /\\d/.test(e.textContent)");
     let label = text(&b, ".offline-all");
@@ -153,8 +182,7 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     let usage = text(&b, ".offline-usage");
     assert!(usage.contains("Đã lưu 2 di tích"), "the storage used is shown: {usage}");
 
-    offline(&b, true);
-    drop(host);
+    net.set(&b, true);
     b.goto(&format!("{base}/vi/other/"));
     assert_eq!(text(&b, "h1"), "Chùa Khác", "the saved second site opens offline");
     let other = scene_drawn(&b, "san");
@@ -177,6 +205,8 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     let text_before = std::fs::read_to_string(&yaml).expect("read demo.yaml");
     std::fs::write(&yaml, text_before.replace("Một ngôi đền để kiểm thử.", "Bản dựng mới của ngôi đền.")).expect("edit");
     common::panorama(1024, 512, 200).save(dir.path().join("content/other/panoramas/san.jpg")).expect("new panorama");
+    // Publishing: the host is restarted on the new build (at the same address).
+    drop(host);
     let host = Host::start(dir.path(), port);
     let new_version = std::fs::read_to_string(dir.path().join("dist/offline.json"))
         .ok()
@@ -184,7 +214,7 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
         .and_then(|m| m["version"].as_str().map(str::to_owned))
         .expect("the new build's version");
     assert_ne!(old_version, new_version);
-    offline(&b, false);
+    net.set(&b, false);
     b.goto(&format!("{base}/vi/demo/"));
     b.wait_for(
         "the new build's worker in charge",
@@ -200,8 +230,7 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     ));
     assert_eq!(left, json!(0), "tiles of the replaced panorama are dropped");
     // …and everything kept still works offline under the new build.
-    offline(&b, true);
-    drop(host);
+    net.set(&b, true);
     b.goto(&format!("{base}/vi/other/"));
     assert_eq!(text(&b, "h1"), "Chùa Khác");
     let other = scene_drawn(&b, "san");
@@ -217,4 +246,5 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     );
     b.goto(&format!("{base}/vi/other/"));
     b.wait_for("the friendly page for the removed site", "return document.body.classList.contains('page-offline')");
+    drop(host);
 }
