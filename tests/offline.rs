@@ -248,3 +248,93 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     b.wait_for("the friendly page for the removed site", "return document.body.classList.contains('page-offline')");
     drop(host);
 }
+
+/// Where screenshots go for a person to look at.
+fn shot(b: &Browser, name: &str) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("offline-shots");
+    std::fs::create_dir_all(&dir).expect("shots dir");
+    b.screenshot().save(dir.join(format!("{name}.png"))).expect("save screenshot");
+}
+
+#[test]
+fn home_sorts_sites_by_distance_only_when_asked() {
+    let Some(b) = Browser::start(390, 844) else { return };
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    b.cdp("Browser.grantPermissions", json!({"permissions": ["geolocation"], "origin": server.base}));
+    // 500 m north of the test temple (whose position is marked approximate), 3 km from the pagoda.
+    b.cdp("Emulation.setGeolocationOverride", json!({"latitude": 19.7345, "longitude": 105.9, "accuracy": 20}));
+    // Count the page's requests for the position, from before any page script runs.
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": "window.__asked=0;(function(g){var f=g.getCurrentPosition.bind(g);g.getCurrentPosition=function(){window.__asked++;return f.apply(null,arguments);};})(navigator.geolocation);"}),
+    );
+    b.goto(&format!("{}/vi/", server.base));
+    b.wait_for("the sort button", "var p=document.querySelector('.near');return p && !p.hidden");
+    let names = "return Array.prototype.map.call(document.querySelectorAll('.card-name'),function(e){return e.textContent})";
+    assert_eq!(b.js(names), json!(["Chùa Khác", "Đền Thử Nghiệm"]), "the collection's order before sorting");
+    assert_eq!(b.js("return window.__asked"), json!(0), "no position is asked for before the tap");
+
+    click(&b, ".near-btn");
+    b.wait_for("sorted", "return document.querySelector('.near-status').textContent.indexOf('gần nhất')>=0");
+    assert_eq!(b.js("return window.__asked"), json!(1));
+    assert_eq!(b.js(names), json!(["Đền Thử Nghiệm", "Chùa Khác"]), "nearest first");
+    let far = "return Array.prototype.map.call(document.querySelectorAll('.card-distance'),function(e){return e.hidden?null:e.textContent})";
+    assert_eq!(b.js(far), json!(["cách khoảng 500 m", "cách 3 km"]));
+    shot(&b, "home-sorted-390");
+
+    // Refused: the visitor is told, and the order stays as it was.
+    b.cdp("Browser.resetPermissions", json!({}));
+    b.cdp("Browser.setPermission", json!({"permission": {"name": "geolocation"}, "setting": "denied", "origin": server.base}));
+    b.goto(&format!("{}/en/", server.base));
+    b.wait_for("the sort button", "var p=document.querySelector('.near');return p && !p.hidden");
+    click(&b, ".near-btn");
+    b.wait_for("the refusal", "return document.querySelector('.near-status').textContent.indexOf('not available')>=0");
+    assert_eq!(b.js(names), json!(["Other Pagoda", "Test Temple"]));
+}
+
+/// axe-core's report of the page in the browser: the rules that fail, with the offending elements.
+fn axe(b: &Browser, source: &str) -> Vec<String> {
+    b.js(source);
+    b.js("window.__axe=null;axe.run(document,{resultTypes:['violations']}).then(function(r){window.__axe=r.violations.map(function(v){return v.id+': '+v.help+' — '+v.nodes.map(function(n){return n.target.join(' ')}).join(', ')})});return 1");
+    b.wait_for("axe-core's report", "return window.__axe")
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn pages_pass_axe_in_light_and_dark() {
+    // axe-core is an npm package, not part of the build: `npm install --prefix /tmp/axe axe-core` and point
+    // DISAN_AXE at its axe.min.js to run this check.
+    let Some(path) = std::env::var_os("DISAN_AXE") else {
+        eprintln!("skipping the accessibility check: set DISAN_AXE to axe-core's axe.min.js");
+        return;
+    };
+    let source = std::fs::read_to_string(&path).expect("read axe.min.js");
+    let Some(b) = Browser::start(390, 844) else { return };
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    let mut failures = Vec::new();
+    for scheme in ["light", "dark"] {
+        b.cdp("Emulation.setEmulatedMedia", json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}));
+        for page in ["/vi/", "/en/", "/vi/demo/", "/en/demo/", "/vi/offline.html"] {
+            b.goto(&format!("{}{page}", server.base));
+            if page.ends_with("demo/") {
+                b.wait_for("the viewer", "return document.getElementById('tour').classList.contains('tour--ready')");
+            }
+            if page != "/vi/offline.html" {
+                b.wait_for("the save box", "var e=document.getElementById('offline');return e && !e.hidden && /\\d/.test(e.querySelector('.offline-all').textContent)");
+            }
+            for v in axe(&b, &source) {
+                failures.push(format!("{page} ({scheme}): {v}"));
+            }
+            b.js("var e=document.getElementById('offline')||document.querySelector('h1');e.scrollIntoView();return 1");
+            let name = format!("{}-{scheme}-390", page.trim_matches('/').replace(['/', '.'], "-"));
+            shot(&b, if name.starts_with('-') { &name[1..] } else { &name });
+        }
+    }
+    assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
+}

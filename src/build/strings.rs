@@ -86,7 +86,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ),
         ("off_remove", "Xoá khỏi máy", "Remove from this device"),
         ("off_usage", "Đã lưu {n} di tích, chiếm {size}.", "{n} sites saved, taking {size}."),
-        ("off_space", "Máy còn trống khoảng {free} cho trang này.", "About {free} of space is left for this site."),
+        ("off_space", "Máy còn trống khoảng {free} cho trang web này.", "About {free} of space is left for this website."),
         ("off_none", "Chưa lưu di tích nào trên máy này.", "No site is saved on this device yet."),
         ("off_failed", "Chưa lưu xong (mất mạng?). Hãy thử lại.", "Saving stopped (network lost?). Try again."),
         ("off_list", "Đã lưu trên máy này", "Saved on this device"),
@@ -111,7 +111,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "Your position is not available (permission denied?).",
         ),
         ("near_away", "cách {d}", "{d} away"),
-        ("near_about", "cách khoảng {d} (vị trí ước lượng)", "about {d} away (approximate position)"),
+        ("near_about", "cách khoảng {d}", "about {d} away"),
         ("print_scan", "Quét mã để mở trang này", "Scan to open this page"),
     ];
     table.iter().map(|(k, vi, en)| (*k, if lang == "vi" { *vi } else { *en })).collect()
