@@ -338,3 +338,61 @@ fn pages_pass_axe_in_light_and_dark() {
     }
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
 }
+
+/// Runs a poppler tool; `None` (and a note) when poppler is not installed, unless CI requires it.
+fn poppler(name: &str, args: &[&str]) -> Option<String> {
+    match Command::new(name).args(args).output() {
+        Ok(out) => {
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+        Err(_) => {
+            assert!(std::env::var_os("DISAN_REQUIRE_TOOLS").is_none(), "{name} is not installed");
+            eprintln!("skipping the print check: poppler-utils ({name}) is not installed");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
+    let Some(b) = Browser::start(1280, 900) else { return };
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    b.goto(&format!("{}/vi/demo/", server.base));
+    b.wait_for("the viewer", "return document.getElementById('tour').classList.contains('tour--ready')");
+    b.wait_for("the save box", "var e=document.getElementById('offline');return e && !e.hidden");
+    b.wait_for("the still", "var i=document.querySelector('.print-tour img');return i && i.complete && i.naturalWidth>0");
+    let pdf = b.cdp("Page.printToPDF", json!({"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": false}));
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(pdf["data"].as_str().expect("pdf data")).expect("base64");
+    let out = tempfile::tempdir().expect("tempdir");
+    let file = out.path().join("page.pdf");
+    std::fs::write(&file, bytes).expect("write pdf");
+    let Some(info) = poppler("pdfinfo", &[file.to_str().expect("utf-8")]) else { return };
+    let pages: u32 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count");
+    assert_eq!(pages, 1, "the test temple's page prints on one A4 page");
+    let text = poppler("pdftotext", &[file.to_str().expect("utf-8"), "-"]).expect("pdftotext");
+    for wanted in ["Đền Thử Nghiệm", "Một ngôi đền để kiểm thử.", "Đoạn hai.", "Quét mã để mở trang này", "https://disan.test.example/vi/demo/"] {
+        assert!(text.contains(wanted), "the print has {wanted:?}:\n{text}");
+    }
+    for unwanted in ["Phóng to", "Toàn màn hình", "Lưu tất cả", "English", "Kéo để nhìn quanh"] {
+        assert!(!text.contains(unwanted), "the print has no {unwanted:?}:\n{text}");
+    }
+    // The printed code scans back to the page.
+    poppler("pdftoppm", &["-r", "150", "-gray", "-png", "-singlefile", file.to_str().expect("utf-8"), out.path().join("p").to_str().expect("utf-8")]);
+    let img = image::open(out.path().join("p.png")).expect("render").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the printed page");
+    assert_eq!(grids[0].decode().expect("decodes").1, "https://disan.test.example/vi/demo/");
+    // The still of the first scene is a picture, not an empty box: count the dark-to-light spread.
+    let shade = image::open(out.path().join("p.png")).expect("render").to_luma8();
+    let levels: std::collections::HashSet<u8> = shade.pixels().map(|p| p.0[0] / 16).collect();
+    assert!(levels.len() > 8, "the print shows a picture ({} grey levels)", levels.len());
+    std::fs::copy(out.path().join("p.png"), Path::new(env!("CARGO_TARGET_TMPDIR")).join("offline-shots/print-vi-demo.png")).ok();
+}
