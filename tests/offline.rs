@@ -396,3 +396,104 @@ fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
     assert!(levels.len() > 8, "the print shows a picture ({} grey levels)", levels.len());
     std::fs::copy(out.path().join("p.png"), Path::new(env!("CARGO_TARGET_TMPDIR")).join("offline-shots/print-vi-demo.png")).ok();
 }
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read json")).expect("parse json")
+}
+
+/// Every (url, bytes) pair of the offline list.
+fn listed(m: &Value) -> Vec<(String, u64)> {
+    let mut lists = vec![&m["boot"]];
+    lists.extend(m["home"].as_object().expect("home").values());
+    for s in m["sites"].as_array().expect("sites") {
+        lists.push(&s["all"]);
+        lists.extend(s["langs"].as_object().expect("langs").values());
+    }
+    lists
+        .into_iter()
+        .flat_map(|l| l.as_array().expect("list").iter())
+        .map(|f| (f[0].as_str().expect("url").to_string(), f[1].as_u64().expect("size")))
+        .collect()
+}
+
+#[test]
+fn the_offline_list_names_real_files_with_their_sizes_and_versions_the_worker() {
+    let dir = common::fixture();
+    let out = dir.path().join("dist");
+    let built = common::disan(dir.path(), &["build", "--out", out.to_str().expect("utf-8")]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let m = read_json(&out.join("offline.json"));
+    let files = listed(&m);
+    for (url, size) in &files {
+        let mut path = out.join(url.trim_start_matches('/'));
+        if url.ends_with('/') {
+            path.push("index.html");
+        }
+        let real = std::fs::metadata(&path).unwrap_or_else(|e| panic!("{url} is listed but {}: {e}", path.display())).len();
+        assert_eq!(*size, real, "{url}");
+    }
+    let demo = m["sites"].as_array().expect("sites").iter().find(|s| s["slug"] == "demo").expect("demo listed");
+    let all: Vec<&str> = demo["all"].as_array().expect("all").iter().filter_map(|f| f[0].as_str()).collect();
+    for scene in ["cong", "san"] {
+        let faces = all.iter().filter(|u| u.starts_with(&format!("/media/demo/{scene}.")) && u.contains("/1/")).count();
+        assert_eq!(faces, 6, "every level-1 face of {scene}: {all:?}");
+        assert!(all.iter().any(|u| u.starts_with(&format!("/_/preview/{scene}."))), "the preview of {scene}");
+    }
+    assert!(!all.iter().any(|u| u.contains("/2/")), "finer tiles are kept only once seen");
+    let vi: Vec<&str> = demo["langs"]["vi"].as_array().expect("vi").iter().filter_map(|f| f[0].as_str()).collect();
+    let en: Vec<&str> = demo["langs"]["en"].as_array().expect("en").iter().filter_map(|f| f[0].as_str()).collect();
+    assert!(vi.contains(&"/vi/demo/") && vi.iter().any(|u| u.ends_with(".mp3")), "{vi:?}");
+    assert_eq!(en, ["/en/demo/"], "no English recording in the fixture");
+    let boot: Vec<&str> = m["boot"].as_array().expect("boot").iter().filter_map(|f| f[0].as_str()).collect();
+    assert!(boot.contains(&"/vi/offline.html") && boot.contains(&"/en/offline.html") && boot.contains(&"/_/links.json"));
+    assert!(!boot.iter().any(|u| u.contains("preview.")), "the editors' script is never kept: {boot:?}");
+
+    // The worker carries the list's version; the page registers it from a file (no inline script).
+    let version = m["version"].as_str().expect("version").to_string();
+    assert_eq!(version.len(), 16);
+    let sw = std::fs::read_to_string(out.join("sw.js")).expect("sw.js");
+    assert!(sw.contains(&format!("const VERSION = '{version}';")), "the worker is stamped with the version");
+    let page = std::fs::read_to_string(out.join("vi/demo/index.html")).expect("page");
+    assert!(page.contains("id=\"offline\"") && page.contains("<script src=\"/_/offline."), "the save box and its script");
+
+    // The version follows the content, not the clock: the same collection elsewhere gives the same one,
+    // and a changed word gives another.
+    let twin = common::fixture();
+    let twin_out = twin.path().join("dist");
+    assert!(common::disan(twin.path(), &["build", "--out", twin_out.to_str().expect("utf-8")]).status.success());
+    assert_eq!(read_json(&twin_out.join("offline.json"))["version"], json!(version), "same content, same version");
+    let yaml = twin.path().join("sites/other.yaml");
+    let text = std::fs::read_to_string(&yaml).expect("read");
+    std::fs::write(&yaml, text.replace("Một ngôi chùa khác.", "Một ngôi chùa khác nữa.")).expect("edit");
+    assert!(common::disan(twin.path(), &["build", "--out", twin_out.to_str().expect("utf-8")]).status.success());
+    assert_ne!(read_json(&twin_out.join("offline.json"))["version"], json!(version), "a changed page, a new version");
+}
+
+#[test]
+fn the_live_preview_does_not_register_the_worker_and_ships_one_that_removes_itself() {
+    let dir = common::fixture();
+    let out = dir.path().join("preview");
+    disan::build::build_with(dir.path(), &out, disan::build::Options { preview: true }).expect("preview build");
+    let page = std::fs::read_to_string(out.join("vi/demo/index.html")).expect("page");
+    assert!(!page.contains("/_/offline.") && !page.contains("id=\"offline\""), "no worker registration in the preview");
+    assert!(!out.join("offline.json").exists(), "nothing to keep in the preview");
+    let sw = std::fs::read_to_string(out.join("sw.js")).expect("sw.js");
+    assert!(sw.contains("const VERSION = '';"), "an empty version makes the worker remove itself");
+}
+
+#[test]
+fn the_host_serves_the_worker_fresh_and_lets_the_home_page_ask_for_a_position() {
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    let agent = common::client();
+    let res = agent.get(&format!("{}/sw.js", server.base)).call().expect("sw.js");
+    assert_eq!(res.status().as_u16(), 200);
+    let header = |name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(header("cache-control"), "no-cache", "browsers check the worker on every visit");
+    assert!(header("content-type").starts_with("text/javascript"), "{}", header("content-type"));
+    let list = agent.get(&format!("{}/offline.json", server.base)).call().expect("offline.json");
+    assert_eq!(list.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-cache"));
+    let home = agent.get(&format!("{}/vi/", server.base)).call().expect("home");
+    let policy = home.headers().get("permissions-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(policy.contains("geolocation=(self)"), "{policy}");
+}
