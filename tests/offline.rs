@@ -21,10 +21,15 @@ struct Host {
 
 impl Host {
     fn start(root: &Path, port: u16) -> Host {
+        Host::start_args(root, port, &["--log", "off"])
+    }
+
+    fn start_args(root: &Path, port: u16, extra: &[&str]) -> Host {
         let child = Command::new(env!("CARGO_BIN_EXE_disan"))
             .arg("--root")
             .arg(root)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--log", "off"])
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -73,9 +78,9 @@ impl Network {
         }
         let targets = b.cdp("Target.getTargets", json!({}));
         for t in targets["targetInfos"].as_array().expect("targets").iter().filter(|t| t["type"] == "service_worker") {
-            let session = b.cdp("Target.attachToTarget", json!({"targetId": t["targetId"], "flatten": false}))
-                ["sessionId"]
-                .clone();
+            let session =
+                b.cdp("Target.attachToTarget", json!({"targetId": t["targetId"], "flatten": false}))["sessionId"]
+                    .clone();
             send(&session, 1, "Network.enable", json!({}));
             send(&session, 2, "Network.emulateNetworkConditions", conditions.clone());
             self.sessions.push(session);
@@ -138,7 +143,10 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     assert!(status.contains("Đã lưu") && (status.contains("kB") || status.contains("MB")), "status: {status}");
     let s = state(&b);
     assert_eq!(s["kept"], json!({"demo": ["vi"]}), "{s}");
-    assert!(b.js("return !!navigator.serviceWorker.controller").as_bool().unwrap_or(false), "the worker controls the page");
+    assert!(
+        b.js("return !!navigator.serviceWorker.controller").as_bool().unwrap_or(false),
+        "the worker controls the page"
+    );
 
     // No network: the page and its worker are offline (the host is still up: a request that reached it
     // would show here as an unsaved page opening).
@@ -170,7 +178,10 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     // Back online: save every site, with progress, then the second site opens offline too.
     net.set(&b, false);
     b.goto(&format!("{base}/vi/"));
-    b.wait_for("the save-all button", "var e=document.querySelector('.offline-all');return e && !e.hidden && /\\d/.test(e.textContent)");
+    b.wait_for(
+        "the save-all button",
+        "var e=document.querySelector('.offline-all');return e && !e.hidden && /\\d/.test(e.textContent)",
+    );
     let label = text(&b, ".offline-all");
     assert!(label.starts_with("Lưu tất cả di tích (") && (label.ends_with("kB)") || label.ends_with("MB)")), "{label}");
     b.js("window.__progress=[];navigator.serviceWorker.addEventListener('message',function(e){if(e.data.type==='progress')__progress.push(e.data.done/e.data.total);});return 1");
@@ -203,7 +214,8 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     assert_eq!(old_tiles.len(), 6, "level-1 tiles of the saved site: {old_tiles:?}");
     let yaml = dir.path().join("sites/demo.yaml");
     let text_before = std::fs::read_to_string(&yaml).expect("read demo.yaml");
-    std::fs::write(&yaml, text_before.replace("Một ngôi đền để kiểm thử.", "Bản dựng mới của ngôi đền.")).expect("edit");
+    std::fs::write(&yaml, text_before.replace("Một ngôi đền để kiểm thử.", "Bản dựng mới của ngôi đền."))
+        .expect("edit");
     common::panorama(1024, 512, 200).save(dir.path().join("content/other/panoramas/san.jpg")).expect("new panorama");
     // Publishing: the host is restarted on the new build (at the same address).
     drop(host);
@@ -271,7 +283,8 @@ fn home_sorts_sites_by_distance_only_when_asked() {
     );
     b.goto(&format!("{}/vi/", server.base));
     b.wait_for("the sort button", "var p=document.querySelector('.near');return p && !p.hidden");
-    let names = "return Array.prototype.map.call(document.querySelectorAll('.card-name'),function(e){return e.textContent})";
+    let names =
+        "return Array.prototype.map.call(document.querySelectorAll('.card-name'),function(e){return e.textContent})";
     assert_eq!(b.js(names), json!(["Chùa Khác", "Đền Thử Nghiệm"]), "the collection's order before sorting");
     assert_eq!(b.js("return window.__asked"), json!(0), "no position is asked for before the tap");
 
@@ -285,7 +298,10 @@ fn home_sorts_sites_by_distance_only_when_asked() {
 
     // Refused: the visitor is told, and the order stays as it was.
     b.cdp("Browser.resetPermissions", json!({}));
-    b.cdp("Browser.setPermission", json!({"permission": {"name": "geolocation"}, "setting": "denied", "origin": server.base}));
+    b.cdp(
+        "Browser.setPermission",
+        json!({"permission": {"name": "geolocation"}, "setting": "denied", "origin": server.base}),
+    );
     b.goto(&format!("{}/en/", server.base));
     b.wait_for("the sort button", "var p=document.querySelector('.near');return p && !p.hidden");
     click(&b, ".near-btn");
@@ -362,29 +378,47 @@ fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
     b.goto(&format!("{}/vi/demo/", server.base));
     b.wait_for("the viewer", "return document.getElementById('tour').classList.contains('tour--ready')");
     b.wait_for("the save box", "var e=document.getElementById('offline');return e && !e.hidden");
-    b.wait_for("the still", "var i=document.querySelector('.print-tour img');return i && i.complete && i.naturalWidth>0");
+    b.wait_for(
+        "the still",
+        "var i=document.querySelector('.print-tour img');return i && i.complete && i.naturalWidth>0",
+    );
     let pdf = b.cdp("Page.printToPDF", json!({"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": false}));
     use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(pdf["data"].as_str().expect("pdf data")).expect("base64");
+    let bytes =
+        base64::engine::general_purpose::STANDARD.decode(pdf["data"].as_str().expect("pdf data")).expect("base64");
     let out = tempfile::tempdir().expect("tempdir");
     let file = out.path().join("page.pdf");
     std::fs::write(&file, bytes).expect("write pdf");
     let Some(info) = poppler("pdfinfo", &[file.to_str().expect("utf-8")]) else { return };
-    let pages: u32 = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("page count");
+    let pages: u32 =
+        info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("page count");
     assert_eq!(pages, 1, "the test temple's page prints on one A4 page");
     let text = poppler("pdftotext", &[file.to_str().expect("utf-8"), "-"]).expect("pdftotext");
-    for wanted in ["Đền Thử Nghiệm", "Một ngôi đền để kiểm thử.", "Đoạn hai.", "Quét mã để mở trang này", "https://disan.test.example/vi/demo/"] {
+    for wanted in [
+        "Đền Thử Nghiệm",
+        "Một ngôi đền để kiểm thử.",
+        "Đoạn hai.",
+        "Quét mã để mở trang này",
+        "https://disan.test.example/vi/demo/",
+    ] {
         assert!(text.contains(wanted), "the print has {wanted:?}:\n{text}");
     }
     for unwanted in ["Phóng to", "Toàn màn hình", "Lưu tất cả", "English", "Kéo để nhìn quanh"] {
         assert!(!text.contains(unwanted), "the print has no {unwanted:?}:\n{text}");
     }
     // The printed code scans back to the page.
-    poppler("pdftoppm", &["-r", "150", "-gray", "-png", "-singlefile", file.to_str().expect("utf-8"), out.path().join("p").to_str().expect("utf-8")]);
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-gray",
+            "-png",
+            "-singlefile",
+            file.to_str().expect("utf-8"),
+            out.path().join("p").to_str().expect("utf-8"),
+        ],
+    );
     let img = image::open(out.path().join("p.png")).expect("render").to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(img);
     let grids = prepared.detect_grids();
@@ -394,7 +428,11 @@ fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
     let shade = image::open(out.path().join("p.png")).expect("render").to_luma8();
     let levels: std::collections::HashSet<u8> = shade.pixels().map(|p| p.0[0] / 16).collect();
     assert!(levels.len() > 8, "the print shows a picture ({} grey levels)", levels.len());
-    std::fs::copy(out.path().join("p.png"), Path::new(env!("CARGO_TARGET_TMPDIR")).join("offline-shots/print-vi-demo.png")).ok();
+    std::fs::copy(
+        out.path().join("p.png"),
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("offline-shots/print-vi-demo.png"),
+    )
+    .ok();
 }
 
 fn read_json(path: &Path) -> Value {
@@ -429,7 +467,8 @@ fn the_offline_list_names_real_files_with_their_sizes_and_versions_the_worker() 
         if url.ends_with('/') {
             path.push("index.html");
         }
-        let real = std::fs::metadata(&path).unwrap_or_else(|e| panic!("{url} is listed but {}: {e}", path.display())).len();
+        let real =
+            std::fs::metadata(&path).unwrap_or_else(|e| panic!("{url} is listed but {}: {e}", path.display())).len();
         assert_eq!(*size, real, "{url}");
     }
     let demo = m["sites"].as_array().expect("sites").iter().find(|s| s["slug"] == "demo").expect("demo listed");
@@ -445,7 +484,9 @@ fn the_offline_list_names_real_files_with_their_sizes_and_versions_the_worker() 
     assert!(vi.contains(&"/vi/demo/") && vi.iter().any(|u| u.ends_with(".mp3")), "{vi:?}");
     assert_eq!(en, ["/en/demo/"], "no English recording in the fixture");
     let boot: Vec<&str> = m["boot"].as_array().expect("boot").iter().filter_map(|f| f[0].as_str()).collect();
-    assert!(boot.contains(&"/vi/offline.html") && boot.contains(&"/en/offline.html") && boot.contains(&"/_/links.json"));
+    assert!(
+        boot.contains(&"/vi/offline.html") && boot.contains(&"/en/offline.html") && boot.contains(&"/_/links.json")
+    );
     assert!(!boot.iter().any(|u| u.contains("preview.")), "the editors' script is never kept: {boot:?}");
 
     // The worker carries the list's version; the page registers it from a file (no inline script).
@@ -454,7 +495,10 @@ fn the_offline_list_names_real_files_with_their_sizes_and_versions_the_worker() 
     let sw = std::fs::read_to_string(out.join("sw.js")).expect("sw.js");
     assert!(sw.contains(&format!("const VERSION = '{version}';")), "the worker is stamped with the version");
     let page = std::fs::read_to_string(out.join("vi/demo/index.html")).expect("page");
-    assert!(page.contains("id=\"offline\"") && page.contains("<script src=\"/_/offline."), "the save box and its script");
+    assert!(
+        page.contains("id=\"offline\"") && page.contains("<script src=\"/_/offline."),
+        "the save box and its script"
+    );
 
     // The version follows the content, not the clock: the same collection elsewhere gives the same one,
     // and a changed word gives another.
@@ -496,4 +540,92 @@ fn the_host_serves_the_worker_fresh_and_lets_the_home_page_ask_for_a_position() 
     let home = agent.get(&format!("{}/vi/", server.base)).call().expect("home");
     let policy = home.headers().get("permissions-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
     assert!(policy.contains("geolocation=(self)"), "{policy}");
+}
+
+/// A measurement, not a test (`cargo test --release --test offline -- --ignored --nocapture`): the bytes
+/// kept for one sample site and for all, and the time "Save all sites" takes on a 3G-like network
+/// (Lighthouse's mobile profile: 562.5 ms round trip, 1.44 Mbit/s down, 675 kbit/s up).
+#[test]
+#[ignore = "a benchmark: prints numbers for the README"]
+fn measure_saving_the_sample_collection_on_3g() {
+    let Some(b) = Browser::start(390, 844) else { return };
+    let out = tempfile::tempdir().expect("tempdir");
+    let server = common::Server::start_with(&common::repo(), &out.path().join("dist"));
+    let m = read_json(&out.path().join("dist/offline.json"));
+    let base = server.base.clone();
+    // Open the home page (nothing kept yet: the worker installs with the list and the offline pages).
+    b.goto(&format!("{base}/vi/"));
+    b.wait_for(
+        "the save-all button",
+        "var e=document.querySelector('.offline-all');return e && !e.hidden && /\\d/.test(e.textContent)",
+    );
+    let s = state(&b);
+    let one = s["sizes"]["site"]["den-doc-cuoc"]["vi"].as_u64().expect("size");
+    let all = s["sizes"]["all"]["vi"].as_u64().expect("size");
+    let mut files = std::collections::BTreeSet::new();
+    let mut lists = vec![&m["boot"], &m["home"]["vi"]];
+    for site in m["sites"].as_array().expect("sites") {
+        lists.extend([&site["all"], &site["langs"]["vi"]]);
+    }
+    for f in lists.into_iter().flat_map(|l| l.as_array().expect("list")) {
+        files.insert(f[0].as_str().expect("url").to_string());
+    }
+    // Throttle the page and the worker alike.
+    let conditions =
+        json!({"offline": false, "latency": 562.5, "downloadThroughput": 180_000, "uploadThroughput": 84_375});
+    b.cdp("Network.emulateNetworkConditions", conditions.clone());
+    let targets = b.cdp("Target.getTargets", json!({}));
+    for t in targets["targetInfos"].as_array().expect("targets").iter().filter(|t| t["type"] == "service_worker") {
+        let session =
+            b.cdp("Target.attachToTarget", json!({"targetId": t["targetId"], "flatten": false}))["sessionId"].clone();
+        for (id, (method, params)) in
+            [("Network.enable", json!({})), ("Network.emulateNetworkConditions", conditions.clone())]
+                .into_iter()
+                .enumerate()
+        {
+            let message = json!({"id": id + 1, "method": method, "params": params}).to_string();
+            b.cdp("Target.sendMessageToTarget", json!({"sessionId": session, "message": message}));
+        }
+    }
+    let started = Instant::now();
+    click(&b, ".offline-all");
+    let deadline = Duration::from_secs(600);
+    loop {
+        let n = b.js("return document.querySelectorAll('.offline-list li').length").as_u64().unwrap_or(0);
+        if n == m["sites"].as_array().map_or(0, Vec::len) as u64 {
+            break;
+        }
+        assert!(started.elapsed() < deadline, "saving did not finish");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let took = started.elapsed().as_secs_f64();
+    let kept = state(&b)["sizes"]["kept"].as_u64().expect("kept");
+    println!(
+        "one site (den-doc-cuoc, vi): {one} bytes; all {} sites (vi): {all} bytes in {} files; kept after saving all: {kept} bytes; \
+         save all on 3G (562.5 ms, 1.44 Mbit/s): {took:.1} s",
+        m["sites"].as_array().map_or(0, Vec::len),
+        files.len()
+    );
+}
+
+#[test]
+fn a_worker_left_on_the_address_gives_way_to_the_live_preview() {
+    let Some(b) = Browser::start(390, 844) else { return };
+    let dir = common::fixture();
+    let port = free_port();
+    let host = Host::start(dir.path(), port);
+    b.goto(&format!("{}/vi/demo/", host.base));
+    b.wait_for("the site kept", "var r=document.querySelector('.offline-remove');return r && !r.hidden");
+    drop(host);
+    // The editor now previews on the same address: the first page may still come from the kept copy, but
+    // the browser's check of /sw.js brings the self-removing worker, which clears everything and reloads.
+    let preview = dir.path().join("preview");
+    let host = Host::start_args(dir.path(), port, &["--watch", "--out", preview.to_str().expect("utf-8")]);
+    b.goto(&format!("{}/vi/demo/", host.base));
+    b.wait_for(
+        "the worker and its caches gone",
+        "return Promise.all([navigator.serviceWorker.getRegistrations(),caches.keys()]).then(function(r){return r[0].length===0&&r[1].length===0})",
+    );
+    b.wait_for("the preview's own page", "return !!document.querySelector('script[src*=\"/_/preview.\"]')");
+    assert_eq!(b.js("return !!document.getElementById('offline')"), json!(false), "no save box in the preview");
 }

@@ -126,7 +126,8 @@ fn page_urls(manifest: &serde_json::Value) -> BTreeSet<String> {
 
 /// True for URLs whose name carries a content hash (they never change, so any build may share them).
 pub fn is_fingerprinted(url: &str) -> bool {
-    (url.starts_with(assets::ASSET_PREFIX) && url != format!("/{}", super::links::LINKS_JSON)) || url.starts_with("/media/")
+    (url.starts_with(assets::ASSET_PREFIX) && url != format!("/{}", super::links::LINKS_JSON))
+        || url.starts_with("/media/")
 }
 
 /// The list of files per site, with sizes read from `out`.
@@ -136,7 +137,8 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<serde_jso
         if url.ends_with('/') {
             path.push("index.html");
         }
-        let meta = fs::metadata(&path).with_context(|| format!("cannot read {} for the offline list", path.display()))?;
+        let meta =
+            fs::metadata(&path).with_context(|| format!("cannot read {} for the offline list", path.display()))?;
         Ok((url.to_string(), meta.len()))
     };
     // Always kept once the service worker is installed: the pages' styles and scripts, and the friendly

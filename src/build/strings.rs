@@ -86,7 +86,11 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ),
         ("off_remove", "Xoá khỏi máy", "Remove from this device"),
         ("off_usage", "Đã lưu {n} di tích, chiếm {size}.", "{n} sites saved, taking {size}."),
-        ("off_space", "Máy còn trống khoảng {free} cho trang web này.", "About {free} of space is left for this website."),
+        (
+            "off_space",
+            "Máy còn trống khoảng {free} cho trang web này.",
+            "About {free} of space is left for this website.",
+        ),
         ("off_none", "Chưa lưu di tích nào trên máy này.", "No site is saved on this device yet."),
         ("off_failed", "Chưa lưu xong (mất mạng?). Hãy thử lại.", "Saving stopped (network lost?). Try again."),
         ("off_list", "Đã lưu trên máy này", "Saved on this device"),
