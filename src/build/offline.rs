@@ -5,14 +5,13 @@
 //! The list lives in `offline.json` at the root of the output (not fingerprinted: the host sends it
 //! `no-cache`); the service worker is `/sw.js`, at a stable address so browsers find each new version.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use minijinja::{Environment, context};
 use serde::Serialize;
-use serde_json::json;
 
 use super::assets;
 use super::hash::StableHash;
@@ -31,18 +30,39 @@ const PREVIEW_ONLY: &[&str] = &["preview.js", "preview.css"];
 /// A file to keep: its URL and its size in bytes.
 type File = (String, u64);
 
+/// `offline.json`.
+#[derive(Debug, Serialize)]
+struct Manifest {
+    /// Changes whenever anything listed changes (see [`write`]).
+    version: String,
+    languages: Vec<String>,
+    /// Kept as soon as the worker is installed: styles, scripts, the offline pages, the code table.
+    boot: Vec<File>,
+    /// Per language: the home page, kept with the first site kept in that language.
+    home: BTreeMap<String, Vec<File>>,
+    sites: Vec<SiteFiles>,
+}
+
 /// The files one site needs offline: those every language shares, and those of each language.
 #[derive(Debug, Serialize)]
 struct SiteFiles {
     slug: String,
     /// The site's name per language, for the list of saved sites.
-    name: serde_json::Map<String, serde_json::Value>,
+    name: BTreeMap<String, String>,
     /// Page URL per language.
-    pages: serde_json::Map<String, serde_json::Value>,
+    pages: BTreeMap<String, String>,
     /// Scene previews, level-1 tiles of every scene, photo thumbnails.
     all: Vec<File>,
     /// Per language: the page and its narration recording.
-    langs: serde_json::Map<String, serde_json::Value>,
+    langs: BTreeMap<String, Vec<File>>,
+}
+
+impl Manifest {
+    /// Every file listed (some more than once).
+    fn files(&self) -> impl Iterator<Item = &File> {
+        let sites = self.sites.iter().flat_map(|s| s.all.iter().chain(s.langs.values().flatten()));
+        self.boot.iter().chain(self.home.values().flatten()).chain(sites)
+    }
 }
 
 /// The URL of the friendly offline page in `lang`.
@@ -72,23 +92,20 @@ pub fn write(
         let html = render_page(lang)?;
         write(&out.join(offline_page_url(lang).trim_start_matches('/')), html.as_bytes())?;
     }
-    let manifest = manifest(out, c, media)?;
+    let mut manifest = manifest(out, c, media)?;
     let text = serde_json::to_string(&manifest).context("cannot serialise the offline list")?;
     // The version covers the list (every fingerprinted name and size) and the bytes of every page it
     // names, which are not fingerprinted: a changed word in a page makes a new version, as does a new tile.
+    let pages: BTreeSet<&str> = manifest.files().map(|(u, _)| u.as_str()).filter(|u| !is_fingerprinted(u)).collect();
     let mut h = StableHash::new().with(&text);
-    for page in page_urls(&manifest) {
-        let mut path = out.join(page.trim_start_matches('/'));
-        if page.ends_with('/') {
-            path.push("index.html");
-        }
+    for page in pages {
+        let path = file_of(out, page);
         h = h.with(fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
     }
-    let version = h.hex(16);
-    let mut manifest = manifest;
-    manifest["version"] = json!(version);
-    write(&out.join(MANIFEST), manifest.to_string().as_bytes())?;
-    write(&out.join(SERVICE_WORKER), sw.replace(VERSION_MARK, &version).as_bytes())
+    manifest.version = h.hex(16);
+    let text = serde_json::to_string(&manifest).context("cannot serialise the offline list")?;
+    write(&out.join(MANIFEST), text.as_bytes())?;
+    write(&out.join(SERVICE_WORKER), sw.replace(VERSION_MARK, &manifest.version).as_bytes())
 }
 
 /// The friendly page a visitor gets offline for a page this phone did not keep, in `lang`: it lists the
@@ -99,29 +116,13 @@ pub fn render_page(env: &Environment, c: &Collection, lang: &str) -> Result<Stri
         .with_context(|| format!("cannot render the offline page in {lang}"))
 }
 
-/// Every page URL the list names.
-fn page_urls(manifest: &serde_json::Value) -> BTreeSet<String> {
-    let mut urls = BTreeSet::new();
-    let mut add = |list: &serde_json::Value| {
-        for f in list.as_array().into_iter().flatten() {
-            if let Some(u) = f.get(0).and_then(|u| u.as_str())
-                && !is_fingerprinted(u)
-            {
-                urls.insert(u.to_string());
-            }
-        }
-    };
-    add(&manifest["boot"]);
-    for home in manifest["home"].as_object().into_iter().flat_map(|m| m.values()) {
-        add(home);
+/// The file in `out` that answers `url` (a folder's `index.html` for addresses ending in `/`).
+fn file_of(out: &Path, url: &str) -> std::path::PathBuf {
+    let mut path = out.join(url.trim_start_matches('/'));
+    if url.ends_with('/') {
+        path.push("index.html");
     }
-    for site in manifest["sites"].as_array().into_iter().flatten() {
-        add(&site["all"]);
-        for l in site["langs"].as_object().into_iter().flat_map(|m| m.values()) {
-            add(l);
-        }
-    }
-    urls
+    path
 }
 
 /// True for URLs whose name carries a content hash (they never change, so any build may share them).
@@ -131,12 +132,9 @@ pub fn is_fingerprinted(url: &str) -> bool {
 }
 
 /// The list of files per site, with sizes read from `out`.
-fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<serde_json::Value> {
+fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<Manifest> {
     let size = |url: &str| -> Result<File> {
-        let mut path = out.join(url.trim_start_matches('/'));
-        if url.ends_with('/') {
-            path.push("index.html");
-        }
+        let path = file_of(out, url);
         let meta =
             fs::metadata(&path).with_context(|| format!("cannot read {} for the offline list", path.display()))?;
         Ok((url.to_string(), meta.len()))
@@ -156,13 +154,14 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<serde_jso
     boot.push(size(&format!("/{}", super::links::LINKS_JSON))?);
     // Kept with the first site saved in a language: that language's home page (and the root page, which
     // is the default language's home page).
-    let mut home = serde_json::Map::new();
+    let mut home = BTreeMap::new();
     for (i, lang) in c.languages.iter().enumerate() {
         let mut files = vec![size(&format!("/{lang}/"))?];
-        if i == 0 {
+        // The root page, where the build writes one (a host may answer `/` with a redirect instead).
+        if i == 0 && out.join("index.html").is_file() {
             files.push(size("/")?);
         }
-        home.insert(lang.clone(), json!(files));
+        home.insert(lang.clone(), files);
     }
     let mut sites = Vec::new();
     for (s, m) in c.sites.iter().zip(media) {
@@ -174,28 +173,20 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<serde_jso
         for (_, thumb, _, _) in &m.photos {
             all.push(size(thumb)?);
         }
-        let mut langs = serde_json::Map::new();
-        let mut pages = serde_json::Map::new();
-        let mut name = serde_json::Map::new();
+        let (mut langs, mut pages, mut name) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
         for lang in &c.languages {
             let page = site_url(lang, &s.slug);
             let mut files = vec![size(&page)?];
             if let Some((_, audio)) = m.audio.iter().find(|(l, _)| l == lang) {
                 files.push(size(audio)?);
             }
-            langs.insert(lang.clone(), json!(files));
-            pages.insert(lang.clone(), json!(page));
-            name.insert(lang.clone(), json!(pick(&s.name, lang)));
+            langs.insert(lang.clone(), files);
+            pages.insert(lang.clone(), page);
+            name.insert(lang.clone(), pick(&s.name, lang));
         }
         sites.push(SiteFiles { slug: s.slug.clone(), name, pages, all, langs });
     }
-    Ok(json!({
-        "version": "",
-        "languages": c.languages,
-        "boot": boot,
-        "home": home,
-        "sites": sites,
-    }))
+    Ok(Manifest { version: String::new(), languages: c.languages.clone(), boot, home, sites })
 }
 
 /// The level-1 tiles of a pyramid whose folder URL is `dir` (`/media/{site}/{scene}.{hash}/`), read from
@@ -224,5 +215,6 @@ mod tests {
         assert!(is_fingerprinted("/media/demo/cong.0123456789/1/f0_0.jpg"));
         assert!(!is_fingerprinted("/vi/demo/"));
         assert!(!is_fingerprinted("/offline.json"));
+        assert!(!is_fingerprinted("/_/links.json"), "the code table keeps its name from build to build");
     }
 }
