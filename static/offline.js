@@ -120,7 +120,8 @@
       box.querySelector('.offline-list-h').hidden = !keptSlugs.length;
     }
     var usage = box.querySelector('.offline-usage');
-    var line = keptSlugs.length ? words('usage', { n: keptSlugs.length, size: bytes(sz.kept) }) : words('none');
+    var line = !keptSlugs.length ? words('none')
+      : words(keptSlugs.length === 1 ? 'usage-one' : 'usage', { n: keptSlugs.length, size: bytes(sz.kept) });
     usage.textContent = line;
     if (navigator.storage && navigator.storage.estimate) {
       navigator.storage.estimate().then(function (e) {

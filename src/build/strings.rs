@@ -86,6 +86,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ),
         ("off_remove", "Xoá khỏi máy", "Remove from this device"),
         ("off_usage", "Đã lưu {n} di tích, chiếm {size}.", "{n} sites saved, taking {size}."),
+        ("off_usage_one", "Đã lưu 1 di tích, chiếm {size}.", "1 site saved, taking {size}."),
         (
             "off_space",
             "Máy còn trống khoảng {free} cho trang web này.",
