@@ -148,6 +148,13 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
         "the worker controls the page"
     );
 
+    // Looking closer fetches finer tiles, which are kept as they arrive.
+    b.js("location.hash='#scene=cong&yaw=0&pitch=0&hfov=40';return 1");
+    b.wait_for(
+        "level-2 tiles kept",
+        "return caches.open('disan-seen').then(function(c){return c.keys()}).then(function(k){return k.some(function(r){return /\\/media\\/demo\\/cong\\.[0-9a-f]+\\/2\\/f/.test(r.url)})})",
+    );
+
     // No network: the page and its worker are offline (the host is still up: a request that reached it
     // would show here as an unsaved page opening).
     net.set(&b, true);
@@ -200,6 +207,10 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     assert!(distinct_colours(&other) > 20, "the saved site's tour is drawn offline");
     b.goto(&format!("{base}/vi/"));
     assert_eq!(b.js("return document.querySelectorAll('.card').length"), json!(2), "the home page opens offline");
+    // A placard scanned with no signal opens its kept site at its scene.
+    b.goto(&format!("{base}/q/t-2"));
+    b.wait_for("the placard's site", "return location.pathname==='/vi/other/' && location.hash==='#scene=san'");
+    assert_eq!(text(&b, "h1"), "Chùa Khác");
 
     // A new build: a page's text and a panorama change. Online again, the new worker replaces the kept
     // page and drops the tiles the new build no longer has.
