@@ -10,8 +10,10 @@ pub mod hash;
 pub mod icons;
 pub mod links;
 pub mod media;
+pub mod offline;
 pub mod pages;
 pub mod share;
+pub mod print_page;
 pub mod strings;
 
 use std::fmt;
@@ -152,6 +154,7 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
     write(&tmp.join("404.html"), pages::not_found(&env, c)?.as_bytes())?;
     discovery::write(tmp, c, &icons, write)?;
     links::write(tmp, c, &env, write)?;
+    offline::write(tmp, c, &media, options.preview, |lang| offline::render_page(&env, c, lang), write)?;
     compress::precompress(tmp)?;
     write(&tmp.join(STAMP), id.as_bytes())?;
     mo.prune()?;
@@ -217,6 +220,7 @@ fn build_id(root: &Path, options: Options) -> Result<String> {
     for name in pages::TEMPLATES {
         h = h.with(assets::template(name).unwrap_or_default());
     }
+    h = h.with(assets::bytes(offline::SERVICE_WORKER).unwrap_or_default());
     for dir in ["sites", "content"] {
         let d = root.join(dir);
         if !d.is_dir() {

@@ -60,7 +60,9 @@ pub struct Choice {
 }
 
 /// The shipped templates (`static/templates/`).
-pub const TEMPLATES: [&str; 5] = ["base.html", "home.html", "site.html", "404.html", "choose.html"];
+/// `offline.html` and `save.html` are the offline page and the save-for-offline box (see [`super::offline`]).
+pub const TEMPLATES: [&str; 7] =
+    ["base.html", "home.html", "site.html", "404.html", "choose.html", "offline.html", "save.html"];
 
 /// The template engine with the shipped templates loaded; `preview` pages also load the editors' script.
 pub fn environment(preview: bool) -> Result<Environment<'static>> {
@@ -71,6 +73,8 @@ pub fn environment(preview: bool) -> Result<Environment<'static>> {
     env.add_global("lang_js", assets::url("lang.js"));
     env.add_global("theme_colour", super::icons::THEME_COLOUR);
     env.add_global("tour_start", Value::from_safe_string(assets::TOUR_START_JS.to_string()));
+    env.add_global("offline_js", assets::url("offline.js"));
+    env.add_global("near_js", assets::url("near.js"));
     for name in TEMPLATES {
         let source = assets::template(name).ok_or_else(|| anyhow!("template {name} is missing from the program"))?;
         env.add_template_owned(name, source).with_context(|| format!("template {name} has an error"))?;
@@ -149,7 +153,7 @@ fn lang_script(c: &Collection, choices: &[Choice], sites: bool) -> Value {
     context! { langs => c.languages.join(" "), choices => pairs.join(" "), sites => slugs.join(" ") }
 }
 
-fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String, meta: Meta) -> Value {
+pub(super) fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String, meta: Meta) -> Value {
     let t = strings::for_language(lang);
     let langs: Vec<LangLink> = c
         .languages
@@ -199,6 +203,8 @@ pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) 
                 "approximate": s.location.approximate,
                 "map_url": map_url(s.location.lat, s.location.lon),
                 "scenes": s.scenes.len(),
+                "lat": s.location.lat,
+                "lon": s.location.lon,
             })
         })
         .collect();
@@ -328,6 +334,8 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         viewer_js => assets::url("viewer.js"),
         viewer_css => assets::url("viewer.css"),
         narration_js => assets::url("narration.js"),
+        slug => s.slug,
+        print => super::print_page::bits(c, s, m, lang)?,
         ..common(c, lang, |l| site_url(l, &s.slug), meta)
     })
     .with_context(|| format!("cannot render the page of {} in {lang}", s.slug))

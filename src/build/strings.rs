@@ -75,6 +75,50 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("v_scene_link", "Đi tới", "Go to"),
         ("v_info", "Thông tin", "Information"),
         ("v_drag_hint", "Kéo để nhìn quanh", "Drag to look around"),
+        // Offline use (the save box, the offline page) and the nearest-first sort on the home page.
+        ("off_title", "Xem khi không có mạng", "Use without a network"),
+        ("off_save", "Lưu di tích này để xem không cần mạng", "Save this site for offline use"),
+        ("off_save_all", "Lưu tất cả di tích", "Save all sites"),
+        ("off_saving", "Đang lưu… {pct}", "Saving… {pct}"),
+        (
+            "off_saved",
+            "Đã lưu trên máy này ({size}): xem được cả khi không có mạng.",
+            "Saved on this device ({size}): it works without a network.",
+        ),
+        ("off_remove", "Xoá khỏi máy", "Remove from this device"),
+        ("off_usage", "Đã lưu {n} di tích, chiếm {size}.", "{n} sites saved, taking {size}."),
+        ("off_usage_one", "Đã lưu 1 di tích, chiếm {size}.", "1 site saved, taking {size}."),
+        (
+            "off_space",
+            "Máy còn trống khoảng {free} cho trang web này.",
+            "About {free} of space is left for this website.",
+        ),
+        ("off_none", "Chưa lưu di tích nào trên máy này.", "No site is saved on this device yet."),
+        ("off_failed", "Chưa lưu xong (mất mạng?). Hãy thử lại.", "Saving stopped (network lost?). Try again."),
+        ("off_list", "Đã lưu trên máy này", "Saved on this device"),
+        ("off_page_title", "Bạn đang không có mạng", "You are offline"),
+        (
+            "off_page_text",
+            "Trang này chưa được lưu trên máy. Những di tích dưới đây xem được khi không có mạng:",
+            "This page was not saved on this device. These sites work without a network:",
+        ),
+        ("off_updated", "Đã có bản mới của trang.", "A newer version of this page is ready."),
+        ("off_reload", "Tải lại", "Reload"),
+        ("near_sort", "Xếp theo khoảng cách", "Sort by distance"),
+        ("near_finding", "Đang tìm vị trí của bạn…", "Finding your position…"),
+        (
+            "near_sorted",
+            "Di tích gần nhất ở trên cùng. Vị trí của bạn không rời khỏi máy.",
+            "Nearest first. Your position never leaves this phone.",
+        ),
+        (
+            "near_failed",
+            "Không lấy được vị trí của bạn (chưa cho phép?).",
+            "Your position is not available (permission denied?).",
+        ),
+        ("near_away", "cách {d}", "{d} away"),
+        ("near_about", "cách khoảng {d}", "about {d} away"),
+        ("print_scan", "Quét mã để mở trang này", "Scan to open this page"),
     ];
     table.iter().map(|(k, vi, en)| (*k, if lang == "vi" { *vi } else { *en })).collect()
 }

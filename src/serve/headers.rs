@@ -82,10 +82,11 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
     });
     h.insert(header::CONTENT_SECURITY_POLICY, CSP.clone());
     // Motion sensors and fullscreen are ours by default (their default allowlist is 'self', which the
-    // gyroscope look-around needs); everything a tour never uses is switched off.
+    // gyroscope look-around needs); the position is ours for "sort by distance" on the home page (asked
+    // only when tapped); everything a tour never uses is switched off.
     h.insert(
         HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(self), payment=(), usb=()"),
     );
 }
 
