@@ -183,11 +183,15 @@ struct Blocks {
     cta_en: Setting,
     url: Setting,
     small: Vec<Setting>,
+    /// The sponsors' line, last in the small print; a sticker drops it first when space runs out.
+    credit: Option<Setting>,
 }
 
 /// Call to action, Vietnamese and English.
 const CTA_VI: &str = "Quét mã để tham quan 360° và nghe thuyết minh";
 const CTA_EN: &str = "Scan for the 360° tour and audio guide";
+/// Introduces the sponsors' names in the small print.
+const CREDIT_VI: &str = "Tài trợ";
 
 /// Lays out one placard, shrinking the name and (on stickers) dropping optional lines until it fits.
 pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter) -> Result<Plan> {
@@ -246,14 +250,23 @@ pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter) -> Resul
                 .iter()
                 .map(|t| fit("small print", Weight::Regular, Lang::Vi, t, sz(s.small), 2, false))
                 .collect::<Result<_>>()?,
+            credit: if spec.credit.is_empty() {
+                None
+            } else {
+                let text = format!("{CREDIT_VI}: {}", spec.credit);
+                Some(fit("sponsors' credit", Weight::Regular, Lang::Vi, &text, sz(s.small), 2, false)?)
+            },
         })
     };
     ts.check_coverage(Weight::Bold, &spec.name_vi).map_err(|e| e.context("in the site name"))?;
 
     // At each factor: all lines first, then (stickers only) without the English call to action,
     // then without the label too; and the name in as few lines as fit, up to three (four on signs).
-    let variants: &[&[&'static str]] =
-        if s.compact { &[&[], &["English call to action"], &["English call to action", "label"]] } else { &[&[]] };
+    let variants: &[&[&'static str]] = if s.compact {
+        &[&[], &["credit"], &["credit", "English call to action"], &["credit", "English call to action", "label"]]
+    } else {
+        &[&[]]
+    };
     let line_counts: &[usize] = if s.compact { &[2, 3] } else { &[2, 3, 4] };
     // The factor at which every line has reached its smallest size: no point shrinking further.
     let floor = [s.name, s.name_en, s.label, s.label_en, s.cta, s.cta_en, s.url, s.small]
@@ -349,8 +362,10 @@ fn stack(s: &Scale, (w, h): (f32, f32), qr: f32, name: &Setting, b: &Blocks, dro
     let group_h = |g: &Vec<(&Setting, f32)>| g.iter().map(|(st, gap)| gap + height(st)).sum::<f32>();
     let url_gap = s.gap * 0.6;
     let qr_group = qr + url_gap + height(&b.url);
-    let small_gap = b.small.windows(2).map(|p| pair_gap(&p[0], &p[1])).sum::<f32>();
-    let small_h = b.small.iter().map(height).sum::<f32>() + small_gap;
+    let credit = b.credit.as_ref().filter(|_| !drop.contains(&"credit"));
+    let small: Vec<&Setting> = b.small.iter().chain(credit).collect();
+    let small_gap = small.windows(2).map(|p| pair_gap(p[0], p[1])).sum::<f32>();
+    let small_h = small.iter().map(|st| height(st)).sum::<f32>() + small_gap;
 
     let top = header_bottom + s.rule;
     let bottom = h - s.margin.max(s.foot + s.gap);
@@ -387,9 +402,9 @@ fn stack(s: &Scale, (w, h): (f32, f32), qr: f32, name: &Setting, b: &Blocks, dro
     y += qr + url_gap;
     y = set(&mut items, &b.url, Ink::Black, cx, y);
     y += gap;
-    for (i, st) in b.small.iter().enumerate() {
+    for (i, st) in small.iter().enumerate() {
         if i > 0 {
-            y += pair_gap(&b.small[i - 1], st);
+            y += pair_gap(small[i - 1], st);
         }
         y = set(&mut items, st, Ink::Black, cx, y);
     }
@@ -449,6 +464,7 @@ mod tests {
             label_vi: "Sân trước đền".into(),
             label_en: "Front courtyard".into(),
             organisation: "Đoàn Thanh niên thành phố Sầm Sơn".into(),
+            credit: String::new(),
         })
         .expect("valid spec")
     }
@@ -458,9 +474,20 @@ mod tests {
     fn content_stays_inside_the_safe_area_in_every_format() {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts");
-        for format in Format::ALL {
+        let plain = spec("Đền thờ An Dương Vương và công chúa Mỵ Châu");
+        let credited = PlacardSpec { credit: "Công ty Du lịch Sầm Sơn, Hội Nhiếp ảnh Thanh Hóa".into(), ..plain.clone() };
+        for (format, sp) in Format::ALL.into_iter().flat_map(|f| [(f, &plain), (f, &credited)]) {
             let (w, h) = format.trim_mm();
-            let plan = plan(&spec("Đền thờ An Dương Vương và công chúa Mỵ Châu"), format, &ts).expect("fits");
+            let plan = plan(sp, format, &ts).expect("fits");
+            let texts: String = plan
+                .items
+                .iter()
+                .filter_map(|i| if let Item::Text { line, .. } = i { Some(line.text.clone()) } else { None })
+                .collect::<Vec<_>>()
+                .join(" ");
+            // Signs always print the sponsors; a sticker may drop them for room.
+            let printed = texts.contains("Tài trợ: Công ty Du lịch Sầm Sơn");
+            assert!(printed == (!sp.credit.is_empty() && format != Format::Sticker) || format == Format::Sticker, "{format:?}: {texts}");
             let mut spans = Vec::new();
             for item in &plan.items {
                 let (x0, y0, x1, y1) = match item {
