@@ -8,9 +8,17 @@ use std::{env, fs};
 use sha2::{Digest, Sha256};
 
 /// Assets served to browsers under fingerprinted names (templates are not served).
-const SERVED: &[&str] =
-    &["viewer.js", "viewer.css", "site.css", "narration.js", "icon.svg", "preview.js", "preview.css", "lang.js",
-        "directions.js"];
+const SERVED: &[&str] = &[
+    "viewer.js",
+    "viewer.css",
+    "site.css",
+    "narration.js",
+    "icon.svg",
+    "preview.js",
+    "preview.css",
+    "lang.js",
+    "directions.js",
+];
 
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");

@@ -126,7 +126,10 @@ const TABLE: &[(&str, &str)] = &[
         "add `audio:`, or remove `credit:`: the phone's own voice needs no credit",
         "thêm `audio:`, hoặc bỏ `credit:`: giọng đọc của điện thoại không cần ghi công",
     ),
-    ("add `label:` saying what the fact is, per language", "thêm `label:` nói rõ đây là thông tin gì, cho từng ngôn ngữ"),
+    (
+        "add `label:` saying what the fact is, per language",
+        "thêm `label:` nói rõ đây là thông tin gì, cho từng ngôn ngữ",
+    ),
     ("keep one: `value` for a number, `text` for words", "chỉ giữ một: `value` cho con số, `text` cho lời văn"),
     (
         "write a number with `value:`, or words per language with `text:`",

@@ -46,7 +46,12 @@ fn fixture() -> tempfile::TempDir {
         "    audio: audio/vi.mp3\n    credit:\n      author: espeak-ng\n      generated: true\n",
     );
     edit(root, "demo.yaml", "  en: A temple for tests.", "  en: A temple for tests </script><b>bold</b> & more.");
-    edit(root, "collection.yaml", "    placard_credit: true\n", "    placard_credit: true\n    logo: sponsors/logo.png\n");
+    edit(
+        root,
+        "collection.yaml",
+        "    placard_credit: true\n",
+        "    placard_credit: true\n    logo: sponsors/logo.png\n",
+    );
     let logo = image::RgbaImage::from_fn(96, 48, |x, _| image::Rgba([154, 52, 18, if x < 48 { 255 } else { 0 }]));
     fs::create_dir_all(root.join("content/sponsors")).expect("mkdir");
     logo.save(root.join("content/sponsors/logo.png")).expect("logo");
@@ -96,7 +101,14 @@ fn pages_carry_directions_facts_credits_and_structured_data() {
 
     // Key facts, numbers written the way each language writes them.
     for (page, want) in [
-        (&vi, ["<dt>Diện tích</dt><dd>1,5\u{a0}ha</dd>", "<dt>Số bậc</dt><dd>45</dd>", "Thời Trần <small>(theo truyền thống)"]),
+        (
+            &vi,
+            [
+                "<dt>Diện tích</dt><dd>1,5\u{a0}ha</dd>",
+                "<dt>Số bậc</dt><dd>45</dd>",
+                "Thời Trần <small>(theo truyền thống)",
+            ],
+        ),
         (&en, ["<dt>Area</dt><dd>1.5\u{a0}ha</dd>", "<dt>Steps</dt><dd>45</dd>", "Trần dynasty <small>(by tradition)"]),
     ] {
         for w in want {
@@ -107,7 +119,13 @@ fn pages_carry_directions_facts_credits_and_structured_data() {
     // Credits: the photo's under its caption with the licence linked, the panorama's under the tour, the
     // narrator under the recording, generated media said to be generated.
     assert!(vi.contains("Ảnh: Nguyễn Văn An · <a href=\"https://creativecommons.org/licenses/by-sa/4.0/\" rel=\"license noopener\">CC BY-SA 4.0</a>"), "photo credit");
-    assert!(en.contains("Gate — <span class=\"credit-line\">360° photo: Trần Thị Bình · © Bảo tàng Thử, all rights reserved"), "panorama credit: {}", &en[en.find("tour-credits").unwrap_or(0)..][..400.min(en.len())]);
+    assert!(
+        en.contains(
+            "Gate — <span class=\"credit-line\">360° photo: Trần Thị Bình · © Bảo tàng Thử, all rights reserved"
+        ),
+        "panorama credit: {}",
+        &en[en.find("tour-credits").unwrap_or(0)..][..400.min(en.len())]
+    );
     assert!(vi.contains("Giọng đọc: espeak-ng (giọng máy tổng hợp)"), "narrator");
 
     // Structured data: parses, names the site, puts it on the map, carries the facts with UN units.
@@ -133,7 +151,11 @@ fn pages_carry_directions_facts_credits_and_structured_data() {
     assert!(foot.contains("href=\"https://sponsor.example.vn\""));
     let logo = attr(foot, "<img src=\"/media/_sponsors/", "src");
     let built = image::open(dist.join(logo.trim_start_matches('/'))).expect("logo written").to_rgba8();
-    assert_eq!((built.width(), built.height(), built.get_pixel(90, 10)[3]), (96, 48, 0), "the PNG logo keeps its transparency");
+    assert_eq!(
+        (built.width(), built.height(), built.get_pixel(90, 10)[3]),
+        (96, 48, 0),
+        "the PNG logo keeps its transparency"
+    );
 }
 
 #[test]
@@ -187,11 +209,16 @@ fn directions_and_structured_data_in_a_browser() {
     let server = common::Server::start(dir.path());
     b.goto(&format!("{}/vi/demo/", server.base));
     b.js("window.__csp=[];document.addEventListener('securitypolicyviolation',function(e){window.__csp.push(e.violatedDirective+' '+e.blockedURI)});return 1");
-    let chosen = b.wait_for("the directions script", "return document.querySelector('a.directions').getAttribute('data-chosen')");
+    let chosen = b
+        .wait_for("the directions script", "return document.querySelector('a.directions').getAttribute('data-chosen')");
     assert_eq!(chosen, "osm", "a desktop browser keeps the OpenStreetMap link");
     let href = b.js("return document.querySelector('a.directions').href");
-    assert!(href.as_str().is_some_and(|h| h.contains("openstreetmap.org/directions?route=%3B19.73000%2C105.90000")), "{href}");
-    let name = b.js("return JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).name");
+    assert!(
+        href.as_str().is_some_and(|h| h.contains("openstreetmap.org/directions?route=%3B19.73000%2C105.90000")),
+        "{href}"
+    );
+    let name =
+        b.js("return JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).name");
     assert_eq!(name, "Đền Thử Nghiệm");
     let blocked = b.js("return performance.getEntriesByType('resource').filter(function(r){return r.name.indexOf('directions')>=0}).length");
     assert_eq!(blocked, 1, "the directions script was fetched from our own origin");
@@ -214,10 +241,14 @@ fn directions_and_structured_data_in_a_browser() {
     let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
     let Some(b) = Browser::start_with(1280, 900, &[&format!("--user-agent={android}")]) else { return };
     b.goto(&format!("{}/en/demo/", server.base));
-    let chosen = b.wait_for("the directions script", "return document.querySelector('a.directions').getAttribute('data-chosen')");
+    let chosen = b
+        .wait_for("the directions script", "return document.querySelector('a.directions').getAttribute('data-chosen')");
     assert_eq!(chosen, "geo", "Android opens the phone's maps app");
     let href = b.js("return document.querySelector('a.directions').getAttribute('href')");
-    assert!(href.as_str().is_some_and(|h| h.starts_with("geo:19.73000,105.90000?q=19.73000,105.90000(Test%20Temple)")), "{href}");
+    assert!(
+        href.as_str().is_some_and(|h| h.starts_with("geo:19.73000,105.90000?q=19.73000,105.90000(Test%20Temple)")),
+        "{href}"
+    );
     b.screenshot().save(shots.join("site-1280-top.png")).expect("save");
     b.js("document.querySelector('.keyfacts').scrollIntoView();return 1");
     std::thread::sleep(std::time::Duration::from_millis(200));

@@ -78,7 +78,10 @@ fn fact_label(t: &BTreeMap<&str, &str>, f: &Fact, lang: &str) -> String {
     match &f.label {
         Some(l) => pick(l, lang),
         None => {
-            let key = format!("fact_{}", serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+            let key = format!(
+                "fact_{}",
+                serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            );
             t.get(key.as_str()).copied().unwrap_or("").to_string()
         }
     }
@@ -222,8 +225,13 @@ pub fn json_ld(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> String {
             p
         })
         .collect();
-    let others: Vec<String> =
-        c.languages.iter().filter(|l| *l != lang).map(|l| pick(&s.name, l)).filter(|n| *n != pick(&s.name, lang)).collect();
+    let others: Vec<String> = c
+        .languages
+        .iter()
+        .filter(|l| *l != lang)
+        .map(|l| pick(&s.name, l))
+        .filter(|n| *n != pick(&s.name, lang))
+        .collect();
     let mut ld = json!({
         "@context": "https://schema.org",
         "@type": ["TouristAttraction", "LandmarksOrHistoricalBuildings"],

@@ -46,7 +46,11 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("published_by", "Thực hiện", "Published by"),
         // Visiting, key facts and credits.
         ("directions", "Chỉ đường", "Directions"),
-        ("directions_hint", "mở ứng dụng bản đồ với điểm đến là di tích", "opens your maps app with the site as destination"),
+        (
+            "directions_hint",
+            "mở ứng dụng bản đồ với điểm đến là di tích",
+            "opens your maps app with the site as destination",
+        ),
         ("access", "Thông tin tham quan", "Visiting"),
         ("key_facts", "Thông tin chính", "Key facts"),
         ("fact_area", "Diện tích", "Area"),

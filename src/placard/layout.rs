@@ -475,7 +475,10 @@ mod tests {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts");
         let plain = spec("Đền thờ An Dương Vương và công chúa Mỵ Châu");
-        let credited = PlacardSpec { credit: "Công ty Du lịch Sầm Sơn, Hội Nhiếp ảnh Thanh Hóa".into(), ..plain.clone() };
+        let credited = PlacardSpec {
+            credit: "Công ty Du lịch Sầm Sơn, Hội Nhiếp ảnh Thanh Hóa".into(),
+            ..plain.clone()
+        };
         for (format, sp) in Format::ALL.into_iter().flat_map(|f| [(f, &plain), (f, &credited)]) {
             let (w, h) = format.trim_mm();
             let plan = plan(sp, format, &ts).expect("fits");
@@ -487,7 +490,10 @@ mod tests {
                 .join(" ");
             // Signs always print the sponsors; a sticker may drop them for room.
             let printed = texts.contains("Tài trợ: Công ty Du lịch Sầm Sơn");
-            assert!(printed == (!sp.credit.is_empty() && format != Format::Sticker) || format == Format::Sticker, "{format:?}: {texts}");
+            assert!(
+                printed == (!sp.credit.is_empty() && format != Format::Sticker) || format == Format::Sticker,
+                "{format:?}: {texts}"
+            );
             let mut spans = Vec::new();
             for item in &plan.items {
                 let (x0, y0, x1, y1) = match item {

@@ -127,7 +127,11 @@ impl Ctx<'_> {
         let kind = yaml_name(f.kind);
         let label = self.opt_text(&format!("{path}.label"), &f.label);
         if f.kind == FactKind::Other && label.is_none() {
-            self.err_hint(path, "a fact of kind `other` needs a `label`", "add `label:` saying what the fact is, per language");
+            self.err_hint(
+                path,
+                "a fact of kind `other` needs a `label`",
+                "add `label:` saying what the fact is, per language",
+            );
         }
         let note = self.opt_text(&format!("{path}.note"), &f.note);
         let units = f.kind.units();
@@ -171,11 +175,19 @@ impl Ctx<'_> {
                         "count buildings or steps in whole numbers",
                     );
                 } else if !v.is_finite() || (f.kind != FactKind::Altitude && v <= 0.0) {
-                    self.value_hint(&vpath, format!("`{kind}` is {v}, not a positive number"), "write the size as a number above 0");
+                    self.value_hint(
+                        &vpath,
+                        format!("`{kind}` is {v}, not a positive number"),
+                        "write the size as a number above 0",
+                    );
                 }
                 let unit = match f.unit.as_deref().map(str::trim) {
                     None if !units.is_empty() && f.kind != FactKind::Other => {
-                        self.err_hint(path, format!("`{kind}` needs a `unit`"), format!("add `unit:` with one of: {}", unit_list()));
+                        self.err_hint(
+                            path,
+                            format!("`{kind}` needs a `unit`"),
+                            format!("add `unit:` with one of: {}", unit_list()),
+                        );
                         None
                     }
                     None => None,
@@ -200,9 +212,17 @@ impl Ctx<'_> {
                         }
                         None => {
                             let hint = match unit_synonym(u).or_else(|| {
-                                suggest(u, units.iter().flat_map(|u| {
-                                    Unit::ALL.iter().find(|(x, _)| x == u).map(|(_, names)| names.iter().copied()).into_iter().flatten()
-                                }))
+                                suggest(
+                                    u,
+                                    units.iter().flat_map(|u| {
+                                        Unit::ALL
+                                            .iter()
+                                            .find(|(x, _)| x == u)
+                                            .map(|(_, names)| names.iter().copied())
+                                            .into_iter()
+                                            .flatten()
+                                    }),
+                                )
                                 .and_then(Unit::parse)
                             }) {
                                 Some(unit) if units.contains(&unit) => format!("did you mean `{}`?", unit.symbol()),
