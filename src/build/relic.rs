@@ -156,6 +156,12 @@ pub fn credit(t: &BTreeMap<&str, &str>, c: &Credit, media: Media) -> Value {
     })
 }
 
+/// A credit as one line of plain text (who · licence · holder), where links cannot go.
+pub fn credit_text(t: &BTreeMap<&str, &str>, c: &Credit, media: Media) -> String {
+    let v = credit(t, c, media);
+    ["who", "licence", "holder"].iter().filter_map(|k| v[*k].as_str()).collect::<Vec<_>>().join(" · ")
+}
+
 /// The panoramas' credits for the line under the tour: scenes with the same credit share one entry, and
 /// when one credit covers every scene no scene is named.
 pub fn scene_credits(t: &BTreeMap<&str, &str>, scenes: &[Scene], lang: &str) -> Vec<Value> {
@@ -286,6 +292,21 @@ mod tests {
         assert_eq!(number(150000.0, "vi", false), "150.000");
         assert_eq!(number(150000.0, "en", false), "150,000");
         assert_eq!(number(-3.5, "en", false), "-3.5");
+    }
+
+    #[test]
+    fn credits_read_as_one_line() {
+        let t = crate::build::strings::for_language("en");
+        let c = Credit {
+            author: Some("An".into()),
+            generated: false,
+            licence: Some(Licence::AllRightsReserved),
+            holder: Some("Museum".into()),
+            url: None,
+        };
+        assert_eq!(credit_text(&t, &c, Media::Panorama), "360° photo: An · © Museum, all rights reserved");
+        let c = Credit { author: None, generated: true, licence: Some(Licence::Cc0), holder: None, url: None };
+        assert_eq!(credit_text(&t, &c, Media::Photo), "Photo: generated image, not a photograph · CC0 1.0");
     }
 
     #[test]
