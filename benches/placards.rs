@@ -25,6 +25,7 @@ fn main() {
                 label_vi: format!("Điểm số {}", i + 1),
                 label_en: format!("Point {}", i + 1),
                 organisation: "Đoàn Thanh niên tỉnh Thanh Hóa".to_string(),
+                credit: String::new(),
             }
         })
         .collect();

@@ -115,6 +115,60 @@ invalid!(order_names_a_missing_site, "collection.yaml", &[("  - other\n", "  - o
 invalid!(tile_quality_out_of_range, "collection.yaml", &[("order:\n", "tiles:\n  quality: 0\norder:\n")]);
 invalid!(unknown_tile_format, "collection.yaml", &[("order:\n", "tiles:\n  format: png\norder:\n")]);
 
+// Key facts, credits and sponsors.
+invalid!(unknown_unit, "demo.yaml", &[("    unit: ha", "    unit: hectare")]);
+invalid!(unit_does_not_fit_the_fact, "demo.yaml", &[("    unit: ha", "    unit: m")]);
+invalid!(count_with_a_unit, "demo.yaml", &[("    value: 45\n", "    value: 45\n    unit: m\n")]);
+invalid!(fact_without_value_or_text, "demo.yaml", &[("  - kind: steps\n    value: 45\n", "  - kind: steps\n")]);
+invalid!(
+    year_that_is_not_a_year,
+    "demo.yaml",
+    &[("  - kind: steps\n    value: 45\n", "  - kind: built\n    value: 1850.5\n")]
+);
+invalid!(
+    licence_not_on_the_list,
+    "demo.yaml",
+    &[(
+        "      en: Test photo\n",
+        "      en: Test photo\n    credit:\n      author: Nguyễn Văn A\n      licence: cc_by_nc\n"
+    )]
+);
+invalid!(
+    all_rights_reserved_without_holder,
+    "demo.yaml",
+    &[(
+        "      en: Test photo\n",
+        "      en: Test photo\n    credit:\n      author: Nguyễn Văn A\n      licence: all_rights_reserved\n"
+    )]
+);
+invalid!(
+    credit_without_author,
+    "demo.yaml",
+    &[("    panorama: panoramas/san.jpg\n", "    panorama: panoramas/san.jpg\n    credit:\n      licence: cc_by\n")]
+);
+invalid!(
+    credit_for_a_missing_recording,
+    "demo.yaml",
+    &[(
+        "    transcript: The English transcript.\n",
+        "    transcript: The English transcript.\n    credit:\n      author: Lan\n"
+    )]
+);
+invalid!(
+    logo_that_is_not_an_image,
+    "collection.yaml",
+    &[("    placard_credit: true\n", "    placard_credit: true\n    logo: sponsors/logo.pdf\n")],
+    |root: &Path| {
+        fs::create_dir_all(root.join("content/sponsors")).expect("mkdir");
+        fs::write(root.join("content/sponsors/logo.pdf"), b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n").expect("write");
+    }
+);
+invalid!(
+    sponsor_link_without_scheme,
+    "collection.yaml",
+    &[("    url: https://sponsor.example.vn", "    url: sponsor.example.vn")]
+);
+
 #[test]
 fn reports_every_problem_in_one_run() {
     let report = broken(

@@ -249,6 +249,14 @@ impl MediaOut<'_> {
         Ok((url, thumb, w, h))
     }
 
+    /// A sponsor's logo, copied as it is (PNG keeps its transparency).
+    pub fn logo(&self, url_dir: &str, stem: &str, src: &Path) -> Result<String> {
+        let source = read(src)?;
+        let ext = if source.starts_with(b"\x89PNG") { "png" } else { "jpg" };
+        let key = StableHash::new().with("logo-v1").with(&source);
+        self.output(url_dir, stem, ext, key, || Ok(source.clone()))
+    }
+
     /// A narration recording, copied as it is.
     pub fn audio(&self, url_dir: &str, stem: &str, src: &Path) -> Result<String> {
         let source = read(src)?;

@@ -12,8 +12,9 @@ pub mod links;
 pub mod media;
 pub mod offline;
 pub mod pages;
-pub mod share;
 pub mod print_page;
+pub mod relic;
+pub mod share;
 pub mod strings;
 
 use std::fmt;
@@ -140,9 +141,15 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
     pages::add_icons(&mut env, &icons);
     // The address without a language sends visitors on to theirs (the host answers it by Accept-Language).
     write(&tmp.join("index.html"), pages::choose_home(&env, c, &media)?.as_bytes())?;
+    let logos = c
+        .sponsors
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.logo.as_ref().map(|p| mo.logo("media/_sponsors", &format!("sponsor-{}", i + 1), p)).transpose())
+        .collect::<Result<Vec<_>>>()?;
     let mut pages = 1;
     for lang in &c.languages {
-        let home = pages::home(&env, c, &media, lang)?;
+        let home = pages::home(&env, c, &media, &logos, lang)?;
         write(&tmp.join(lang).join("index.html"), home.as_bytes())?;
         pages += 1;
         for (s, m) in c.sites.iter().zip(&media) {

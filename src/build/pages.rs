@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::assets;
+use super::relic;
 use super::strings;
 use crate::site::model::{Collection, HotspotKind, Site, Text};
 
@@ -60,9 +61,10 @@ pub struct Choice {
 }
 
 /// The shipped templates (`static/templates/`).
-/// `offline.html` and `save.html` are the offline page and the save-for-offline box (see [`super::offline`]).
-pub const TEMPLATES: [&str; 7] =
-    ["base.html", "home.html", "site.html", "404.html", "choose.html", "offline.html", "save.html"];
+/// `offline.html` and `save.html` are the offline page and the save-for-offline box (see [`super::offline`]);
+/// `credit.html` is the credit line of a photo, panorama or recording.
+pub const TEMPLATES: [&str; 8] =
+    ["base.html", "home.html", "site.html", "404.html", "choose.html", "offline.html", "save.html", "credit.html"];
 
 /// The template engine with the shipped templates loaded; `preview` pages also load the editors' script.
 pub fn environment(preview: bool) -> Result<Environment<'static>> {
@@ -122,7 +124,8 @@ pub fn pick(t: &Text, lang: &str) -> String {
     t.get(lang).cloned().unwrap_or_default()
 }
 
-fn map_url(lat: f64, lon: f64) -> String {
+/// An OpenStreetMap page centred on the place, with a marker.
+pub fn map_url(lat: f64, lon: f64) -> String {
     format!("https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=16/{lat:.5}/{lon:.5}")
 }
 
@@ -185,7 +188,13 @@ pub(super) fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> Strin
 }
 
 /// The home page in `lang`.
-pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) -> Result<String> {
+pub fn home(
+    env: &Environment,
+    c: &Collection,
+    media: &[SiteMedia],
+    logos: &[Option<String>],
+    lang: &str,
+) -> Result<String> {
     let t = strings::for_language(lang);
     let sites: Vec<_> = c
         .sites
@@ -218,7 +227,8 @@ pub fn home(env: &Environment, c: &Collection, media: &[SiteMedia], lang: &str) 
         x_default: "/".into(),
     };
     let tmpl = env.get_template("home.html")?;
-    tmpl.render(context! { sites, page => "home", ..common(c, lang, |l| format!("/{l}/"), meta) })
+    let sponsors = super::relic::sponsors(c, logos, lang);
+    tmpl.render(context! { sites, sponsors, page => "home", ..common(c, lang, |l| format!("/{l}/"), meta) })
         .context("cannot render the home page")
 }
 
@@ -249,7 +259,10 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         .photos
         .iter()
         .zip(&m.photos)
-        .map(|(p, (url, thumb, w, h))| json!({ "url": url, "thumb": thumb, "width": w, "height": h, "caption": pick(&p.caption, lang) }))
+        .map(|(p, (url, thumb, w, h))| {
+            let credit = p.credit.as_ref().map(|c| relic::credit(&t, c, relic::Media::Photo));
+            json!({ "url": url, "thumb": thumb, "width": w, "height": h, "caption": pick(&p.caption, lang), "credit": credit })
+        })
         .collect();
     let narration = s.narration.get(lang).map(|n| {
         let audio = m.audio.iter().find(|(l, _)| l == lang).map(|(_, u)| u.clone());
@@ -259,6 +272,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
             "audio_type": audio_type,
             "transcript": n.transcript.as_deref().map(paragraphs),
             "speech_lang": speech_lang(lang),
+            "credit": n.credit.as_ref().filter(|_| audio.is_some()).map(|c| relic::credit(&t, c, relic::Media::Recording)),
         })
     });
     let scenes: Vec<_> = s
@@ -284,6 +298,8 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
                     "ext": pano.tiles.1.format.extension(),
                 },
                 "yaw": sc.yaw, "pitch": sc.pitch, "hfov": sc.hfov, "north": sc.north, "hotspots": hotspots,
+                // The panorama's credit as one line of plain text, for the viewer's scene information.
+                "credit": sc.credit.as_ref().map(|c| relic::credit_text(&t, c, relic::Media::Panorama)),
             })
         })
         .collect();
@@ -312,6 +328,10 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
             "address": s.location.address.as_ref().map(|a| pick(a, lang)), "map_url": map_url(s.location.lat, s.location.lon),
         },
         "narration": narration,
+        "access": s.access.as_ref().map(|a| paragraphs(&pick(a, lang))),
+        "directions": relic::directions(s.location.lat, s.location.lon, &pick(&s.name, lang)),
+        "facts": relic::facts(&t, &s.facts, lang),
+        "scene_credits": relic::scene_credits(&t, &s.scenes, lang),
         "sources": s.sources,
     });
     let meta = Meta {
@@ -336,6 +356,8 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         narration_js => assets::url("narration.js"),
         slug => s.slug,
         print => super::print_page::bits(c, s, m, lang)?,
+        directions_js => assets::url("directions.js"),
+        json_ld => relic::json_ld(c, s, m, lang),
         ..common(c, lang, |l| site_url(l, &s.slug), meta)
     })
     .with_context(|| format!("cannot render the page of {} in {lang}", s.slug))

@@ -50,6 +50,8 @@ pub fn specs(c: &Collection, site: Option<&str>) -> Result<Vec<PlacardSpec>> {
     let first = c.default_language();
     let second = c.languages.iter().find(|l| l.as_str() != first).map(String::as_str).unwrap_or(first);
     let host = c.public_url.split_once("://").map(|(_, rest)| rest).unwrap_or(&c.public_url);
+    // Sponsors who asked to be printed, in the collection's first language.
+    let credit: Vec<String> = c.sponsors.iter().filter(|s| s.placard_credit).map(|s| pick(&s.name, first)).collect();
     let mut out = Vec::new();
     for s in c.sites.iter().filter(|s| site.is_none_or(|slug| s.slug == slug)) {
         for p in &s.placards {
@@ -62,6 +64,7 @@ pub fn specs(c: &Collection, site: Option<&str>) -> Result<Vec<PlacardSpec>> {
                 label_vi: pick(&p.label, first),
                 label_en: pick(&p.label, second),
                 organisation: pick(&c.organisation, first),
+                credit: credit.join(", "),
             });
         }
     }

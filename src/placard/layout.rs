@@ -187,6 +187,8 @@ struct Blocks {
 /// Call to action, Vietnamese and English.
 const CTA_VI: &str = "Quét mã để tham quan 360° và nghe thuyết minh";
 const CTA_EN: &str = "Scan for the 360° tour and audio guide";
+/// Introduces the sponsors' names in the small print.
+const CREDIT_VI: &str = "Tài trợ";
 
 /// Lines a paragraph below the name may wrap into once it has shrunk to its floor.
 const MAX_LINES: usize = 3;
@@ -239,7 +241,11 @@ pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter, band_mm:
     };
 
     // One paragraph that wraps like any other: a long organisation name then costs one line, not two.
-    let small_texts = [("organisation", format!("Mã: {} · {}", spec.code, spec.organisation))];
+    let mut small_texts = vec![("organisation", format!("Mã: {} · {}", spec.code, spec.organisation))];
+    // Sponsors who asked to be credited on placards: small print like the rest, never dropped.
+    if !spec.credit.is_empty() {
+        small_texts.push(("sponsors' credit", format!("{CREDIT_VI}: {}", spec.credit)));
+    }
     // Everything shrinks together by a common factor, keeping the hierarchy, until it fits; each
     // line stops at its own floor.
     let build = |factor: f32| -> Result<Blocks> {
@@ -528,8 +534,31 @@ mod tests {
             label_vi: "Sân trước đền".into(),
             label_en: "Front courtyard".into(),
             organisation: "Đoàn Thanh niên thành phố Sầm Sơn".into(),
+            credit: String::new(),
         })
         .expect("valid spec")
+    }
+
+    /// Sponsors credited on placards are printed in every format, like the rest of the small print.
+    #[test]
+    fn sponsors_credit_is_printed_in_every_format() {
+        let fonts = fonts();
+        let ts = Typesetter::new(&fonts).expect("fonts");
+        let credited = PlacardSpec {
+            credit: "Công ty Du lịch Sầm Sơn, Hội Nhiếp ảnh Thanh Hóa".into(),
+            ..spec("Đền thờ An Dương Vương và công chúa Mỵ Châu")
+        };
+        for format in Format::ALL {
+            let plan = plan(&credited, format, &ts, None).expect("fits");
+            let texts: Vec<String> = plan
+                .items
+                .iter()
+                .filter_map(|i| if let Item::Text { line, .. } = i { Some(line.text.clone()) } else { None })
+                .collect();
+            let all = texts.join(" ");
+            assert!(all.contains("Tài trợ: Công ty Du lịch Sầm Sơn"), "{format:?}: {all}");
+            assert!(all.contains("Thanh Hóa"), "{format:?}: {all}");
+        }
     }
 
     /// Everything but backgrounds stays inside the safe area (4 mm on stickers, more on signs), and

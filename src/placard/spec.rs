@@ -22,6 +22,8 @@ pub struct PlacardSpec {
     pub label_en: String,
     /// Who posts the placard (small print), e.g. "Đoàn Thanh niên thành phố Sầm Sơn".
     pub organisation: String,
+    /// Sponsors credited in the small print (their names, comma-separated), or empty for none.
+    pub credit: String,
 }
 
 /// Finished (trim) size of a placard.
@@ -171,6 +173,7 @@ pub(crate) fn resolve(spec: &PlacardSpec) -> Result<PlacardSpec> {
         label_vi: clean(&spec.label_vi),
         label_en: clean(&spec.label_en),
         organisation: clean(&spec.organisation),
+        credit: clean(&spec.credit),
     };
     for (field, value) in [
         ("code", &r.code),
@@ -238,6 +241,7 @@ mod tests {
             label_vi: String::new(),
             label_en: String::new(),
             organisation: "Org".into(),
+            credit: String::new(),
         };
         let r = resolve(&spec).expect("resolves");
         assert_eq!(r.name_vi, "Đền Độc");

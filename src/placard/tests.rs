@@ -25,6 +25,7 @@ fn spec(code: &str, name_vi: &str, name_en: &str, label_vi: &str, label_en: &str
         label_vi: label_vi.into(),
         label_en: label_en.into(),
         organisation: "Đoàn Thanh niên thành phố Sầm Sơn".into(),
+        credit: String::new(),
     }
 }
 

@@ -216,6 +216,10 @@ fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error) -> Diagnostic {
 fn hint_for(message: &str) -> Option<String> {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let (word, expected) = quoted.split_first()?;
+    if message.starts_with("unknown variant") && expected.contains(&"all_rights_reserved") {
+        // A near miss between licences is a different licence, not a typo: list them instead of guessing.
+        return Some(format!("licences the pages can name and link: {}", expected.join(", ")));
+    }
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let what = if message.starts_with("unknown field") { "key" } else { "value" };
         return Some(match suggest(word, expected.iter().copied()) {

@@ -22,6 +22,8 @@ pub enum MediaKind {
     Photo,
     /// A narration recording.
     Audio,
+    /// A sponsor's logo.
+    Logo,
 }
 
 /// A media file named in a site's YAML.
@@ -126,6 +128,12 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
         }
         MediaKind::Photo => {
             decode_dimensions(&r.path).map_err(|e| (format!("photo `{name}` cannot be read: {e}"), None))?;
+            Ok(())
+        }
+        MediaKind::Logo => {
+            decode_dimensions(&r.path).map_err(|e| {
+                (format!("logo `{name}` cannot be read: {e}"), Some("use a PNG or JPEG image as the logo".into()))
+            })?;
             Ok(())
         }
         MediaKind::Audio => check_audio(&r.path).map_err(|e| (format!("audio `{name}` {e}"), None)),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use super::raw::{HotspotKind, Level, SectionKind, SiteKind};
+pub use super::raw::{FactKind, HotspotKind, Level, Licence, SectionKind, SiteKind};
 
 /// Text in every language of the collection, keyed by language code.
 pub type Text = BTreeMap<String, String>;
@@ -34,6 +34,23 @@ pub struct Collection {
     pub links: BTreeMap<String, super::links::Target>,
     /// How panoramas are tiled.
     pub tiles: TileSettings,
+    /// Sponsors and contributors, in display order.
+    pub sponsors: Vec<Sponsor>,
+}
+
+/// A sponsor or contributor of the collection.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sponsor {
+    /// Name.
+    pub name: Text,
+    /// What they gave or did.
+    pub role: Option<Text>,
+    /// Absolute path of the logo image, found and decodable.
+    pub logo: Option<PathBuf>,
+    /// Web address.
+    pub url: Option<String>,
+    /// Printed on placards.
+    pub placard_credit: bool,
 }
 
 /// How panoramas are tiled (the collection's `tiles:`).
@@ -73,8 +90,12 @@ pub struct Site {
     pub recognition: Option<Recognition>,
     /// Location.
     pub location: Location,
+    /// How to get in.
+    pub access: Option<Text>,
     /// Short introduction.
     pub summary: Text,
+    /// Key facts, in display order.
+    pub facts: Vec<Fact>,
     /// Longer text.
     pub sections: Vec<Section>,
     /// Photos.
@@ -115,6 +136,108 @@ pub struct Location {
     pub address: Option<Text>,
 }
 
+/// A key fact, checked: a number with a unit that fits its kind, or words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    /// What it is about.
+    pub kind: FactKind,
+    /// Label override (always present for `other`).
+    pub label: Option<Text>,
+    /// The number or words.
+    pub value: FactValue,
+    /// Remark.
+    pub note: Option<Text>,
+}
+
+/// The value of a fact.
+#[derive(Debug, Clone, Serialize)]
+pub enum FactValue {
+    /// A number and its unit (none for counts and years).
+    Number(f64, Option<Unit>),
+    /// Words, per language.
+    Text(Text),
+}
+
+/// Units a fact's number may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    /// Square metres.
+    SquareMetre,
+    /// Hectares.
+    Hectare,
+    /// Square kilometres.
+    SquareKilometre,
+    /// Metres.
+    Metre,
+    /// Kilometres.
+    Kilometre,
+}
+
+impl Unit {
+    /// Every unit with the spellings editors may type, the first being how pages write it.
+    pub const ALL: [(Unit, &'static [&'static str]); 5] = [
+        (Unit::SquareMetre, &["m²", "m2"]),
+        (Unit::Hectare, &["ha"]),
+        (Unit::SquareKilometre, &["km²", "km2"]),
+        (Unit::Metre, &["m"]),
+        (Unit::Kilometre, &["km"]),
+    ];
+
+    /// How pages write the unit.
+    pub fn symbol(self) -> &'static str {
+        Unit::ALL.iter().find(|(u, _)| *u == self).map(|(_, s)| s[0]).unwrap_or("")
+    }
+
+    /// The UN/CEFACT common code schema.org's `unitCode` expects.
+    pub fn un_code(self) -> &'static str {
+        match self {
+            Unit::SquareMetre => "MTK",
+            Unit::Hectare => "HAR",
+            Unit::SquareKilometre => "KMK",
+            Unit::Metre => "MTR",
+            Unit::Kilometre => "KMT",
+        }
+    }
+
+    /// The unit an editor typed, if known.
+    pub fn parse(s: &str) -> Option<Unit> {
+        Unit::ALL.iter().find(|(_, names)| names.contains(&s)).map(|(u, _)| *u)
+    }
+}
+
+impl FactKind {
+    /// The units that fit this kind: empty for counts and years.
+    pub fn units(self) -> &'static [Unit] {
+        match self {
+            FactKind::Area => &[Unit::SquareMetre, Unit::Hectare, Unit::SquareKilometre],
+            FactKind::Altitude | FactKind::Height => &[Unit::Metre],
+            FactKind::Length => &[Unit::Metre, Unit::Kilometre],
+            FactKind::Other => &[Unit::SquareMetre, Unit::Hectare, Unit::SquareKilometre, Unit::Metre, Unit::Kilometre],
+            FactKind::Built | FactKind::Restored | FactKind::Listed | FactKind::Buildings | FactKind::Steps => &[],
+        }
+    }
+
+    /// Whether the number is a year.
+    pub fn is_year(self) -> bool {
+        matches!(self, FactKind::Built | FactKind::Restored | FactKind::Listed)
+    }
+}
+
+/// Who made a media item and how it may be reused.
+#[derive(Debug, Clone, Serialize)]
+pub struct Credit {
+    /// Photographer, author or narrator.
+    pub author: Option<String>,
+    /// Drawn by a program or synthesised.
+    pub generated: bool,
+    /// Licence.
+    pub licence: Option<Licence>,
+    /// Rights holder.
+    pub holder: Option<String>,
+    /// Where the original is.
+    pub url: Option<String>,
+}
+
 /// A block of text.
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
@@ -133,6 +256,8 @@ pub struct Photo {
     pub path: PathBuf,
     /// Caption.
     pub caption: Text,
+    /// Who took it.
+    pub credit: Option<Credit>,
 }
 
 /// A 360° scene whose panorama was found and measured.
@@ -154,6 +279,8 @@ pub struct Scene {
     pub north: f64,
     /// Clickable points.
     pub hotspots: Vec<Hotspot>,
+    /// Who made the panorama.
+    pub credit: Option<Credit>,
 }
 
 /// A clickable point in a scene.
@@ -180,6 +307,8 @@ pub struct Narration {
     pub audio: Option<PathBuf>,
     /// Transcript.
     pub transcript: Option<String>,
+    /// Who speaks in the recording.
+    pub credit: Option<Credit>,
 }
 
 /// A placard and where it leads.

@@ -51,6 +51,31 @@ pub struct RawCollection {
     /// How panoramas are cut into tiles for the viewer; leave out for JPEG tiles at quality 75.
     #[serde(default)]
     pub tiles: Option<RawTiles>,
+    /// Sponsors and contributors who made the tour possible (nhà tài trợ), in the order shown: listed at
+    /// the foot of the home page, and in the small print of placards for those with `placard_credit: true`.
+    #[serde(default)]
+    pub sponsors: Vec<RawSponsor>,
+}
+
+/// A sponsor or contributor of the whole collection (`sponsors:` in the collection file).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSponsor {
+    /// Name of the person or organisation, per language.
+    pub name: LangText,
+    /// What they gave or did, per language, e.g. `{vi: Ảnh 360°, en: 360° photographs}`.
+    #[serde(default)]
+    pub role: Option<LangText>,
+    /// Their logo (PNG or JPEG), relative to `content/`, e.g. `sponsors/doan-thanh-nien.png`.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// Their web address (`https://…`), linked from the name.
+    #[serde(default)]
+    #[schemars(regex(pattern = "^https?://"))]
+    pub url: Option<String>,
+    /// `true` to print the name in the small print of every placard (default `false`).
+    #[serde(default)]
+    pub placard_credit: bool,
 }
 
 /// Settings for the panorama tiles (`tiles:` in the collection file).
@@ -87,8 +112,16 @@ pub struct RawSite {
     pub recognition: Option<RawRecognition>,
     /// Where the site is.
     pub location: RawLocation,
+    /// How to get in, per language: the way from the road, opening hours, tickets, dress code. Shown near
+    /// the top of the page beside the "Directions" link.
+    #[serde(default)]
+    pub access: Option<LangText>,
     /// One to three sentences introducing the site, per language.
     pub summary: LangText,
+    /// Key facts and scale (quy mô), in display order: area, height, dates, number of buildings or steps.
+    /// Each has a `value` (with a `unit` where the kind measures something) or a `text` per language.
+    #[serde(default)]
+    pub facts: Vec<RawFact>,
     /// Longer text, in display order.
     #[serde(default)]
     pub sections: Vec<RawSection>,
@@ -171,6 +204,95 @@ pub struct RawLocation {
     pub address: Option<LangText>,
 }
 
+/// One key fact about a site (`facts:`), e.g. `{kind: area, value: 150, unit: ha}`,
+/// `{kind: built, text: {vi: Thời Trần, en: Trần dynasty}}` or `{kind: steps, value: 252}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    /// What the fact is about; decides its label and which units fit.
+    pub kind: FactKind,
+    /// A label to use instead of the usual one for this kind, per language (required for `other`).
+    #[serde(default)]
+    pub label: Option<LangText>,
+    /// The number: a size, a height, a count, or a year for `built`, `restored` and `listed`.
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// Unit of `value`: `m²`, `ha` or `km²` for `area`; `m` or `km` for `altitude`, `height` and
+    /// `length`; none for counts and years; any or none for `other` (`m2` and `km2` may be typed for
+    /// `m²` and `km²`).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The fact in words instead of a number, per language, e.g. an era rather than a year.
+    #[serde(default)]
+    pub text: Option<LangText>,
+    /// A remark shown after the value, per language, e.g. "by tradition" or "sources differ".
+    #[serde(default)]
+    pub note: Option<LangText>,
+}
+
+/// What a fact is about.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, serde::Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    /// Surface of the site: `m²`, `ha` or `km²`.
+    Area,
+    /// Height above sea level of its highest point: `m`.
+    Altitude,
+    /// Height of a building or monument: `m`.
+    Height,
+    /// Length of a path, wall or shore: `m` or `km`.
+    Length,
+    /// When it was built: a year, or a text such as an era.
+    Built,
+    /// When it was last restored: a year or a text.
+    Restored,
+    /// When it was first listed as a relic: a year or a text.
+    Listed,
+    /// Number of buildings.
+    Buildings,
+    /// Number of steps to climb.
+    Steps,
+    /// Anything else; needs a `label`, and takes any unit or none.
+    Other,
+}
+
+/// Who made a photo, panorama or recording, and how it may be reused (`credit:`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCredit {
+    /// The photographer or author; for a recording, the narrator. May be left out for generated media.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// `true` when the image was drawn by a program or the voice synthesised, not photographed or
+    /// recorded: the page says so.
+    #[serde(default)]
+    pub generated: bool,
+    /// The licence: `cc_by`, `cc_by_sa`, `cc0` or `all_rights_reserved` (which needs `holder`).
+    #[serde(default)]
+    pub licence: Option<Licence>,
+    /// Who holds the rights, when not the author (required with `all_rights_reserved`).
+    #[serde(default)]
+    pub holder: Option<String>,
+    /// Where the original is published (`https://…`).
+    #[serde(default)]
+    #[schemars(regex(pattern = "^https?://"))]
+    pub url: Option<String>,
+}
+
+/// Licences the pages know how to name and link.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Licence {
+    /// Creative Commons Attribution 4.0: reuse allowed with the author named.
+    CcBy,
+    /// Creative Commons Attribution-ShareAlike 4.0: reuse allowed with the author named, under the same licence.
+    CcBySa,
+    /// Creative Commons Zero: no rights reserved.
+    Cc0,
+    /// All rights reserved by `holder`: no reuse without permission.
+    AllRightsReserved,
+}
+
 /// A block of text about the site.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -210,6 +332,9 @@ pub struct RawPhoto {
     pub file: String,
     /// What the photo shows, per language.
     pub caption: LangText,
+    /// Who took it and under which licence.
+    #[serde(default)]
+    pub credit: Option<RawCredit>,
 }
 
 /// One 360° panorama and how it is first shown.
@@ -242,6 +367,9 @@ pub struct RawScene {
     /// Clickable points in the scene.
     #[serde(default)]
     pub hotspots: Vec<RawHotspot>,
+    /// Who made the panorama and under which licence.
+    #[serde(default)]
+    pub credit: Option<RawCredit>,
 }
 
 fn default_hfov() -> f64 {
@@ -291,6 +419,9 @@ pub struct RawNarration {
     /// What the narration says; read aloud by the browser when there is no recording.
     #[serde(default)]
     pub transcript: Option<String>,
+    /// Who speaks in the recording (`author`) and under which licence; only with `audio`.
+    #[serde(default)]
+    pub credit: Option<RawCredit>,
 }
 
 /// A QR placard posted at the site.

@@ -85,6 +85,160 @@ impl Ctx<'_> {
         }
     }
 
+    /// Checks a web address given with a link (`sponsors[0].url`, a credit's `url`).
+    fn web_url(&mut self, path: &str, url: &Option<String>) -> Option<String> {
+        let url = nfc(url.as_deref()?);
+        let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or("");
+        if host.is_empty() || host.starts_with('/') || url.contains(char::is_whitespace) {
+            self.value_hint(
+                path,
+                format!("`{url}` is not a web address"),
+                "write the full address, starting with https://",
+            );
+        }
+        Some(url)
+    }
+
+    /// Checks a media item's credit.
+    fn credit(&mut self, path: &str, raw: &Option<raw::RawCredit>) -> Option<Credit> {
+        let c = raw.as_ref()?;
+        let author = c.author.as_deref().map(nfc).filter(|a| !a.is_empty());
+        if author.is_none() && !c.generated {
+            self.err_hint(
+                path,
+                "a credit needs an `author`",
+                "write who took the photo or speaks in the recording, or add `generated: true` for generated media",
+            );
+        }
+        let holder = c.holder.as_deref().map(nfc).filter(|h| !h.is_empty());
+        if c.licence == Some(Licence::AllRightsReserved) && holder.is_none() {
+            self.value_hint(
+                &format!("{path}.licence"),
+                "`all_rights_reserved` needs a `holder`",
+                "add `holder:` with who owns the rights, or choose an open licence: cc_by, cc_by_sa, cc0",
+            );
+        }
+        let url = self.web_url(&format!("{path}.url"), &c.url);
+        Some(Credit { author, generated: c.generated, licence: c.licence, holder, url })
+    }
+
+    /// Checks one key fact: a number with a unit that fits its kind, or words.
+    fn fact(&mut self, path: &str, f: &raw::RawFact) -> Option<Fact> {
+        let kind = yaml_name(f.kind);
+        let label = self.opt_text(&format!("{path}.label"), &f.label);
+        if f.kind == FactKind::Other && label.is_none() {
+            self.err_hint(
+                path,
+                "a fact of kind `other` needs a `label`",
+                "add `label:` saying what the fact is, per language",
+            );
+        }
+        let note = self.opt_text(&format!("{path}.note"), &f.note);
+        let units = f.kind.units();
+        let unit_list = || units.iter().map(|u| u.symbol()).collect::<Vec<_>>().join(", ");
+        let value = match (f.value, &f.text) {
+            (Some(_), Some(_)) => {
+                self.err_hint(
+                    &format!("{path}.text"),
+                    "a fact has both `value` and `text`",
+                    "keep one: `value` for a number, `text` for words",
+                );
+                return None;
+            }
+            (None, None) => {
+                self.err_hint(
+                    path,
+                    "a fact needs a `value` or a `text`",
+                    "write a number with `value:`, or words per language with `text:`",
+                );
+                return None;
+            }
+            (None, Some(text)) => {
+                if f.unit.is_some() {
+                    self.err_hint(&format!("{path}.unit"), "a fact in words has no `unit`", "remove `unit:`");
+                }
+                FactValue::Text(self.text(&format!("{path}.text"), text))
+            }
+            (Some(v), None) => {
+                let vpath = format!("{path}.value");
+                let whole = v.is_finite() && v.fract() == 0.0;
+                if f.kind.is_year() && !(whole && (1..=9999).contains(&(v as i64))) {
+                    self.value_hint(
+                        &vpath,
+                        format!("`{v}` is not a year"),
+                        "write the year as a whole number, e.g. `value: 1863`; use `text:` for an era or a full date",
+                    );
+                } else if units.is_empty() && !f.kind.is_year() && !(whole && v >= 0.0) {
+                    self.value_hint(
+                        &vpath,
+                        format!("`{kind}` is a count, and {v} is not a whole number"),
+                        "count buildings or steps in whole numbers",
+                    );
+                } else if !v.is_finite() || (f.kind != FactKind::Altitude && v <= 0.0) {
+                    self.value_hint(
+                        &vpath,
+                        format!("`{kind}` is {v}, not a positive number"),
+                        "write the size as a number above 0",
+                    );
+                }
+                let unit = match f.unit.as_deref().map(str::trim) {
+                    None if !units.is_empty() && f.kind != FactKind::Other => {
+                        self.err_hint(
+                            path,
+                            format!("`{kind}` needs a `unit`"),
+                            format!("add `unit:` with one of: {}", unit_list()),
+                        );
+                        None
+                    }
+                    None => None,
+                    Some(u) if units.is_empty() => {
+                        let what = if f.kind.is_year() { "a year" } else { "a count" };
+                        self.value_hint(
+                            &format!("{path}.unit"),
+                            format!("`{kind}` is {what} and takes no unit, not `{u}`"),
+                            "remove `unit:` and write the number alone",
+                        );
+                        None
+                    }
+                    Some(u) => match Unit::parse(u) {
+                        Some(unit) if units.contains(&unit) => Some(unit),
+                        Some(_) => {
+                            self.value_hint(
+                                &format!("{path}.unit"),
+                                format!("unit `{u}` does not fit `{kind}`"),
+                                format!("units for `{kind}`: {}", unit_list()),
+                            );
+                            None
+                        }
+                        None => {
+                            let hint = match unit_synonym(u).or_else(|| {
+                                suggest(
+                                    u,
+                                    units.iter().flat_map(|u| {
+                                        Unit::ALL
+                                            .iter()
+                                            .find(|(x, _)| x == u)
+                                            .map(|(_, names)| names.iter().copied())
+                                            .into_iter()
+                                            .flatten()
+                                    }),
+                                )
+                                .and_then(Unit::parse)
+                            }) {
+                                Some(unit) if units.contains(&unit) => format!("did you mean `{}`?", unit.symbol()),
+                                _ => format!("units for `{kind}`: {}", unit_list()),
+                            };
+                            self.value_hint(&format!("{path}.unit"), format!("unit `{u}` is not known"), hint);
+                            None
+                        }
+                    },
+                };
+                FactValue::Number(v, unit)
+            }
+        };
+        Some(Fact { kind: f.kind, label, value, note })
+    }
+
     fn schema(&mut self, version: u32) {
         if version != SCHEMA_VERSION {
             self.err_hint(
@@ -103,6 +257,25 @@ pub fn is_id(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
+}
+
+/// The YAML (snake_case) name of an enum value, for messages.
+fn yaml_name<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Units editors commonly write out in words (English and Vietnamese), for "did you mean" hints.
+fn unit_synonym(s: &str) -> Option<Unit> {
+    let s = s.to_lowercase();
+    let s = s.trim_end_matches('s');
+    Some(match s {
+        "sqm" | "sq m" | "m^2" | "square metre" | "square meter" | "mét vuông" => Unit::SquareMetre,
+        "hectare" | "hecta" | "héc-ta" | "héc ta" => Unit::Hectare,
+        "km^2" | "sq km" | "square kilometre" | "square kilometer" | "ki-lô-mét vuông" => Unit::SquareKilometre,
+        "metre" | "meter" | "mét" | "met" => Unit::Metre,
+        "kilometre" | "kilometer" | "ki-lô-mét" | "cây số" => Unit::Kilometre,
+        _ => return None,
+    })
 }
 
 const ID_HINT: &str = "use lowercase letters a–z without diacritics, digits and hyphens, e.g. `den-doc-cuoc`";
@@ -209,6 +382,7 @@ pub fn collection(
             None => {}
         }
     }
+    let sponsors = sponsors(root, &mut ctx, &raw.sponsors);
     let links = super::links::resolve(&resolved, links.as_ref().map(|(f, l)| (f, l)), report);
     Some(Collection {
         root: root.to_path_buf(),
@@ -221,7 +395,42 @@ pub fn collection(
         sites: resolved,
         links,
         tiles,
+        sponsors,
     })
+}
+
+/// Checks the collection's sponsors, their links and logos (files under `content/`).
+fn sponsors(root: &Path, ctx: &mut Ctx, raw: &[raw::RawSponsor]) -> Vec<Sponsor> {
+    let mut out = Vec::new();
+    for (i, s) in raw.iter().enumerate() {
+        let path = format!("sponsors[{i}]");
+        let logo = s.logo.as_ref().map(|file| {
+            let r = MediaRef {
+                site: 0,
+                yaml_path: format!("{path}.logo"),
+                file: file.clone(),
+                path: root.join("content").join(file),
+                shown: Path::new("content").join(file),
+                kind: MediaKind::Logo,
+            };
+            if let Some(p) = media::check_all(std::slice::from_ref(&r)).pop() {
+                let d = ctx.src.diag_value(&p.yaml_path, p.message);
+                ctx.report.push(match p.hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                });
+            }
+            r.path
+        });
+        out.push(Sponsor {
+            name: ctx.text(&format!("{path}.name"), &s.name),
+            role: ctx.opt_text(&format!("{path}.role"), &s.role),
+            logo,
+            url: ctx.web_url(&format!("{path}.url"), &s.url),
+            placard_credit: s.placard_credit,
+        });
+    }
+    out
 }
 
 fn check_public_url(url: &str) -> Result<(), &'static str> {
@@ -283,6 +492,8 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
 
     let name = ctx.text("name", &raw.name);
     let summary = ctx.text("summary", &raw.summary);
+    let access = ctx.opt_text("access", &raw.access);
+    let facts = raw.facts.iter().enumerate().filter_map(|(i, f)| ctx.fact(&format!("facts[{i}]"), f)).collect();
     let recognition = raw.recognition.map(|r| Recognition {
         level: r.level,
         year: r.year,
@@ -319,6 +530,7 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
         .map(|(i, p)| Photo {
             path: media(&format!("photos[{i}].file"), &p.file, MediaKind::Photo),
             caption: ctx.text(&format!("photos[{i}].caption"), &p.caption),
+            credit: ctx.credit(&format!("photos[{i}].credit"), &p.credit),
         })
         .collect();
 
@@ -391,6 +603,7 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
             hfov: s.hfov,
             north: s.north,
             hotspots,
+            credit: ctx.credit(&format!("{path}.credit"), &s.credit),
         });
     }
 
@@ -414,7 +627,15 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
         }
         let audio = n.audio.as_ref().map(|a| media(&format!("{path}.audio"), a, MediaKind::Audio));
         let transcript = n.transcript.as_deref().map(nfc).filter(|t| !t.is_empty());
-        narration.insert(lang.clone(), Narration { audio, transcript });
+        if n.credit.is_some() && n.audio.is_none() {
+            ctx.err_hint(
+                &format!("{path}.credit"),
+                "a credit is given but there is no recording",
+                "add `audio:`, or remove `credit:`: the phone's own voice needs no credit",
+            );
+        }
+        let credit = ctx.credit(&format!("{path}.credit"), &n.credit);
+        narration.insert(lang.clone(), Narration { audio, transcript, credit });
     }
     if !raw.narration.is_empty() {
         for lang in ctx.langs {
@@ -462,7 +683,9 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
         kind: raw.kind,
         recognition,
         location,
+        access,
         summary,
+        facts,
         sections,
         photos,
         scenes,
