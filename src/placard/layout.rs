@@ -546,7 +546,7 @@ mod tests {
         let ts = Typesetter::new(&fonts).expect("fonts");
         let credited = PlacardSpec {
             credit: "Công ty Du lịch Sầm Sơn, Hội Nhiếp ảnh Thanh Hóa".into(),
-            ..spec("Đền thờ An Dương Vương và công chúa Mỵ Châu")
+            ..spec("Đền Độc Cước")
         };
         for format in Format::ALL {
             let plan = plan(&credited, format, &ts, None).expect("fits");

@@ -16,6 +16,10 @@ const DOCS: &[(&str, &str)] = &[
         "order",
         "Thứ tự các di tích trên trang chủ, ghi bằng tên ngắn; di tích không có tên ở đây xếp sau, theo tên tệp.",
     ),
+    (
+        "sponsors",
+        "Nhà tài trợ và đơn vị đóng góp nội dung (tên, vai trò, logo trong `content/`, địa chỉ web); hiện ở cuối trang chủ, và trên biển QR khi ghi `placard_credit: true`.",
+    ),
     // A site file
     (
         "slug",
@@ -29,6 +33,11 @@ const DOCS: &[(&str, &str)] = &[
     ("location.lon", "Kinh độ, tính bằng độ (phía đông là số dương)."),
     ("location.approximate", "`true` khi tọa độ chỉ là ước lượng, chưa ai kiểm tra trên bản đồ hay tại chỗ."),
     ("summary", "Một đến ba câu giới thiệu di tích, theo từng ngôn ngữ."),
+    ("access", "Cách vào tham quan, theo từng ngôn ngữ: lối đi, giờ mở cửa, vé, trang phục; hiện gần đầu trang."),
+    (
+        "facts",
+        "Các thông tin chính (diện tích, độ cao, năm xây dựng, trùng tu, xếp hạng, số công trình, số bậc…), mỗi mục một con số kèm đơn vị hoặc một đoạn chữ theo từng ngôn ngữ.",
+    ),
     ("sections", "Các phần nội dung dài hơn, theo thứ tự hiển thị."),
     (
         "sections.kind",
