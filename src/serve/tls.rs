@@ -51,8 +51,9 @@ pub fn acceptor(files: &Files) -> Result<TlsAcceptor> {
             format!("the key in {} does not fit the certificate in {}", files.key.display(), files.cert.display())
         })?;
     let mut config = config;
-    // HTTP/1.1 only: every response is a small file or a redirect, and one protocol keeps the host small.
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // HTTP/2 first: a tour page pulls dozens of tiles, and one connection carrying them all saves a phone
+    // the handshakes and queueing of six HTTP/1.1 connections. HTTP/1.1 for clients without it.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
