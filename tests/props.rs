@@ -291,7 +291,16 @@ fn send(addr: &str, request: &[u8]) -> (u16, http::HeaderMap, Vec<u8>) {
 #[test]
 fn the_binary_answers_anything_over_a_socket() {
     let s = site();
-    let server = common::Server::start_with(s.dist.parent().expect("root"), &s.dist);
+    // Hundreds of requests from one address in a moment: no request rate here.
+    let server = common::Server::start_args(
+        s.dist.parent().expect("root"),
+        &[
+            std::ffi::OsStr::new("--out"),
+            s.dist.as_os_str(),
+            std::ffi::OsStr::new("--client-rate"),
+            std::ffi::OsStr::new("0"),
+        ],
+    );
     let addr = server.addr();
     // Raw request targets may hold what a client library would never send: spaces, controls, bytes ≥ 0x80.
     let target = prop_oneof![

@@ -100,7 +100,14 @@ fn acknowledged_scans_survive_a_killed_host() {
     // Every request from its own device, and no ceiling: each redirect here stands for a recorded scan.
     let server = common::Server::start_args(
         dir.path(),
-        &[OsStr::new("--db"), db.as_os_str(), OsStr::new("--max-scans-per-second"), OsStr::new("0")],
+        &[
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--max-scans-per-second"),
+            OsStr::new("0"),
+            OsStr::new("--client-rate"),
+            OsStr::new("0"),
+        ],
     );
     let acknowledged = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));

@@ -121,9 +121,7 @@ impl http_body::Body for HostBody {
         let polled = match &mut this.kind {
             Kind::Empty => Poll::Ready(None),
             Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
-            Kind::File(part) => {
-                part.poll_chunk(cx).map(|c| c.map(|r| r.map(Frame::data).map_err(axum::Error::new)))
-            }
+            Kind::File(part) => part.poll_chunk(cx).map(|c| c.map(|r| r.map(Frame::data).map_err(axum::Error::new))),
             Kind::Stream(body) => Pin::new(body).poll_frame(cx),
         };
         if let Poll::Ready(Some(Ok(frame))) = &polled

@@ -108,7 +108,11 @@ pub trait Service:
 
 impl<S, B> Service for S
 where
-    S: hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible> + Clone + Send + Sync + 'static,
+    S: hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
     S::Future: Send + Unpin + 'static,
     B: Body<Data = bytes::Bytes, Error: Into<Box<dyn std::error::Error + Send + Sync>>> + Send + Unpin + 'static,
 {
@@ -463,8 +467,7 @@ async fn worker<S: Service>(
                 None => connection(tcp, false, peer, service, &shared, stop, sweep).await,
                 Some(acceptor) => {
                     // A failed or stalled handshake is the client's business (scanners make many): not logged.
-                    let handshake =
-                        tokio::time::timeout(shared.limits.handshake_timeout, acceptor.accept(tcp)).await;
+                    let handshake = tokio::time::timeout(shared.limits.handshake_timeout, acceptor.accept(tcp)).await;
                     if let Ok(Ok(stream)) = handshake {
                         let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
                         connection(stream, h2, peer, service, &shared, stop, sweep).await;

@@ -22,8 +22,7 @@ pub fn parse(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
         }
         (false, _) => {
             let start = digits(a)?;
-            let end: u64 =
-                if b.is_empty() { len.saturating_sub(1) } else { digits(b)?.min(len.saturating_sub(1)) };
+            let end: u64 = if b.is_empty() { len.saturating_sub(1) } else { digits(b)?.min(len.saturating_sub(1)) };
             // A last position before the first makes the range invalid, and an invalid Range is ignored.
             if !b.is_empty() && digits(b)? < start {
                 return None;
