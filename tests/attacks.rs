@@ -287,6 +287,9 @@ fn rfc_case(addr: &str, path: &str, file: &[u8], method: &str, extra: &str) -> (
     (status, range.map(|r| r.replace(&(file.len() - 1).to_string(), "N-1")), fine)
 }
 
+/// A request (method, extra header lines) and the status and normalised `Content-Range` it must get.
+type Case<'a> = (&'a str, String, (u16, Option<&'a str>));
+
 #[test]
 fn ranges_and_conditionals_follow_the_same_rules_for_large_and_small_files() {
     let dir = common::fixture();
@@ -302,7 +305,7 @@ fn ranges_and_conditionals_follow_the_same_rules_for_large_and_small_files() {
     let future = "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT\r\n";
     for (path, file) in [("/media/small.bin", &small), ("/media/large.bin", &large)] {
         let tag = etag(path);
-        let cases: Vec<(&str, String, (u16, Option<&str>))> = vec![
+        let cases: Vec<Case> = vec![
             ("GET", String::new(), (200, None)),
             ("GET", "Range: bytes=0-99\r\n".into(), (206, Some("bytes 0-99/N"))),
             ("GET", "Range: bytes=100-\r\n".into(), (206, Some("bytes 100-N-1/N"))),
