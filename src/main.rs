@@ -85,6 +85,9 @@ enum Command {
         /// PEM private key of the certificate.
         #[arg(long, env = "DISAN_TLS_KEY", value_name = "FILE")]
         tls_key: Option<PathBuf>,
+        /// Over TLS, offer HTTP/1.1 only (no HTTP/2), for comparison or a client that mishandles HTTP/2.
+        #[arg(long, env = "DISAN_NO_HTTP2", value_parser = clap::builder::BoolishValueParser::new())]
+        no_http2: bool,
         /// Request log on standard output: text (logfmt), json, or off.
         #[arg(long, env = "DISAN_LOG", default_value = "text", value_parser = parse_log)]
         log: disan::serve::access_log::Format,
@@ -302,6 +305,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             stats_token,
             tls_cert,
             tls_key,
+            no_http2,
             log,
             client_timeout,
             max_connections,
@@ -312,7 +316,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_pin,
             ..
         } => {
-            let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?;
+            let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?
+                .map(|f| disan::serve::tls::Files { http1_only: no_http2, ..f });
             if let Some(files) = &tls {
                 // Checked before building: a mistyped key path should not wait for a long build.
                 disan::serve::tls::acceptor(files)?;

@@ -121,3 +121,37 @@ fn chromium_loads_a_tour_over_https_with_http2() {
     let protocols = media.as_array().expect("protocols");
     assert!(protocols.iter().all(|p| p == "h2"), "{protocols:?}");
 }
+
+#[test]
+fn no_http2_offers_http_1_1_only() {
+    let dir = common::fixture();
+    let (cert, key, der) = self_signed(dir.path());
+    let server = common::Server::start_args(
+        dir.path(),
+        &[
+            OsStr::new("--tls-cert"),
+            cert.as_os_str(),
+            OsStr::new("--tls-key"),
+            key.as_os_str(),
+            OsStr::new("--no-http2"),
+        ],
+    );
+    let addr = server.addr();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let alpn = rt.block_on(async move {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(der).expect("trust the test certificate");
+        let mut config =
+            rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .expect("protocols")
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let tcp = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+        let name = rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
+        let tls = tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp).await.expect("handshake");
+        tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec)
+    });
+    assert_eq!(alpn.as_deref(), Some(&b"http/1.1"[..]));
+}
