@@ -218,6 +218,37 @@ if [ "$H2" = on ] && command -v h2load >/dev/null; then
   done
 fi
 
+# What a visitor feels: time until a tour page's network settles (its first view sharp: every tile it asked
+# for loaded) over HTTPS on a 3G-like phone profile (300 ms round trip, 1.5 Mbit/s), in headless Chromium
+# with cold caches: disan with HTTP/2, the same with HTTP/1.1 only, nginx with HTTP/2. Needs the field
+# harness (../shared/field/README.md; LH=/tmp/disan-field by default). VISITOR=off skips it.
+LH=${LH:-/tmp/disan-field}
+SETTLE=${SETTLE:-$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd)/shared/field/harness/settle.cjs}
+if [ "${VISITOR:-on}" = on ] && [ -x "$LH/node_modules/.bin/node" ] && [ -f "$SETTLE" ]; then
+  ./target/release/disan serve --out "$work/dist" --addr 127.0.0.1:18445 --no-scans --log off --no-http2 \
+    --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" >/dev/null 2>"$work/disan-h1.log" &
+  DISAN_H1_PID=$!
+  for _ in $(seq 100); do curl -skf -o /dev/null "https://127.0.0.1:18445/healthz" && break; sleep 0.1; done
+  page=/vi/den-doc-cuoc/
+  echo
+  echo "visitor: $page over HTTPS, 300 ms round trip, 1.5 Mbit/s down, cold cache; settled ms (median of $REPS):"
+  printf '| server | settled ms | requests | protocols |\n|---|---|---|---|\n'
+  for target in "disan h2:18443" "disan h1 only:18445" "nginx h2:18444"; do
+    name=${target%%:*}; port=${target##*:}
+    : > "$work/settle-$port"
+    for _ in $(seq "$REPS"); do
+      NODE_PATH="$LH/node_modules" "$LH/node_modules/.bin/node" "$SETTLE" "https://127.0.0.1:$port$page" 300 188743 \
+        >> "$work/settle-$port" 2>/dev/null || true
+    done
+    ms=$(grep -o '"settled_ms":[0-9]*' "$work/settle-$port" | cut -d: -f2 | median)
+    last=$(tail -1 "$work/settle-$port")
+    req=$(grep -o '"requests":[0-9]*' <<<"$last" | cut -d: -f2)
+    proto=$(grep -o '"protocols":{[^}]*}' <<<"$last" | cut -d: -f2-)
+    printf '| %s | %s | %s | %s |\n' "$name" "$ms" "$req" "$proto"
+  done
+  kill "$DISAN_H1_PID" 2>/dev/null || true
+fi
+
 # Memory over a long mixed run: all four cases at once, RSS sampled every 5 s.
 echo
 echo "memory: ${MEMORY_SECONDS} s of mixed load (4 × wrk -t1 -c16), disan RSS every 5 s:"

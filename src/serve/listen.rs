@@ -65,7 +65,9 @@ impl Default for Limits {
             max_head_bytes: 16 * 1024,
             max_connections: 10_000,
             per_client: 64,
-            h2_streams: 128,
+            // A tour's first view asks for about thirty files at once; each stream streaming a large file
+            // holds one chunk, so this also bounds what one HTTP/2 connection can make the host hold.
+            h2_streams: 32,
             handshake_timeout: Duration::from_secs(10),
             grace: Duration::from_secs(10),
         }
@@ -298,7 +300,7 @@ fn builders(limits: &Limits) -> (auto::Builder<TokioExecutor>, auto::Builder<Tok
         // Streams a client opens and resets at once cost the host work for nothing (the "rapid reset"
         // attack): hyper's defaults bound them; what waits to be sent per stream is bounded too.
         .max_pending_accept_reset_streams(Some(20))
-        .max_send_buf_size(256 * 1024)
+        .max_send_buf_size(super::body::CHUNK as usize)
         .initial_stream_window_size(256 * 1024)
         .initial_connection_window_size(1024 * 1024);
     (b.clone().http1_only(), b.http2_only())
