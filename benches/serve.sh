@@ -13,7 +13,7 @@
 # recording (nginx: a plain 302; every wrk request carries its own User-Agent, so each is a new visitor
 # whose scan is committed). Goals (issue #14): static files ≥ 0.8× nginx's requests/s with p99 ≤ 2×
 # nginx's; /q/ ≥ 0.5× nginx's 302; no errors; memory flat over the long run. Then HTTP/2 over TLS with
-# h2load against nginx with `http2 on` (H2=off skips it). The machine is shared and noisy, so only
+# h2load against nginx with HTTP/2 (H2=off skips it). The machine is shared and noisy, so only
 # same-run ratios mean anything: each round runs every case on both servers back to back.
 #
 # All load comes from one address, so disan runs without its per-client limits (--client-rate 0,
@@ -88,8 +88,8 @@ http {
     location /q/ { return 302 /vi/den-doc-cuoc/#scene=bac-da; }
   }
   server {
-    listen 127.0.0.1:18444 ssl;
-    http2 on;
+    # nginx before 1.25.1 spells \`http2 on\` as a listen parameter.
+    listen 127.0.0.1:18444 ssl http2;
     ssl_certificate $work/cert.pem;
     ssl_certificate_key $work/key.pem;
     root $work/dist;
@@ -149,10 +149,13 @@ measure() { # case server port
 
 # Every request a different device, so no scan is a repeat of the one before.
 cat > "$work/visitors.lua" <<'LUA'
-local n = 0
+-- Unique across wrk's threads (id), runs (start time) and requests (n).
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
+function init(args) started = os.time(); n = 0 end
 request = function()
   n = n + 1
-  return wrk.format(nil, nil, { ["User-Agent"] = "bench-visitor/" .. n .. "/" .. math.random(1, 1e9) })
+  return wrk.format(nil, nil, { ["User-Agent"] = "bench-visitor/" .. id .. "/" .. started .. "/" .. n })
 end
 LUA
 

@@ -17,7 +17,8 @@ use super::client::Bucket;
 
 /// How long a client's scan of a code keeps further scans of it from counting.
 pub const REPEAT_WINDOW: Duration = Duration::from_secs(5 * 60);
-/// Most clients remembered at once; when full, the oldest half-window of memory is dropped.
+/// Most clients remembered in one generation (two are kept): beyond, the older generation is forgotten
+/// early, so memory stays bounded under a flood of forged clients (the ceiling still bounds what is written).
 const MAX_REMEMBERED: usize = 200_000;
 
 /// Whether a scan is written down.
@@ -31,11 +32,34 @@ pub enum Verdict {
     OverCeiling,
 }
 
+/// Recent scans in two generations: the current one, and the one before. A generation is retired when it
+/// is a window old (or full), so a scan is remembered for at least a window without ever sweeping the map.
+#[derive(Debug)]
+struct Seen {
+    current: HashMap<u64, Instant>,
+    previous: HashMap<u64, Instant>,
+    since: Instant,
+}
+
+impl Seen {
+    fn get(&self, id: u64) -> Option<Instant> {
+        self.current.get(&id).or_else(|| self.previous.get(&id)).copied()
+    }
+
+    fn insert(&mut self, id: u64, now: Instant) {
+        if now.saturating_duration_since(self.since) >= REPEAT_WINDOW || self.current.len() >= MAX_REMEMBERED {
+            self.previous = std::mem::take(&mut self.current);
+            self.since = now;
+        }
+        self.current.insert(id, now);
+    }
+}
+
 /// Recent scans and the host-wide ceiling.
 #[derive(Debug)]
 pub struct Tally {
     key: std::collections::hash_map::RandomState,
-    seen: Mutex<HashMap<u64, Instant>>,
+    seen: Mutex<Seen>,
     ceiling: Mutex<Bucket>,
     per_second: f64,
     /// Scans not written because of the ceiling, since the last report.
@@ -49,7 +73,7 @@ impl Tally {
         let per_second = f64::from(per_second);
         Tally {
             key: Default::default(),
-            seen: Mutex::default(),
+            seen: Mutex::new(Seen { current: HashMap::new(), previous: HashMap::new(), since: Instant::now() }),
             ceiling: Mutex::new(Bucket::full((2.0 * per_second).max(1.0), Instant::now())),
             per_second,
             over: AtomicU64::new(0),
@@ -66,11 +90,8 @@ impl Tally {
         let id = h.finish();
         {
             let Ok(mut seen) = self.seen.lock() else { return Verdict::Count };
-            if seen.get(&id).is_some_and(|at| now.saturating_duration_since(*at) < REPEAT_WINDOW) {
+            if seen.get(id).is_some_and(|at| now.saturating_duration_since(at) < REPEAT_WINDOW) {
                 return Verdict::Repeat;
-            }
-            if seen.len() >= MAX_REMEMBERED {
-                seen.retain(|_, at| now.saturating_duration_since(*at) < REPEAT_WINDOW / 2);
             }
             seen.insert(id, now);
         }
@@ -120,6 +141,22 @@ mod tests {
         assert_eq!(t.judge(ip("192.0.2.2"), ua, "t-1", now), Verdict::Count, "another address");
         assert_eq!(t.judge(ip("192.0.2.1"), Some(b"tablet"), "t-1", now), Verdict::Count, "another device");
         assert_eq!(t.judge(ip("192.0.2.1"), ua, "t-1", now + REPEAT_WINDOW), Verdict::Count, "after the window");
+        // Across a change of generation (another scan a window later), a recent scan is still remembered.
+        let later = now + REPEAT_WINDOW + Duration::from_secs(10);
+        assert_eq!(t.judge(ip("192.0.2.3"), ua, "t-1", later), Verdict::Count);
+        assert_eq!(t.judge(ip("192.0.2.1"), ua, "t-1", later), Verdict::Repeat, "seen at the window's end");
+    }
+
+    #[test]
+    fn a_flood_of_clients_keeps_memory_bounded() {
+        let t = Tally::new(0);
+        let now = Instant::now();
+        for i in 0..(3 * MAX_REMEMBERED as u32) {
+            let ua = i.to_le_bytes();
+            assert_eq!(t.judge(None, Some(&ua), "t-1", now), Verdict::Count);
+        }
+        let seen = t.seen.lock().expect("seen");
+        assert!(seen.current.len() + seen.previous.len() <= 2 * MAX_REMEMBERED);
     }
 
     #[test]
