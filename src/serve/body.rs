@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use super::access_log::{Log, Record};
 
 /// Bytes read from a file for one frame: small, so a client that stops reading holds little memory.
-pub const CHUNK: u64 = 64 * 1024;
+pub const CHUNK: u64 = 32 * 1024;
 
 /// A response body.
 #[derive(Debug)]

@@ -320,8 +320,15 @@ pub fn serve<S: Service>(
     log: Option<Log>,
     stop: &watch::Receiver<bool>,
 ) -> Result<()> {
-    let runtime =
-        || tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime");
+    // File reads run on each worker's blocking threads; a few per worker keep the disk busy, and bound how
+    // many chunks are being read at once however many clients wait for large files.
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .max_blocking_threads(16)
+            .build()
+            .context("cannot start the async runtime")
+    };
     let dealer = Dealer::new(crew);
     let (h1, h2) = builders(&limits);
     let shared = Arc::new(Shared { limits, tls: tls.cloned(), h1, h2, trusted: trusted.into(), log });
