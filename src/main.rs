@@ -85,6 +85,9 @@ enum Command {
         /// PEM private key of the certificate.
         #[arg(long, env = "DISAN_TLS_KEY", value_name = "FILE")]
         tls_key: Option<PathBuf>,
+        /// Over TLS, offer HTTP/1.1 only (no HTTP/2), for comparison or a client that mishandles HTTP/2.
+        #[arg(long, env = "DISAN_NO_HTTP2", value_parser = clap::builder::BoolishValueParser::new())]
+        no_http2: bool,
         /// Request log on standard output: text (logfmt), json, or off.
         #[arg(long, env = "DISAN_LOG", default_value = "text", value_parser = parse_log)]
         log: disan::serve::access_log::Format,
@@ -97,6 +100,23 @@ enum Command {
         #[arg(long, env = "DISAN_MAX_CONNECTIONS", default_value_t = 10_000, value_name = "N",
               value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         max_connections: u64,
+        /// Open connections one client address may hold at once (more are closed at once).
+        #[arg(long, env = "DISAN_MAX_PER_CLIENT", default_value_t = 64, value_name = "N",
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        max_per_client: u64,
+        /// Requests a second one client may make, after a burst of four times as many (0: no limit).
+        #[arg(long, env = "DISAN_CLIENT_RATE", default_value_t = disan::serve::DEFAULT_CLIENT_RATE, value_name = "N")]
+        client_rate: u32,
+        /// Scans written to the database a second at most, host-wide (0: no ceiling); visitors are
+        /// redirected either way.
+        #[arg(long, env = "DISAN_MAX_SCANS_PER_SECOND", value_name = "N",
+              default_value_t = disan::serve::DEFAULT_MAX_SCANS_PER_SECOND)]
+        max_scans_per_second: u32,
+        /// A proxy or CDN in front of the host (an address or block, e.g. 10.0.0.0/8; repeatable): on its
+        /// connections the client's address is read from X-Forwarded-For / Forwarded, which are ignored
+        /// from anyone else.
+        #[arg(long, env = "DISAN_TRUSTED_PROXY", value_name = "CIDR", value_delimiter = ',')]
+        trusted_proxy: Vec<disan::serve::client::Cidr>,
         /// Let the worker threads move between cores instead of keeping one on each core (for a machine
         /// whose cores other heavy work shares).
         #[arg(long, env = "DISAN_NO_PIN", value_parser = clap::builder::BoolishValueParser::new())]
@@ -317,14 +337,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             stats_token,
             tls_cert,
             tls_key,
+            no_http2,
             log,
             client_timeout,
             max_connections,
+            max_per_client,
+            client_rate,
+            max_scans_per_second,
+            trusted_proxy,
             no_pin,
             ..
         } => {
             port_is_free(&addr)?;
-            let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?;
+            let tls = disan::serve::tls::Files::pair(tls_cert, tls_key)?
+                .map(|f| disan::serve::tls::Files { http1_only: no_http2, ..f });
             if let Some(files) = &tls {
                 // Checked before building: a mistyped key path should not wait for a long build.
                 disan::serve::tls::acceptor(files)?;
@@ -336,9 +362,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let limits = disan::serve::listen::Limits {
                 client_timeout: std::time::Duration::from_secs(client_timeout),
                 max_connections: max_connections as usize,
+                per_client: max_per_client as usize,
                 ..Default::default()
             };
-            disan::serve::run(&addr, &out, &disan::serve::Options { db, stats_token, tls, log, limits, no_pin })
+            let options = disan::serve::Options {
+                db,
+                stats_token,
+                tls,
+                log,
+                limits,
+                no_pin,
+                trusted_proxies: trusted_proxy,
+                client_rate: (client_rate, client_rate.saturating_mul(4)),
+                max_scans_per_second,
+            };
+            disan::serve::run(&addr, &out, &options)
         }
         Command::Placards { out, site, size, sheet, cut_contour, marks, distance, logo } => {
             let collection = disan::site::load(&cli.root)?;

@@ -24,9 +24,11 @@ fn scans_are_counted_and_reported() {
     let agent = common::client();
     let b = &server.base;
     let phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148";
+    // Two phones (the same phone scanning the same code again within minutes counts once).
+    let other_phone = "Mozilla/5.0 (Linux; Android 14; SM-A155F) Mobile Safari/537.36";
     for (code, lang, ua) in [
         ("t-1", "vi", phone),
-        ("T-1", "en", phone),
+        ("T-1", "en", other_phone),
         ("t-1", "en", "Mozilla/5.0 (Windows NT 10.0)"),
         ("t-2", "vi", phone),
     ] {
@@ -95,20 +97,31 @@ fn stats_endpoint_is_off_without_a_token() {
 fn acknowledged_scans_survive_a_killed_host() {
     let dir = common::fixture();
     let db = dir.path().join("scans.sqlite3");
-    let server = common::Server::start_args(dir.path(), &[OsStr::new("--db"), db.as_os_str()]);
+    // Every request from its own device, and no ceiling: each redirect here stands for a recorded scan.
+    let server = common::Server::start_args(
+        dir.path(),
+        &[
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--max-scans-per-second"),
+            OsStr::new("0"),
+            OsStr::new("--client-rate"),
+            OsStr::new("0"),
+        ],
+    );
     let acknowledged = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..4)
-        .map(|_| {
+        .map(|c| {
             let (base, acked, stop) = (server.base.clone(), acknowledged.clone(), stop.clone());
             std::thread::spawn(move || {
                 let agent = common::client();
                 // Bounded: at most 2000 requests per client, and only until the host is gone.
-                for _ in 0..2000 {
+                for i in 0..2000 {
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    match agent.get(&format!("{base}/q/t-1")).call() {
+                    match agent.get(&format!("{base}/q/t-1")).header("user-agent", format!("device-{c}-{i}")).call() {
                         Ok(r) if r.status().as_u16() == 302 => {
                             acked.fetch_add(1, Ordering::SeqCst);
                         }
@@ -118,7 +131,9 @@ fn acknowledged_scans_survive_a_killed_host() {
             })
         })
         .collect();
+    let started = std::time::Instant::now();
     while acknowledged.load(Ordering::SeqCst) < 300 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "300 scans were not answered within 60 s");
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     server.kill();

@@ -1,7 +1,9 @@
 //! Compiles a collection into a static website: media, pages, shipped assets, precompressed copies.
 //!
 //! Everything is written to a temporary folder beside the output and swapped in whole at the end, so a
-//! failed build never touches the last good output.
+//! failed build never touches the last good output. The previous output's fingerprinted files (media and
+//! assets) that the new build no longer has are kept for [`KEEP_RETIRED`], so pages already open in
+//! visitors' browsers keep loading their tiles across a rebuild under a running host.
 
 pub mod assets;
 pub mod compress;
@@ -32,6 +34,10 @@ use pages::SiteMedia;
 
 /// File inside the output recording which inputs it was built from.
 pub const STAMP: &str = "_/build-id.txt";
+/// How long files of earlier builds are kept in the output after a build stops using them.
+pub const KEEP_RETIRED: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+/// File inside the output listing the earlier builds' files it keeps, and since when (hidden: never served).
+const RETIRED: &str = ".retired";
 
 /// What a build did.
 #[derive(Debug)]
@@ -165,7 +171,52 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
     compress::precompress(tmp)?;
     write(&tmp.join(STAMP), id.as_bytes())?;
     mo.prune()?;
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    carry_over(out, tmp, now)?;
     Ok(pages + 1)
+}
+
+/// Keeps the previous output's fingerprinted files (under `media/` and `_/`) that the new build in `tmp`
+/// lacks, for [`KEEP_RETIRED`] after the first build without them (`now` in seconds since 1970); hard
+/// links where the system allows, so keeping them costs no space. Returns how many were kept.
+fn carry_over(out: &Path, tmp: &Path, now: u64) -> Result<usize> {
+    let since: std::collections::HashMap<String, u64> = fs::read_to_string(out.join(RETIRED))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('\t').and_then(|(t, p)| Some((p.to_string(), t.parse().ok()?))))
+        .collect();
+    let mut kept = String::new();
+    let mut count = 0;
+    for dir in ["media", "_"] {
+        let d = out.join(dir);
+        if !d.is_dir() {
+            continue;
+        }
+        for f in crate::files::walk(&d)? {
+            let Ok(rel) = f.strip_prefix(out) else { continue };
+            let dest = tmp.join(rel);
+            if dest.exists() {
+                continue;
+            }
+            let key = rel.to_string_lossy().replace('\\', "/");
+            let retired = since.get(&key).copied().unwrap_or(now);
+            if now.saturating_sub(retired) >= KEEP_RETIRED.as_secs() {
+                continue;
+            }
+            if let Some(parent) = dest.parent() {
+                fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            if fs::hard_link(&f, &dest).is_err() {
+                fs::copy(&f, &dest).with_context(|| format!("cannot keep {} for open pages", f.display()))?;
+            }
+            kept.push_str(&format!("{retired}\t{key}\n"));
+            count += 1;
+        }
+    }
+    if count > 0 {
+        write(&tmp.join(RETIRED), kept.as_bytes())?;
+    }
+    Ok(count)
 }
 
 fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
@@ -253,4 +304,35 @@ fn build_id(root: &Path, options: Options) -> Result<String> {
         }
     }
     Ok(h.hex(32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn earlier_builds_files_are_kept_for_a_while() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (out, tmp) = (dir.path().join("dist"), dir.path().join("tmp"));
+        for (p, body) in [("media/s/old.1.jpg", "old tile"), ("media/s/both.jpg", "old both"), ("vi/index.html", "p")] {
+            write(&out.join(p), body.as_bytes()).expect("old");
+        }
+        write(&tmp.join("media/s/both.jpg"), b"new both").expect("new");
+        let day = 24 * 3600;
+        assert_eq!(carry_over(&out, &tmp, 10 * day).expect("carry"), 1);
+        assert_eq!(fs::read_to_string(tmp.join("media/s/old.1.jpg")).expect("kept"), "old tile");
+        assert_eq!(fs::read_to_string(tmp.join("media/s/both.jpg")).expect("new"), "new both", "the new build wins");
+        assert!(!tmp.join("vi/index.html").exists(), "pages are not kept");
+        // The next builds keep it, counting from when it was first left out, and drop it after 7 days.
+        swap_in(&tmp, &out).expect("swap");
+        let next = dir.path().join("next");
+        fs::create_dir_all(&next).expect("next");
+        assert_eq!(carry_over(&out, &next, 16 * day).expect("carry"), 2, "the old tile, and now both.jpg");
+        swap_in(&next, &out).expect("swap");
+        let last = dir.path().join("last");
+        fs::create_dir_all(&last).expect("last");
+        assert_eq!(carry_over(&out, &last, 17 * day).expect("carry"), 1);
+        assert!(!last.join("media/s/old.1.jpg").exists(), "retired on day 10, gone on day 17");
+        assert!(last.join("media/s/both.jpg").exists(), "retired on day 16");
+    }
 }

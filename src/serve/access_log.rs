@@ -99,6 +99,14 @@ impl Log {
         Some(Log { shared })
     }
 
+    /// Queues the line for a request refused before it could be read (malformed, or its head too large),
+    /// with the status the client was answered: `method=- path=-`.
+    pub fn refused(&self, status: u16) {
+        let method = Method::from_bytes(b"-").unwrap_or(Method::GET);
+        let record = Record { start: Instant::now(), method, uri: Uri::from_static("/"), status, code: None };
+        self.write(&record, 0);
+    }
+
     /// Queues the line for a finished response that sent `bytes` body bytes.
     pub fn write(&self, record: &Record, bytes: u64) {
         thread_local! {
@@ -166,7 +174,8 @@ fn drain_into(shared: &Shared, spare: &mut Vec<u8>) {
 /// Appends one line (with its newline) for `record` in `format`.
 pub fn format_line(out: &mut String, format: Format, now: SystemTime, record: &Record, bytes: u64) {
     let micros = record.start.elapsed().as_micros();
-    let path = cut(record.uri.path());
+    // A request refused before it was read has no path.
+    let path = if record.method.as_str() == "-" { "-" } else { cut(record.uri.path()) };
     match format {
         Format::Json => {
             out.push_str("{\"time\":\"");

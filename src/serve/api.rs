@@ -20,8 +20,11 @@ pub async fn stats(
         // Not configured: the endpoint does not exist, rather than being open.
         return super::not_found(&state).await;
     };
-    let given =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    // The scheme name is case-insensitive (RFC 9110 §11.1): `bearer` is `Bearer`.
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
+        let (scheme, token) = v.trim_start().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then_some(token)
+    });
     if !given.is_some_and(|g| constant_time_eq(g.trim().as_bytes(), token.as_bytes())) {
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "a valid token is required\n")
             .into_response();

@@ -1,5 +1,6 @@
 //! The front door: every request passes here first. Refuses what the host never takes (methods other than
-//! GET and HEAD, request bodies); answers the hot paths — files already in memory and placard scans —
+//! GET and HEAD, request bodies, HTTP/1.1 without exactly one `Host`, clients over their request rate);
+//! answers the hot paths — files already in memory and placard scans —
 //! directly, without the router's layers; hands everything else to the router under a time limit. Adds
 //! the security headers (and HSTS over TLS) and the request log line to every response.
 
@@ -11,12 +12,14 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
+use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, Version, header};
 use tower::ServiceExt;
 
 use super::access_log::{Log, Record};
 use super::body::HostBody;
+use super::client::ClientAddr;
 use super::redirect::Redirect;
+use super::tally::Verdict;
 use super::{AppState, headers, memory, redirect};
 
 /// Longest the router may take over a request (a stuck disk, a locked database).
@@ -62,6 +65,23 @@ impl Host {
             hsts: self.hsts,
             head: parts.method == Method::HEAD,
         };
+        // RFC 9112 §3.2: an HTTP/1.1 request names its host exactly once. (HTTP/2 carries `:authority`.)
+        let hosts = parts.headers.get_all(header::HOST).iter().count();
+        if parts.version == Version::HTTP_11 && hosts != 1 || hosts > 1 {
+            return Reply::now(finish.done(plain(StatusCode::BAD_REQUEST, "a request names one Host\n"), None));
+        }
+        // Only paths are served here (not `*`, nor an authority on its own).
+        if !parts.uri.path().starts_with('/') {
+            return Reply::now(finish.done(plain(StatusCode::BAD_REQUEST, "bad request\n"), None));
+        }
+        let client = parts.extensions.get::<ClientAddr>().map(|c| c.0);
+        if let Some(client) = client
+            && !self.state.rates.allow(client, Instant::now())
+        {
+            let mut r = plain(StatusCode::TOO_MANY_REQUESTS, "too many requests; try again in a moment\n");
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return Reply::now(finish.done(r, None));
+        }
         if parts.method != Method::GET && parts.method != Method::HEAD {
             let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served here\n");
             r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
@@ -73,24 +93,33 @@ impl Host {
             r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
             return Reply::now(finish.done(r, None));
         }
+        let build = self.state.site.get();
         let path = parts.uri.path();
         if let Some(code) = placard_code(path) {
-            return match redirect::resolve(&self.state.links, code, &parts.headers) {
-                None => Reply::now(finish.done(redirect::unknown(&self.state.links, code, &parts.headers), None)),
-                Some(Redirect { scan, response }) => {
-                    let (state, code) = (self.state.clone(), scan.code.clone());
-                    Reply::later(async move {
-                        if let Some(recorder) = &state.recorder {
-                            // The visitor is sent on even if the commit failed (the writer reports it), and
-                            // the writer always answers: SQLite's busy timeout bounds every statement.
-                            let _ = recorder.record(scan).await;
-                        }
-                        finish.done(response, Some(code))
-                    })
-                }
+            let Some(Redirect { scan, response }) = redirect::resolve(&build.links, code, &parts.headers) else {
+                return Reply::now(finish.done(redirect::unknown(&build.links, code, &parts.headers), None));
             };
+            let code = scan.code.clone();
+            // A HEAD is no visit; a repeat or a scan over the ceiling is not written down. The visitor is
+            // redirected in every case.
+            let counted = self.state.recorder.is_some() && parts.method == Method::GET && {
+                let ua = parts.headers.get(header::USER_AGENT).map(HeaderValue::as_bytes);
+                self.state.tally.judge(client, ua, &code, Instant::now()) == Verdict::Count
+            };
+            if !counted {
+                return Reply::now(finish.done(response, Some(code)));
+            }
+            let state = self.state.clone();
+            return Reply::later(async move {
+                // The visitor is sent on even if the commit failed (the writer reports it, and `/healthz`
+                // says so), and the writer always answers: SQLite's busy timeout bounds every statement.
+                if let Some(recorder) = &state.recorder {
+                    let _ = recorder.record(scan).await;
+                }
+                finish.done(response, Some(code))
+            });
         }
-        if let Some(entry) = self.state.memory.get(path) {
+        if let Some(entry) = build.memory.get(path) {
             return Reply::now(finish.done(memory::respond(&entry, &parts.method, &parts.headers), None));
         }
         let router = self.router.clone();
@@ -125,12 +154,12 @@ fn plain(status: StatusCode, text: &'static str) -> Response<HostBody> {
 }
 
 /// The friendly 404 page, which lists the sites.
-pub(super) fn not_found(state: &AppState) -> Response<HostBody> {
-    let mut r = Response::new(HostBody::full(state.not_found_page.clone()));
+pub(super) fn not_found(build: &super::site::Build) -> Response<HostBody> {
+    let mut r = Response::new(HostBody::full(build.not_found_page.clone()));
     *r.status_mut() = StatusCode::NOT_FOUND;
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(state.not_found_page.len()));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(build.not_found_page.len()));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers::secure(h);
     r
@@ -190,10 +219,12 @@ impl Future for Reply {
     }
 }
 
-impl super::h1::Service<HostBody> for Host {
+impl hyper::service::Service<Request<hyper::body::Incoming>> for Host {
+    type Response = Response<HostBody>;
+    type Error = Infallible;
     type Future = Reply;
 
-    fn call(&self, req: Request<super::h1::RequestBody>) -> Reply {
+    fn call(&self, req: Request<hyper::body::Incoming>) -> Reply {
         self.handle(req)
     }
 }

@@ -18,7 +18,8 @@ use super::redirect::pick_language;
 
 /// Sends `/` and unprefixed addresses to the visitor's language; passes everything else on.
 pub async fn to_visitors_language(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let languages = &state.links.languages;
+    let build = state.site.get();
+    let languages = &build.links.languages;
     if languages.is_empty() {
         // An output without a code table (not built by this program): serve it as it is.
         return next.run(req).await;

@@ -1,10 +1,14 @@
-//! Files held in memory after their first request: pages, styles, scripts, tiles and narration audio are
-//! answered without touching the disk or hopping to a blocking thread, with every response header computed
-//! once when the file is loaded. Byte ranges are slices of the same memory. Larger files also stay open,
-//! so a plain TCP connection can send them with `sendfile` (see [`h1`](super::h1)); the number held open
-//! is bounded by the process's file limit. The built output does not change while it is served (a new
-//! build is swapped in whole, and an open file keeps its old contents), so entries never go stale; the
-//! total is capped so a huge collection cannot exhaust memory, and what does not fit is served from disk.
+//! Files as the host answers them, whatever their size: every file's response headers are computed once,
+//! on its first request, and kept with it; its bytes are kept in memory when small (pages, styles,
+//! scripts, tiles, most narration), and otherwise its file is kept open and read in small chunks for each
+//! response. One RFC 9110 path answers both — the whole file, a precompressed copy, one byte range, `304`
+//! or `416` — so a large file follows the same rules as a small one, and memory does not grow with the
+//! number of slow readers: a response holds at most one chunk besides the connection's own buffer.
+//!
+//! A cache belongs to one build: when a new build is picked up, the host starts a new cache (see
+//! [`super::site`]). An open file keeps the contents it had when opened, so entries never go stale within
+//! a build; the memory total is capped so a huge collection cannot exhaust it, and files beyond the cap or
+//! the open-file budget are answered the same way without being kept.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -17,36 +21,43 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
 
 use super::body::HostBody;
-use super::h1::{FilePart, SENDFILE_MIN};
 use super::{headers, range};
 
-/// Files larger than this are served from disk (panoramas' full-size sources, long recordings).
-pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+/// Files up to this size are kept in memory; larger ones are read from their open file per response.
+pub const IN_MEMORY: u64 = 2 * 1024 * 1024;
 /// Memory the cache may hold in all.
 const MAX_TOTAL: usize = 256 * 1024 * 1024;
+
+/// Where a body's bytes are.
+#[derive(Debug)]
+enum Source {
+    Memory(Bytes),
+    File(Arc<File>),
+}
 
 /// One body and the complete header set of a `200` carrying it.
 #[derive(Debug)]
 struct Variant {
-    body: Bytes,
-    /// The file the body was read from, kept open.
-    file: Option<Arc<File>>,
+    source: Source,
+    len: u64,
     headers: HeaderMap,
 }
 
 impl Variant {
-    /// `start..=end` of the body (all of it when `None`), file-backed when the file is open.
+    /// `start..=end` of the body (all of it when `None`).
     fn body(&self, range: Option<(u64, u64)>) -> HostBody {
-        let (start, end) = range.unwrap_or((0, (self.body.len() as u64).saturating_sub(1)));
-        let bytes = if range.is_some() { self.body.slice(start as usize..=end as usize) } else { self.body.clone() };
-        let part =
-            self.file.as_ref().map(|file| FilePart { file: file.clone(), offset: start, len: bytes.len() as u64 });
-        HostBody::file_backed(bytes, part)
+        let (start, end) = range.unwrap_or((0, self.len.saturating_sub(1)));
+        let len = if self.len == 0 { 0 } else { end - start + 1 };
+        match &self.source {
+            Source::Memory(b) if range.is_none() => HostBody::full(b.clone()),
+            Source::Memory(b) => HostBody::full(b.slice(start as usize..=end as usize)),
+            Source::File(f) => HostBody::file(f.clone(), start, len),
+        }
     }
 }
 
-/// A file's contents, and the file itself when it is to be kept open.
-type Loaded = (Bytes, Option<Arc<File>>);
+/// A file's contents (small) or the open file (large), and its length.
+type Loaded = (Source, u64);
 
 /// One file, its precompressed copies, and its prepared headers.
 #[derive(Debug)]
@@ -58,7 +69,7 @@ pub struct Entry {
     not_modified: HeaderMap,
 }
 
-/// Request path → file contents.
+/// Request path → file.
 #[derive(Debug, Default)]
 pub struct Cache {
     map: RwLock<HashMap<String, Arc<Entry>>>,
@@ -66,7 +77,7 @@ pub struct Cache {
     /// Files held open.
     open: AtomicUsize,
     /// One load at a time: when a page goes live, the many requests that miss together wait for one read
-    /// instead of each reading the same (possibly 16 MiB) file.
+    /// instead of each reading the same file.
     loading: tokio::sync::Mutex<()>,
 }
 
@@ -76,11 +87,9 @@ impl Cache {
         self.map.read().ok()?.get(uri_path).cloned()
     }
 
-    /// Reads `file` (and its `.gz`/`.br` copies) and keeps it for `uri_path` while the budget allows.
+    /// Reads `file` (and its `.gz`/`.br` copies) — into memory when small, else keeping it open — and keeps
+    /// the entry for `uri_path` while the budgets allow. `None` when the file cannot be read.
     pub async fn load(&self, uri_path: &str, file: &Path, meta: &std::fs::Metadata) -> Option<Arc<Entry>> {
-        if meta.len() > MAX_FILE || meta.len() as usize + self.total.load(Ordering::Relaxed) > MAX_TOTAL {
-            return None;
-        }
         let _one_at_a_time = self.loading.lock().await;
         if let Some(loaded) = self.get(uri_path) {
             return Some(loaded);
@@ -91,32 +100,47 @@ impl Cache {
             PathBuf::from(p)
         };
         let paths = [file.to_path_buf(), sibling(".gz"), sibling(".br")];
-        let may_open = self.open.load(Ordering::Relaxed) + 3 <= open_files_budget();
-        let [body, gzip, br] = tokio::task::spawn_blocking(move || paths.map(|p| read(&p, may_open))).await.ok()?;
+        let room = MAX_TOTAL.saturating_sub(self.total.load(Ordering::Relaxed));
+        let [body, gzip, br] = tokio::task::spawn_blocking(move || paths.map(|p| read(&p, room))).await.ok()?;
         let body = body?;
-        let held = [Some(&body), gzip.as_ref(), br.as_ref()].into_iter().flatten().filter(|(_, f)| f.is_some()).count();
-        self.open.fetch_add(held, Ordering::Relaxed);
-        let size = body.0.len() + gzip.as_ref().map_or(0, |b| b.0.len()) + br.as_ref().map_or(0, |b| b.0.len());
+        let loaded = [Some(&body), gzip.as_ref(), br.as_ref()];
+        let held = loaded.iter().flatten().filter(|(s, _)| matches!(s, Source::File(_))).count();
+        let size: usize = loaded
+            .iter()
+            .flatten()
+            .map(|(s, len)| if matches!(s, Source::Memory(_)) { *len as usize } else { 0 })
+            .sum();
         let entry = Arc::new(Entry::new(uri_path, file, meta, body, gzip, br)?);
-        if self.total.fetch_add(size, Ordering::Relaxed) + size <= MAX_TOTAL {
+        let fits = self.total.fetch_add(size, Ordering::Relaxed) + size <= MAX_TOTAL
+            && self.open.fetch_add(held, Ordering::Relaxed) + held <= open_files_budget();
+        if fits {
             if let Ok(mut map) = self.map.write() {
                 map.insert(uri_path.to_string(), entry.clone());
             }
         } else {
             self.total.fetch_sub(size, Ordering::Relaxed);
-            self.open.fetch_sub(held, Ordering::Relaxed);
+            self.open.fetch_sub(held.min(self.open.load(Ordering::Relaxed)), Ordering::Relaxed);
         }
         Some(entry)
     }
 }
 
-/// Reads `path`, keeping it open when allowed and large enough to be worth sending directly.
-fn read(path: &Path, may_open: bool) -> Option<Loaded> {
+/// Opens `path` (never through a symbolic link) and reads it into memory when it is small and fits in
+/// `room`; otherwise keeps it open.
+fn read(path: &Path, room: usize) -> Option<Loaded> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
     let mut file = File::open(path).ok()?;
-    let mut body = Vec::new();
-    file.read_to_end(&mut body).ok()?;
-    let keep = may_open && body.len() as u64 >= SENDFILE_MIN;
-    Some((Bytes::from(body), keep.then(|| Arc::new(file))))
+    let len = file.metadata().ok()?.len();
+    if len <= IN_MEMORY && (len as usize) <= room {
+        let mut body = Vec::with_capacity(len as usize);
+        file.read_to_end(&mut body).ok()?;
+        let len = body.len() as u64;
+        return Some((Source::Memory(Bytes::from(body)), len));
+    }
+    Some((Source::File(Arc::new(file)), len))
 }
 
 /// How many files the cache may hold open: a quarter of the process's limit (the rest is for
@@ -149,10 +173,10 @@ impl Entry {
             HeaderValue::from_static(mime)
         };
         let varies = gzip.is_some() || br.is_some();
-        let variant = |(body, file): Loaded, encoding: Option<&'static str>| {
+        let variant = |(source, len): Loaded, encoding: Option<&'static str>| {
             let mut h = HeaderMap::with_capacity(16);
             h.insert(header::CONTENT_TYPE, mime.clone());
-            h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
             h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
             if let Some(enc) = encoding {
                 h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
@@ -162,7 +186,7 @@ impl Entry {
                 headers::varies_by_encoding(&mut h);
             }
             headers::secure(&mut h);
-            Variant { body, file, headers: h }
+            Variant { source, len, headers: h }
         };
         let mut not_modified = HeaderMap::with_capacity(16);
         headers::caching(&mut not_modified, uri_path, &etag, None);
@@ -198,23 +222,26 @@ fn reply(status: StatusCode, headers: HeaderMap, body: Option<HostBody>) -> Resp
     r
 }
 
-/// Answers from memory: the file, a precompressed copy, a byte range of it, or `304 Not Modified`.
+/// Answers a file (RFC 9110): `304` when `If-None-Match` names it (`If-Modified-Since` is then ignored,
+/// and otherwise too: no `Last-Modified` is sent); for a GET with `Range` whose `If-Range` (if any) names
+/// the current file, one satisfiable byte range as `206` or `416` when none is satisfiable; else the whole
+/// file, precompressed when the client accepts it. Several ranges or another unit get the whole file.
 pub fn respond(entry: &Entry, method: &Method, req: &HeaderMap) -> Response<HostBody> {
     let head = method == Method::HEAD;
     if headers::not_modified(req, &entry.etag) {
         return reply(StatusCode::NOT_MODIFIED, entry.not_modified.clone(), None);
     }
-    if let Some(value) = req.get(header::RANGE).and_then(|v| v.to_str().ok())
+    if method == Method::GET
+        && let Some(value) = req.get(header::RANGE).and_then(|v| v.to_str().ok())
         && if_range_holds(req, &entry.etag)
     {
-        let len = entry.plain.body.len() as u64;
+        let len = entry.plain.len;
         match range::parse(value, len) {
             Some(Ok((start, end))) => {
                 let mut h = entry.plain.headers.clone();
                 h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start + 1));
                 h.insert(header::CONTENT_RANGE, range::content_range(start, end, len));
-                let body = (!head).then(|| entry.plain.body(Some((start, end))));
-                return reply(StatusCode::PARTIAL_CONTENT, h, body);
+                return reply(StatusCode::PARTIAL_CONTENT, h, Some(entry.plain.body(Some((start, end)))));
             }
             Some(Err(())) => {
                 let mut h = entry.not_modified.clone();
@@ -234,8 +261,8 @@ pub fn respond(entry: &Entry, method: &Method, req: &HeaderMap) -> Response<Host
     reply(StatusCode::OK, variant.headers.clone(), (!head).then(|| variant.body(None)))
 }
 
-/// `If-Range` with our entity tag (or absent) lets a range through; anything else (an older tag, a
-/// date) asks for the whole current file.
+/// `If-Range` with our strong entity tag (or absent) lets a range through; anything else (an older tag, a
+/// weak one, a date) asks for the whole current file.
 fn if_range_holds(req: &HeaderMap, etag: &str) -> bool {
     match req.get(header::IF_RANGE) {
         None => true,
@@ -262,6 +289,8 @@ mod tests {
         assert!(if_range_holds(&h, "1-2"));
         h.insert(header::IF_RANGE, HeaderValue::from_static("\"1-2\""));
         assert!(if_range_holds(&h, "1-2"));
+        h.insert(header::IF_RANGE, HeaderValue::from_static("W/\"1-2\""));
+        assert!(!if_range_holds(&h, "1-2"));
         h.insert(header::IF_RANGE, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
         assert!(!if_range_holds(&h, "1-2"));
     }

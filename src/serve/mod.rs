@@ -5,7 +5,7 @@
 pub mod access_log;
 pub mod api;
 pub mod body;
-pub mod h1;
+pub mod client;
 pub mod headers;
 pub mod host;
 pub mod lang;
@@ -14,7 +14,9 @@ pub mod memory;
 pub mod path;
 pub mod range;
 pub mod redirect;
+pub mod site;
 pub mod stall;
+pub mod tally;
 pub mod tls;
 pub mod watch;
 
@@ -29,13 +31,11 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::{HeaderValue, StatusCode, header};
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
 
 pub use host::Host;
 
 /// How the host runs, beyond what it serves.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Scan database; `None` disables scan recording.
     pub db: Option<PathBuf>,
@@ -50,42 +50,71 @@ pub struct Options {
     /// Lets the worker threads move between cores instead of keeping one on each (for a machine whose
     /// cores other heavy work also uses).
     pub no_pin: bool,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` name the client.
+    pub trusted_proxies: Vec<client::Cidr>,
+    /// Requests a second one client may make (0: no limit), and how many at once.
+    pub client_rate: (u32, u32),
+    /// Scans written a second at most, host-wide (0: no ceiling).
+    pub max_scans_per_second: u32,
 }
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            db: None,
+            stats_token: None,
+            tls: None,
+            log: access_log::Format::default(),
+            limits: listen::Limits::default(),
+            no_pin: false,
+            trusted_proxies: Vec::new(),
+            client_rate: (DEFAULT_CLIENT_RATE, DEFAULT_CLIENT_BURST),
+            max_scans_per_second: DEFAULT_MAX_SCANS_PER_SECOND,
+        }
+    }
+}
+
+/// Requests a second per client by default: far above what a visitor's browser asks for a tour.
+pub const DEFAULT_CLIENT_RATE: u32 = 100;
+/// Requests one client may make at once by default (a page and all its tiles and assets).
+pub const DEFAULT_CLIENT_BURST: u32 = 400;
+/// Scans written a second by default, host-wide: a busy festival day at one site is a few a minute.
+pub const DEFAULT_MAX_SCANS_PER_SECOND: u32 = 50;
 
 /// What every request handler shares.
 #[derive(Debug)]
 pub struct AppState {
     /// The built website.
     pub dist: PathBuf,
-    /// Placard codes and where they lead.
-    pub links: redirect::Links,
+    /// The build being served: code table, files already read, the 404 page.
+    pub site: site::Current,
     /// Records scans, when a database is configured.
     pub recorder: Option<crate::store::Recorder>,
+    /// Which scans are written down.
+    pub tally: tally::Tally,
+    /// Requests a second per client.
+    pub rates: client::Rates,
     /// Token for `/api/stats`.
     pub stats_token: Option<String>,
-    /// Files already read.
-    pub memory: memory::Cache,
-    /// The 404 page, read once.
-    pub not_found_page: bytes::Bytes,
 }
 
 /// The host for a built website in `dist` (without its request log, which [`run`] adds).
 pub fn host(dist: &Path, options: &Options) -> Result<Host> {
     let recorder = options.db.as_deref().map(crate::store::Recorder::start).transpose()?;
+    let (rate, burst) = options.client_rate;
     let state = Arc::new(AppState {
         dist: dist.to_path_buf(),
-        links: redirect::Links::load(dist),
+        site: site::Current::load(dist),
         recorder,
+        tally: tally::Tally::new(options.max_scans_per_second),
+        rates: client::Rates::new(f64::from(rate), f64::from(burst)),
         stats_token: options.stats_token.clone().filter(|t| !t.is_empty()),
-        memory: memory::Cache::default(),
-        not_found_page: std::fs::read(dist.join("404.html"))
-            .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec())
-            .into(),
     });
+    site::watch(Arc::downgrade(&state));
     // What the host's front door does not answer itself. Placard codes are answered there.
     let router = Router::new()
         .route("/api/stats", get(api::stats))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(healthz))
         .fallback(static_file)
         .layer(axum::middleware::from_fn_with_state(state.clone(), lang::to_visitors_language))
         .with_state(state.clone());
@@ -103,7 +132,16 @@ pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
     let host = host(dist, options)?.with_log(access_log::Log::start(options.log)).with_hsts(acceptor.is_some());
     let log = host.log().cloned();
     let crew = listen::Crew::plan(!options.no_pin);
-    let served = serve_on(addr, &dist.display().to_string(), host, acceptor, &crew, options.limits);
+    let served = serve_on(
+        addr,
+        &dist.display().to_string(),
+        host,
+        acceptor,
+        &crew,
+        options.limits,
+        &options.trusted_proxies,
+        log.clone(),
+    );
     if let Some(log) = log {
         log.finish();
     }
@@ -114,21 +152,20 @@ pub fn run(addr: &str, dist: &Path, options: &Options) -> Result<()> {
 /// limits; `what` names it in the banner.
 pub fn listen(addr: &str, what: &str, make: impl FnOnce() -> Result<Router>) -> Result<()> {
     let crew = listen::Crew::plan(false);
-    serve_on(addr, what, listen::RouterService(make()?), None, &crew, listen::Limits::default())
+    serve_on(addr, what, listen::RouterService(make()?), None, &crew, listen::Limits::default(), &[], None)
 }
 
-fn serve_on<S, B>(
+#[allow(clippy::too_many_arguments)]
+fn serve_on<S: listen::Service>(
     addr: &str,
     what: &str,
     service: S,
     tls: Option<tokio_rustls::TlsAcceptor>,
     crew: &listen::Crew,
     limits: listen::Limits,
-) -> Result<()>
-where
-    S: h1::Service<B>,
-    B: h1::ResponseBody,
-{
+    trusted: &[client::Cidr],
+    log: Option<access_log::Log>,
+) -> Result<()> {
     let addr: SocketAddr = addr.parse().with_context(|| format!("`{addr}` is not an address like 127.0.0.1:8080"))?;
     raise_open_file_limit();
     let listener = listen::bind(addr)?;
@@ -137,7 +174,7 @@ where
     let signals = watch_signals(stop_tx)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     eprintln!("serving {what} at {scheme}://{bound}/ (Ctrl-C to stop)");
-    listen::serve(listener, crew, &service, tls.as_ref(), limits, &stop)?;
+    listen::serve(listener, crew, &service, tls.as_ref(), limits, trusted, log, &stop)?;
     let _ = signals.join();
     eprintln!("stopped");
     Ok(())
@@ -200,8 +237,22 @@ fn watch_signals(stop: tokio::sync::watch::Sender<bool>) -> Result<std::thread::
     }
 }
 
-/// Files not (yet) in memory: finds them on disk, redirects directories to their canonical address, loads
-/// what fits into memory, and streams the rest.
+/// `/healthz`: `200 ok` while the host can do its whole job; `503` with the reason when scans cannot be
+/// written (visitors are still redirected meanwhile), so a monitor sees what the visitors do not.
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    match state.recorder.as_ref().and_then(crate::store::Recorder::failing) {
+        None => "ok\n".into_response(),
+        Some(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            format!("scans cannot be written: {reason}\n"),
+        )
+            .into_response(),
+    }
+}
+
+/// Files not (yet) known: finds them on disk (never through a symbolic link), redirects directories to
+/// their canonical address, and answers them through the one file path for every size.
 async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let segments = match path::resolve(req.uri().path()) {
         Ok(s) => s,
@@ -210,10 +261,14 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         }
         Err(path::Refused::Forbidden) => return not_found(&state).await,
     };
+    let build = state.site.get();
     let mut file = path::join(&state.dist, &segments);
-    let meta = match tokio::fs::metadata(&file).await {
-        Ok(m) => m,
-        Err(_) => return not_found(&state).await,
+    let (dist, walk) = (state.dist.clone(), segments.clone());
+    // A link inside the output could point anywhere (`/proc/self/environ`, the scan database): the
+    // output is plain files and folders, and anything else is not found.
+    let meta = match tokio::task::spawn_blocking(move || path::metadata_without_links(&dist, &walk)).await {
+        Ok(Some(m)) => m,
+        _ => return not_found(&state).await,
     };
     // One address per file: `//vi///demo`, `/vi/%64emo/` and `/vi/demo` all move to `/vi/demo/`. Directory
     // addresses end in a slash, so relative links on the page resolve; and a redirect built from the
@@ -229,44 +284,24 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
             Err(_) => (StatusCode::BAD_REQUEST, "bad request\n").into_response(),
         };
     }
-    if meta.is_dir() {
+    let meta = if meta.is_dir() {
         file.push("index.html");
-    }
-    let meta = match tokio::fs::metadata(&file).await {
-        Ok(m) if m.is_file() => m,
-        _ => return not_found(&state).await,
-    };
-    let loaded = state.memory.load(req.uri().path(), &file, &meta).await;
-    if let Some(entry) = loaded {
-        return memory::respond(&entry, req.method(), req.headers()).map(Body::new);
-    }
-    let etag = headers::etag(&meta);
-    if headers::not_modified(req.headers(), &etag) {
-        let mut r = StatusCode::NOT_MODIFIED.into_response();
-        headers::caching(r.headers_mut(), req.uri().path(), &etag, None);
-        return r;
-    }
-    let mime = mime_guess::from_path(&file).first_raw().unwrap_or("application/octet-stream");
-    if let Some(mut r) = range::respond(&file, &meta, req.headers(), mime).await {
-        headers::caching(r.headers_mut(), req.uri().path(), &etag, None);
-        return r;
-    }
-    let uri_path = req.uri().path().to_owned();
-    let res = ServeFile::new(&file).precompressed_br().precompressed_gzip().oneshot(req).await;
-    let mut res = match res {
-        Ok(r) => r.map(Body::new),
-        Err(never) => match never {},
-    };
-    if res.status() == StatusCode::NOT_FOUND {
+        match std::fs::symlink_metadata(&file) {
+            Ok(m) if m.is_file() => m,
+            _ => return not_found(&state).await,
+        }
+    } else if meta.is_file() {
+        meta
+    } else {
         return not_found(&state).await;
+    };
+    match build.memory.load(req.uri().path(), &file, &meta).await {
+        Some(entry) => memory::respond(&entry, req.method(), req.headers()).map(Body::new),
+        None => not_found(&state).await,
     }
-    let encoding = res.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    headers::caching(res.headers_mut(), &uri_path, &etag, encoding.as_deref());
-    headers::varies_by_encoding(res.headers_mut());
-    res
 }
 
 /// The friendly 404 page, for the router's handlers.
 pub(crate) async fn not_found(state: &AppState) -> Response {
-    host::not_found(state).map(Body::new)
+    host::not_found(&state.site.get()).map(Body::new)
 }

@@ -46,6 +46,25 @@ pub fn join(root: &Path, segments: &[String]) -> PathBuf {
     p
 }
 
+/// The metadata of `root` joined with `segments`, when every step below `root` is a real folder or (the
+/// last) a real file or folder: `None` when something is missing or any step is a symbolic link, which is
+/// never followed (the root itself may be one).
+pub fn metadata_without_links(root: &Path, segments: &[String]) -> Option<std::fs::Metadata> {
+    let mut p = root.to_path_buf();
+    let mut meta = std::fs::metadata(root).ok()?;
+    for seg in segments {
+        if !meta.is_dir() {
+            return None;
+        }
+        p.push(seg);
+        meta = std::fs::symlink_metadata(&p).ok()?;
+        if meta.file_type().is_symlink() {
+            return None;
+        }
+    }
+    Some(meta)
+}
+
 /// The one address of resolved segments: each segment percent-encoded the same way whatever the request
 /// used, and a trailing slash for a directory.
 pub fn canonical(segments: &[String], dir: bool) -> String {
@@ -88,6 +107,25 @@ pub(crate) fn decode(s: &str) -> Result<String, Refused> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_the_root_are_not_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("dist");
+        std::fs::create_dir_all(root.join("vi")).expect("dirs");
+        std::fs::write(root.join("vi/index.html"), "page").expect("page");
+        std::fs::write(dir.path().join("secret"), "secret").expect("secret");
+        std::os::unix::fs::symlink(dir.path().join("secret"), root.join("vi/leak.txt")).expect("file link");
+        std::os::unix::fs::symlink("/", root.join("rootdir")).expect("dir link");
+        let seg = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(metadata_without_links(&root, &seg(&["vi", "index.html"])).is_some_and(|m| m.is_file()));
+        assert!(metadata_without_links(&root, &seg(&["vi"])).is_some_and(|m| m.is_dir()));
+        assert!(metadata_without_links(&root, &seg(&["vi", "leak.txt"])).is_none());
+        assert!(metadata_without_links(&root, &seg(&["rootdir", "proc", "self", "environ"])).is_none());
+        assert!(metadata_without_links(&root, &seg(&["vi", "index.html", "x"])).is_none());
+        assert!(metadata_without_links(&root, &seg(&["nothing"])).is_none());
+    }
 
     #[test]
     fn accepts_plain_paths() {

@@ -89,6 +89,83 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Stall<T> {
     }
 }
 
+/// A TCP connection that, when the host is done with it while the client is still sending (a body the
+/// host did not read), is not dropped on the spot: closing a socket with unread bytes makes the kernel send
+/// a reset, which can destroy the response in the client's buffers before it is read. Such a connection
+/// closes its sending side and reads and discards for a moment first, on a task of its own.
+#[derive(Debug)]
+pub struct Lingering(Option<tokio::net::TcpStream>);
+
+impl Lingering {
+    /// Wraps `tcp`.
+    pub fn new(tcp: tokio::net::TcpStream) -> Lingering {
+        Lingering(Some(tcp))
+    }
+
+    fn io(&mut self) -> io::Result<&mut tokio::net::TcpStream> {
+        self.0.as_mut().ok_or_else(|| io::ErrorKind::NotConnected.into())
+    }
+}
+
+impl AsyncRead for Lingering {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(self.get_mut().io()?).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Lingering {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(self.get_mut().io()?).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(self.get_mut().io()?).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(self.get_mut().io()?).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(self.get_mut().io()?).poll_shutdown(cx)
+    }
+}
+
+impl Drop for Lingering {
+    fn drop(&mut self) {
+        const MOMENT: Duration = Duration::from_secs(1);
+        const AT_MOST: usize = 1 << 20;
+        let Some(tcp) = self.0.take() else { return };
+        // Only a client still sending needs the moment; anything else closes now.
+        let mut probe = [0u8; 1];
+        if !matches!(tcp.try_read(&mut probe), Ok(n) if n > 0) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        runtime.spawn(async move {
+            let mut tcp = tcp;
+            let _ = socket2::SockRef::from(&tcp).shutdown(std::net::Shutdown::Write);
+            let until = tokio::time::Instant::now() + MOMENT;
+            let mut buf = vec![0u8; 16 * 1024];
+            let mut discarded = 0;
+            while discarded < AT_MOST {
+                match tokio::time::timeout_at(until, tokio::io::AsyncReadExt::read(&mut tcp, &mut buf)).await {
+                    Ok(Ok(n)) if n > 0 => discarded += n,
+                    _ => return,
+                }
+            }
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

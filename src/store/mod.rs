@@ -3,6 +3,11 @@
 //! (group commit), so durability does not cost throughput: scans that arrive while a commit runs go in the
 //! next one. No IP address or other personal data is kept.
 //!
+//! When scans cannot be written (a read-only or full disk, a database that cannot be opened), visitors
+//! are still redirected; [`Recorder::failing`] gives the reason (the host's `/healthz` answers 503 with
+//! it), standard error says so once a minute, and the writer keeps trying, so the count resumes by itself
+//! once the disk is fixed.
+//!
 //! Waking a task on another thread's runtime costs a system call and often a context switch, so the writer
 //! wakes each waiting thread once per commit: every thread that records scans runs a small dispatcher task,
 //! and the writer hands it the whole commit's answers for that thread, which it passes on to its own tasks.
@@ -11,8 +16,9 @@ pub mod stats;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use rusqlite::Connection;
@@ -80,20 +86,28 @@ pub struct Recorder {
     tx: mpsc::Sender<Job>,
     /// Where the database is.
     pub path: PathBuf,
+    /// Why the last attempt to write failed, until one succeeds.
+    trouble: Arc<Mutex<Option<String>>>,
 }
 
 impl Recorder {
-    /// Starts the writer on `path`.
+    /// Starts the writer on `path`. A database that cannot be opened does not stop the host: it is
+    /// reported (once a minute, and by [`Recorder::failing`]) and tried again.
     pub fn start(path: &Path) -> Result<Recorder> {
-        let conn = open(path)?;
-        // Room for an INSERT of every size besides the transaction's own statements.
-        conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 8);
+        let trouble = Arc::new(Mutex::new(None));
+        let mut writer = Writer { path: path.to_path_buf(), conn: None, trouble: trouble.clone(), told: None };
+        writer.connect();
         let (tx, rx) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name("scan-writer".into())
-            .spawn(move || writer(conn, rx))
+            .spawn(move || writer.run(rx))
             .context("cannot start the scan writer")?;
-        Ok(Recorder { tx, path: path.to_path_buf() })
+        Ok(Recorder { tx, path: path.to_path_buf(), trouble })
+    }
+
+    /// Why scans cannot be written now, if they cannot.
+    pub fn failing(&self) -> Option<String> {
+        self.trouble.lock().ok()?.clone()
     }
 
     /// Records a scan; resolves to `true` once it is committed.
@@ -131,20 +145,95 @@ fn dispatcher() -> Option<tokio_mpsc::UnboundedSender<Answers>> {
 /// Most scans committed in one transaction.
 const MAX_BATCH: usize = 4096;
 
-fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(more) => batch.push(more),
-                Err(_) => break,
+/// How often a writer without a working database tries again while no scans come.
+const RETRY_EVERY: Duration = Duration::from_secs(30);
+/// How often the same trouble is said again on standard error.
+const TELL_EVERY: Duration = Duration::from_secs(60);
+
+/// The writer thread's side: the database, and what went wrong last.
+struct Writer {
+    path: PathBuf,
+    conn: Option<Connection>,
+    trouble: Arc<Mutex<Option<String>>>,
+    told: Option<Instant>,
+}
+
+impl Writer {
+    fn run(mut self, rx: mpsc::Receiver<Job>) {
+        loop {
+            let first = match rx.recv_timeout(RETRY_EVERY) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if self.conn.is_none() {
+                        self.connect();
+                    }
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(more) => batch.push(more),
+                    Err(_) => break,
+                }
             }
+            if self.conn.is_none() {
+                self.connect();
+            }
+            let result = match &mut self.conn {
+                Some(conn) => commit(conn, &batch).map_err(|e| e.to_string()),
+                None => Err(self.failing().unwrap_or_else(|| "the database is not open".into())),
+            };
+            match result {
+                Ok(()) => self.fine(),
+                Err(e) => {
+                    // Opened again for the next batch: a database moved or restored is picked up.
+                    self.conn = None;
+                    self.trouble(format!("{e} ({} scans were not recorded)", batch.len()));
+                }
+            }
+            answer(batch, self.failing().is_none());
         }
-        let ok = commit(&mut conn, &batch).is_ok();
-        if !ok {
-            eprintln!("scan database: a commit failed; {} scans were not recorded", batch.len());
+    }
+
+    /// Opens the database, recording the trouble when it cannot be opened.
+    fn connect(&mut self) {
+        match open(&self.path) {
+            Ok(conn) => {
+                // Room for an INSERT of every size besides the transaction's own statements.
+                conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 8);
+                self.conn = Some(conn);
+            }
+            Err(e) => self.trouble(format!("{e:#}")),
         }
-        answer(batch, ok);
+    }
+
+    fn failing(&self) -> Option<String> {
+        self.trouble.lock().ok()?.clone()
+    }
+
+    fn fine(&mut self) {
+        if let Ok(mut t) = self.trouble.lock()
+            && t.take().is_some()
+        {
+            eprintln!("scan database: {} is written again", self.path.display());
+            self.told = None;
+        }
+    }
+
+    /// Records what went wrong; says it on standard error at most once a minute.
+    fn trouble(&mut self, reason: String) {
+        if self.told.is_none_or(|at| at.elapsed() >= TELL_EVERY) {
+            eprintln!(
+                "scan database: scans cannot be written to {}: {reason}; visitors are still redirected",
+                self.path.display()
+            );
+            self.told = Some(Instant::now());
+        }
+        if let Ok(mut t) = self.trouble.lock() {
+            *t = Some(reason);
+        }
     }
 }
 
