@@ -18,6 +18,7 @@
   function open(yes) {
     strip.hidden = !yes;
     b.setAttribute('aria-expanded', String(yes));
+    Ui.hideHint();
     if (yes && !items.length) {
       items = all.map(s => {
         const it = button('tour-sc'), li = el('li'), im = el('img');
