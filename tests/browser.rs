@@ -37,7 +37,7 @@ fn tour_draws_moves_and_changes_scene() {
 
     // Look towards the scene link (yaw 90) through the deep link, then click it like a visitor.
     b.js("location.hash='#scene=cong&yaw=90&pitch=0&hfov=90';return 1");
-    let target = "return (function(){var e=document.querySelector('button.hs-scene[data-target=\"san\"]');if(!e)return false;var r=e.getBoundingClientRect();var s=getComputedStyle(e);return s.display!=='none'&&s.visibility!=='hidden'&&r.width>0&&r.left>=0&&r.right<=innerWidth;})()";
+    let target = "return (function(){var e=document.querySelector('button.hs-scene[data-target=\"san\"]');if(!e)return false;var r=e.getBoundingClientRect();var s=getComputedStyle(e);return s.display!=='none'&&!e.classList.contains('hs--off')&&r.width>0&&r.left>=0&&r.right<=innerWidth;})()";
     b.wait_for("the scene hotspot in view", target);
     let el = b.call(
         "POST",
@@ -160,7 +160,7 @@ fn preview_picker_places_hotspots_and_shows_errors() {
     let pasted = snippet.replace("Tên điểm", "Điểm đã chọn");
     fs::write(&yaml, text.replacen("    hotspots:\n", &format!("    hotspots:\n{pasted}"), 1)).expect("write");
     b.js("window.beforeReload = true; return 1");
-    let label = "return (function(){var b=[...document.querySelectorAll('button.hs-info')].find(e=>e.textContent.indexOf('Điểm đã chọn')>=0);if(!b||window.beforeReload)return false;var q=b.getBoundingClientRect();return q.width>0&&b.style.visibility!=='hidden'&&[q.left+q.width/2,q.top+22];})()";
+    let label = "return (function(){var b=[...document.querySelectorAll('button.hs-info')].find(e=>e.textContent.indexOf('Điểm đã chọn')>=0);if(!b||window.beforeReload)return false;var q=b.getBoundingClientRect();return q.width>0&&!b.classList.contains('hs--off')&&[q.left+q.width/2,q.top+22];})()";
     let spot = b.wait_for("the page to reload with the new hotspot", label);
     let view = b.js("return window.disanTour.view()");
     assert_eq!((view["yaw"].as_f64(), view["pitch"].as_f64()), (Some(20.0), Some(5.0)), "the view survives the reload");

@@ -102,6 +102,16 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("v_scene_link", "Đi tới", "Go to"),
         ("v_info", "Thông tin", "Information"),
         ("v_drag_hint", "Kéo để nhìn quanh", "Drag to look around"),
+        ("v_scenes", "Các điểm nhìn", "Viewpoints"),
+        ("v_north", "Quay về hướng bắc", "Face north"),
+        ("v_share", "Chia sẻ điểm nhìn này", "Share this view"),
+        ("v_copied", "Đã chép đường dẫn", "Link copied"),
+        ("v_motion", "Xoay điện thoại để nhìn quanh", "Look around by moving the phone"),
+        (
+            "v_no_motion",
+            "Không dùng được cảm biến chuyển động; hãy kéo để nhìn quanh.",
+            "Motion sensors are not available; drag to look around.",
+        ),
         // Offline use (the save box, the offline page) and the nearest-first sort on the home page.
         ("off_title", "Xem khi không có mạng", "Use without a network"),
         ("off_save", "Lưu di tích này để xem không cần mạng", "Save this site for offline use"),

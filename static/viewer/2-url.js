@@ -61,5 +61,5 @@ const Url = (() => {
   addEventListener('popstate', follow);
   addEventListener('hashchange', follow);
 
-  return { parse, write };
+  return { parse, write, current };
 })();

@@ -1,9 +1,10 @@
 /* Hotspots as real buttons — links to other scenes and information points — placed over the canvas
-   (or listed under the flat image without WebGL), and the information panel they open. */
+   (or listed under the flat image without WebGL), and the information panel they open. A hotspot outside
+   the view stays in the tab order, unseen; focusing it turns the view to it. */
 const Hotspots = (() => {
   const layer = el('div', 'tour-hs');   // over the canvas
   const list = el('ul', 'tour-list');   // without WebGL
-  let spots = [];                       // [{b: button, d: direction}] of the scene shown
+  let spots = [];                       // [{b: button, h: hotspot, d: direction}] of the scene shown
 
   const panel = el('div', 'tour-panel');
   panel.setAttribute('role', 'dialog');
@@ -63,7 +64,7 @@ const Hotspots = (() => {
       .map(h => {
         const b = make(h);
         if (flat) { const li = el('li'); li.append(b); box.append(li); } else box.append(b);
-        return { b, d: dir(num(h.yaw, 0), num(h.pitch, 0)) };
+        return { b, h, d: dir(num(h.yaw, 0), num(h.pitch, 0)) };
       });
     if (hadFocus) tour.focus({ preventScroll: true });
   });
@@ -76,10 +77,17 @@ const Hotspots = (() => {
       const z = m[6] * d[0] + m[7] * d[1] + m[8] * d[2];
       const px = (x / z / tx + 1) * S.W / 2, py = (1 - y / z / ty) * S.H / 2;
       const vis = z > 0.01 && px >= 0 && px <= S.W && py >= 0 && py <= S.H;
-      b.style.visibility = vis ? '' : 'hidden';
-      if (vis) b.style.transform = 'translate(' + px.toFixed(1) + 'px,' + py.toFixed(1) + 'px) translate(-50%,-22px)';
+      b.classList.toggle('hs--off', !vis);   // unseen but focusable, parked mid-view (no scrolling)
+      b.style.transform = 'translate(' + (vis ? px : S.W / 2).toFixed(1) + 'px,' + (vis ? py : S.H / 2).toFixed(1) + 'px) translate(-50%,-22px)';
     });
   }
+  // A hotspot the keyboard reaches outside the view, or cut by its edge, turns the view to it.
+  layer.addEventListener('focusin', e => {
+    const s = spots.find(x => x.b === e.target), r = e.target.getBoundingClientRect(), t = tour.getBoundingClientRect();
+    if (s && (s.b.classList.contains('hs--off') || r.left < t.left || r.right > t.right || r.top < t.top || r.bottom > t.bottom)) {
+      changeView({ yaw: num(s.h.yaw, 0), pitch: num(s.h.pitch, 0) });
+    }
+  });
 
   return { layer, list, panel, closeBtn, close, place };
 })();

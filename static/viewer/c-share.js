@@ -1,0 +1,14 @@
+/* Share: the phone's share sheet (Web Share) with the address of this scene and view; without it, the
+   address is copied and a note says so (or shows the address, where copying is not allowed). */
+(() => {
+  const b = button('tour-btn tour-share', lab('share'));
+  Ui.bar.append(b);
+  b.onclick = () => {
+    if (!S.scene) return;
+    const url = location.href.replace(/#.*$/, '') + Url.current(), say = () => Ui.say(url);
+    const copy = () => (navigator.clipboard ? navigator.clipboard.writeText(url).then(() => Ui.say(lab('copied')), say) : say());
+    if (typeof navigator.share === 'function') {
+      navigator.share({ title: document.title, url }).catch(e => { if (!e || e.name !== 'AbortError') copy(); });
+    } else copy();
+  };
+})();
