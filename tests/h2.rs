@@ -119,7 +119,11 @@ fn chromium_loads_a_tour_over_https_with_http2() {
          return m.length>0 && m.map(function(e){return e.nextHopProtocol})",
     );
     let protocols = media.as_array().expect("protocols");
-    assert!(protocols.iter().all(|p| p == "h2"), "{protocols:?}");
+    // Files the page's service worker answered (it keeps a visited site for offline use) report no
+    // protocol of their own; every file that did name one came over HTTP/2, and most did.
+    let named: Vec<_> = protocols.iter().filter(|p| p.as_str().is_some_and(|p| !p.is_empty())).collect();
+    assert!(named.iter().all(|p| *p == "h2"), "{protocols:?}");
+    assert!(named.len() >= 6, "most media came over the network, and over HTTP/2: {protocols:?}");
 }
 
 #[test]

@@ -404,6 +404,9 @@ fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
     let out = tempfile::tempdir().expect("tempdir");
     let file = out.path().join("page.pdf");
     std::fs::write(&file, bytes).expect("write pdf");
+    if let Ok(keep) = std::env::var("DISAN_PRINT_PDF") {
+        std::fs::copy(&file, keep).expect("keep the printed page");
+    }
     let Some(info) = poppler("pdfinfo", &[file.to_str().expect("utf-8")]) else { return };
     let pages: u32 =
         info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("page count");
