@@ -103,6 +103,27 @@ const TABLE: &[(&str, &str)] = &[
         "quá lớn để giải mã an toàn (giới hạn {} điểm ảnh mỗi cạnh)",
     ),
     ("{} (the file may be truncated or not an image)", "{} (tệp có thể bị cụt hoặc không phải ảnh)"),
+    // links, file size and depth
+    ("source link `{}` {}", "liên kết nguồn `{}` {}"),
+    (
+        "is not a web address: only http:// and https:// links are published",
+        "không phải địa chỉ web: chỉ liên kết http:// và https:// mới được đăng",
+    ),
+    ("contains a space, tab or control character", "có dấu cách, Tab hoặc ký tự điều khiển"),
+    (
+        "write the full web address, starting with https:// (or http://), e.g. `{}`",
+        "ghi đủ địa chỉ web, bắt đầu bằng https:// (hoặc http://), ví dụ `{}`",
+    ),
+    ("the file is {} KB, more than the {} KB a YAML file may be", "tệp nặng {} KB, vượt quá {} KB cho phép với một tệp YAML"),
+    ("the YAML nests more than {} levels deep", "tệp YAML lồng nhau sâu quá {} tầng"),
+    (
+        "a YAML file holds text only: keep photos, panoramas and recordings in content/ and name them here",
+        "tệp YAML chỉ chứa văn bản: để ảnh, ảnh toàn cảnh và bản ghi âm trong content/ rồi ghi tên chúng ở đây",
+    ),
+    (
+        "a site file nests about six levels; look for `[` or `{` that are never closed",
+        "tệp di tích thường chỉ lồng khoảng sáu tầng; hãy tìm dấu `[` hoặc `{` chưa được đóng",
+    ),
     // hints
     ("did you mean `{}`?", "có phải ý bạn là `{}`?"),
     (
