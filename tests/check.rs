@@ -115,6 +115,75 @@ invalid!(order_names_a_missing_site, "collection.yaml", &[("  - other\n", "  - o
 invalid!(tile_quality_out_of_range, "collection.yaml", &[("order:\n", "tiles:\n  quality: 0\norder:\n")]);
 invalid!(unknown_tile_format, "collection.yaml", &[("order:\n", "tiles:\n  format: png\norder:\n")]);
 
+invalid!(
+    five_mistakes_in_one_file,
+    "demo.yaml",
+    &[
+        ("summary:", "sumary:"),
+        ("lat: 19.73", "lat: 99.73"),
+        ("target: san", "target: sam"),
+        ("panoramas/cong.jpg", "panoramas/gate.jpg"),
+        ("    yaw: 0\n", "    yaw: left\n"),
+    ]
+);
+invalid!(
+    misspelt_key_inside_a_list_item,
+    "demo.yaml",
+    &[("      - type: info\n", "      - typ: info\n"), ("lat: 19.73", "lat: -91")]
+);
+invalid!(
+    unknown_value_of_a_required_key_drops_only_its_item,
+    "demo.yaml",
+    &[("      - type: info\n", "      - type: note\n"), ("target: san", "target: sam")]
+);
+invalid!(
+    links_that_are_not_web_addresses,
+    "demo.yaml",
+    &[(
+        "    url: https://example.vn/source\n",
+        "    url: \"javascript:alert(document.cookie)\"\n\
+  - title: b\n    url: \"JaVaScRiPt:alert(1)\"\n\
+  - title: c\n    url: \" javascript:alert(1)\"\n\
+  - title: d\n    url: \"java\\tscript:alert(1)\"\n\
+  - title: e\n    url: \"data:text/html,<script>alert(1)</script>\"\n\
+  - title: f\n    url: example.vn/page\n\
+  - title: g\n    url: https://example.vn/ok\n",
+    )]
+);
+
+/// The registry of published codes, naming both sites' placards.
+fn write_links(root: &Path) {
+    let links = "schema: 1\ncodes:\n  t-1:\n    site: demo\n    scene: cong\n  t-2:\n    site: other\n    scene: san\n";
+    fs::write(root.join("sites/links.yaml"), links).expect("write links");
+}
+
+#[test]
+fn unreadable_file_gives_its_parse_error_only() {
+    let report = broken("demo.yaml", &[("  en: Test Temple\n", "  en: \"Test\" Temple\n")], write_links);
+    assert!(report.ends_with("1 error found\n"), "one error, nothing about what the file holds:\n{report}");
+    assert!(report.contains("sites/demo.yaml:5:"), "{report}");
+    assert!(!report.contains("retire"), "a code of a site whose file is unreadable is not to be retired:\n{report}");
+    insta::assert_snapshot!("unreadable_file_gives_its_parse_error_only", report);
+}
+
+#[test]
+fn million_deep_yaml_is_refused_before_parsing() {
+    let deep = format!("summary: {}\n", "[".repeat(1_000_000));
+    let started = std::time::Instant::now();
+    let report = broken("demo.yaml", &[("summary:", &deep)], |_: &Path| {});
+    eprintln!("1,000,000-deep YAML checked (twice) in {:?}", started.elapsed());
+    assert!(report.ends_with("1 error found\n"), "{report}");
+    insta::assert_snapshot!("million_deep_yaml_is_refused_before_parsing", report);
+}
+
+#[test]
+fn oversized_yaml_is_refused_unread() {
+    let padding = format!("# {}\n", "x".repeat(2 * 1024 * 1024));
+    let report = broken("demo.yaml", &[("schema: 1\n", &format!("schema: 1\n{padding}"))], |_: &Path| {});
+    assert!(report.contains("KB, more than the 1024 KB a YAML file may be"), "{report}");
+    assert!(report.ends_with("1 error found\n"), "{report}");
+}
+
 #[test]
 fn reports_every_problem_in_one_run() {
     let report = broken(

@@ -388,7 +388,11 @@ fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error, shifts: &[(usize, 
         None => full.clone(),
     };
     // serde prefixes the key path ("kind: unknown variant …"); the location already says where.
-    let message = match message.find(": unknown ").or_else(|| message.find(": invalid type")) {
+    let message = match message
+        .find(": unknown ")
+        .or_else(|| message.find(": invalid type"))
+        .or_else(|| message.find(": missing field"))
+    {
         Some(i) => message[i + 2..].to_string(),
         None => message,
     };
