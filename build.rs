@@ -9,8 +9,18 @@ use std::{env, fs};
 use sha2::{Digest, Sha256};
 
 /// Assets served to browsers under fingerprinted names (templates are not served).
-const SERVED: &[&str] =
-    &["viewer.js", "viewer.css", "site.css", "narration.js", "icon.svg", "preview.js", "preview.css", "lang.js", "offline.js", "near.js"];
+const SERVED: &[&str] = &[
+    "viewer.js",
+    "viewer.css",
+    "site.css",
+    "narration.js",
+    "icon.svg",
+    "preview.js",
+    "preview.css",
+    "lang.js",
+    "offline.js",
+    "near.js",
+];
 
 /// The viewer's modules, in name order, inside one function scope: one file for the browser (no module
 /// loader, no request per module), with whole-line comments and indentation left out.

@@ -99,6 +99,10 @@ const TABLE: &[(&str, &str)] = &[
     ),
     ("{}×{} is larger than the {}-pixel limit", "{}×{} vượt giới hạn {} điểm ảnh"),
     (
+        "{}×{} needs {} MB to decode, more than the {} MB budget (the largest 2:1 panorama that fits is {})",
+        "{}×{} cần {} MB để giải mã, vượt mức {} MB cho phép (ảnh toàn cảnh 2:1 lớn nhất vừa mức này là {})",
+    ),
+    (
         "too large to decode safely (limit {} pixels a side)",
         "quá lớn để giải mã an toàn (giới hạn {} điểm ảnh mỗi cạnh)",
     ),
@@ -114,7 +118,10 @@ const TABLE: &[(&str, &str)] = &[
         "write the full web address, starting with https:// (or http://), e.g. `{}`",
         "ghi đủ địa chỉ web, bắt đầu bằng https:// (hoặc http://), ví dụ `{}`",
     ),
-    ("the file is {} KB, more than the {} KB a YAML file may be", "tệp nặng {} KB, vượt quá {} KB cho phép với một tệp YAML"),
+    (
+        "the file is {} KB, more than the {} KB a YAML file may be",
+        "tệp nặng {} KB, vượt quá {} KB cho phép với một tệp YAML",
+    ),
     ("the YAML nests more than {} levels deep", "tệp YAML lồng nhau sâu quá {} tầng"),
     (
         "a YAML file holds text only: keep photos, panoramas and recordings in content/ and name them here",

@@ -280,3 +280,49 @@ fn unusual_but_valid_images_are_accepted() {
     let diff = (0..3).map(|k| a[k].abs_diff(b[k])).max().unwrap_or(0);
     assert!(diff < 40, "CMYK colours survive: tile {a:?} vs source {b:?}");
 }
+
+/// A PNG claiming `w`×`h` pixels with a first, short image data chunk: enough for a decoder to start.
+fn png_with_a_little_data(w: u32, h: u32) -> Vec<u8> {
+    let mut png = png_header_only(w, h);
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut body = kind.to_vec();
+        body.extend(data);
+        let crc_of = |b: &[u8]| {
+            let mut c = 0xFFFF_FFFFu32;
+            for x in b {
+                c ^= u32::from(*x);
+                for _ in 0..8 {
+                    c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                }
+            }
+            !c
+        };
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend(&body);
+        out.extend(crc_of(&body).to_be_bytes());
+        out
+    };
+    // A stored zlib block of a few zero bytes.
+    let idat = [0x78, 0x01, 0x01, 0x04, 0x00, 0xFB, 0xFF, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0x01];
+    png.extend(chunk(b"IDAT", &idat));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+invalid!(over_budget_panorama, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/huge.png")], |root: &Path| {
+    fs::write(root.join("content/demo/panoramas/huge.png"), png_with_a_little_data(30_000, 15_000)).expect("write")
+});
+
+/// A JPEG whose header claims `w`×`h` pixels over the data of a smaller image.
+fn lying_jpeg(real: &[u8], w: u16, h: u16) -> Vec<u8> {
+    let mut bytes = real.to_vec();
+    let sof = bytes.windows(2).position(|m| m[0] == 0xFF && (0xC0..=0xC2).contains(&m[1])).expect("a frame header");
+    bytes[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    bytes
+}
+
+invalid!(lying_jpeg_header, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/lying.jpg")], |root: &Path| {
+    let real = fs::read(root.join("content/demo/panoramas/cong.jpg")).expect("read");
+    fs::write(root.join("content/demo/panoramas/lying.jpg"), lying_jpeg(&real, 32_768, 16_384)).expect("write")
+});

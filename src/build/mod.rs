@@ -12,8 +12,8 @@ pub mod links;
 pub mod media;
 pub mod offline;
 pub mod pages;
-pub mod share;
 pub mod print_page;
+pub mod share;
 pub mod strings;
 
 use std::fmt;

@@ -254,7 +254,8 @@ fn check_public_url(url: &str) -> Result<(), &'static str> {
 }
 
 /// Hint for a link that is not a web address.
-const LINK_HINT: &str = "write the full web address, starting with https:// (or http://), e.g. `https://example.vn/bai-viet`";
+const LINK_HINT: &str =
+    "write the full web address, starting with https:// (or http://), e.g. `https://example.vn/bai-viet`";
 
 /// Whether `url` may become a link on a page: an `http(s)` address with a host and nothing a browser
 /// would quietly drop or reinterpret (`javascript:`, `data:`, spaces, tabs or control characters that
