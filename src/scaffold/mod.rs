@@ -95,8 +95,8 @@ fn add_to_order(text: &str, slug: &str) -> Option<String> {
         let mut indent = "  ".to_string();
         for (i, l) in lines.iter().enumerate().skip(at + 1) {
             let t = l.trim_start();
-            if t.starts_with("- ") {
-                if t[2..].split(" #").next().unwrap_or("").trim() == slug {
+            if let Some(item) = t.strip_prefix("- ") {
+                if item.split(" #").next().unwrap_or("").trim() == slug {
                     return None;
                 }
                 indent = l[..l.len() - t.len()].to_string();
