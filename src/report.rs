@@ -92,7 +92,10 @@ impl fmt::Display for Diagnostic {
         if let (Some(pos), Some(line)) = (self.pos, &self.source_line) {
             let num = pos.line.to_string();
             let pad = " ".repeat(num.len());
-            let shown = line.replace('\t', " ");
+            // A very long line (minified or hostile YAML) is cut a little after the caret.
+            let keep = (pos.col + self.width + 40).max(120);
+            let shown: String = line.replace('\t', " ").chars().take(keep).collect();
+            let shown = if line.chars().count() > keep { format!("{shown}…") } else { shown };
             writeln!(f, "{pad} |")?;
             writeln!(f, "{num} | {shown}")?;
             let caret_pad = " ".repeat(pos.col.saturating_sub(1));

@@ -99,6 +99,10 @@ const TABLE: &[(&str, &str)] = &[
     ),
     ("{}×{} is larger than the {}-pixel limit", "{}×{} vượt giới hạn {} điểm ảnh"),
     (
+        "{}×{} needs {} MB to decode, more than the {} MB budget (the largest 2:1 panorama that fits is {})",
+        "{}×{} cần {} MB để giải mã, vượt mức {} MB cho phép (ảnh toàn cảnh 2:1 lớn nhất vừa mức này là {})",
+    ),
+    (
         "too large to decode safely (limit {} pixels a side)",
         "quá lớn để giải mã an toàn (giới hạn {} điểm ảnh mỗi cạnh)",
     ),
@@ -121,6 +125,30 @@ const TABLE: &[(&str, &str)] = &[
     ("unit `{}` does not fit `{}`", "đơn vị `{}` không hợp với `{}`"),
     ("unit `{}` is not known", "không biết đơn vị `{}`"),
     ("logo `{}` cannot be read: {}", "không đọc được logo `{}`: {}"),
+    // links, file size and depth
+    ("source link `{}` {}", "liên kết nguồn `{}` {}"),
+    (
+        "is not a web address: only http:// and https:// links are published",
+        "không phải địa chỉ web: chỉ liên kết http:// và https:// mới được đăng",
+    ),
+    ("contains a space, tab or control character", "có dấu cách, Tab hoặc ký tự điều khiển"),
+    (
+        "write the full web address, starting with https:// (or http://), e.g. `{}`",
+        "ghi đủ địa chỉ web, bắt đầu bằng https:// (hoặc http://), ví dụ `{}`",
+    ),
+    (
+        "the file is {} KB, more than the {} KB a YAML file may be",
+        "tệp nặng {} KB, vượt quá {} KB cho phép với một tệp YAML",
+    ),
+    ("the YAML nests more than {} levels deep", "tệp YAML lồng nhau sâu quá {} tầng"),
+    (
+        "a YAML file holds text only: keep photos, panoramas and recordings in content/ and name them here",
+        "tệp YAML chỉ chứa văn bản: để ảnh, ảnh toàn cảnh và bản ghi âm trong content/ rồi ghi tên chúng ở đây",
+    ),
+    (
+        "a site file nests about six levels; look for `[` or `{` that are never closed",
+        "tệp di tích thường chỉ lồng khoảng sáu tầng; hãy tìm dấu `[` hoặc `{` chưa được đóng",
+    ),
     // hints
     ("did you mean `{}`?", "có phải ý bạn là `{}`?"),
     (

@@ -168,6 +168,74 @@ invalid!(
     "collection.yaml",
     &[("    url: https://sponsor.example.vn", "    url: sponsor.example.vn")]
 );
+invalid!(
+    five_mistakes_in_one_file,
+    "demo.yaml",
+    &[
+        ("summary:", "sumary:"),
+        ("lat: 19.73", "lat: 99.73"),
+        ("target: san", "target: sam"),
+        ("panoramas/cong.jpg", "panoramas/gate.jpg"),
+        ("    yaw: 0\n", "    yaw: left\n"),
+    ]
+);
+invalid!(
+    misspelt_key_inside_a_list_item,
+    "demo.yaml",
+    &[("      - type: info\n", "      - typ: info\n"), ("lat: 19.73", "lat: -91")]
+);
+invalid!(
+    unknown_value_of_a_required_key_drops_only_its_item,
+    "demo.yaml",
+    &[("      - type: info\n", "      - type: note\n"), ("target: san", "target: sam")]
+);
+invalid!(
+    links_that_are_not_web_addresses,
+    "demo.yaml",
+    &[(
+        "    url: https://example.vn/source\n",
+        "    url: \"javascript:alert(document.cookie)\"\n\
+  - title: b\n    url: \"JaVaScRiPt:alert(1)\"\n\
+  - title: c\n    url: \" javascript:alert(1)\"\n\
+  - title: d\n    url: \"java\\tscript:alert(1)\"\n\
+  - title: e\n    url: \"data:text/html,<script>alert(1)</script>\"\n\
+  - title: f\n    url: example.vn/page\n\
+  - title: g\n    url: https://example.vn/ok\n",
+    )]
+);
+
+/// The registry of published codes, naming both sites' placards.
+fn write_links(root: &Path) {
+    let links = "schema: 1\ncodes:\n  t-1:\n    site: demo\n    scene: cong\n  t-2:\n    site: other\n    scene: san\n";
+    fs::write(root.join("sites/links.yaml"), links).expect("write links");
+}
+
+#[test]
+fn unreadable_file_gives_its_parse_error_only() {
+    let report = broken("demo.yaml", &[("  en: Test Temple\n", "  en: \"Test\" Temple\n")], write_links);
+    assert!(report.ends_with("1 error found\n"), "one error, nothing about what the file holds:\n{report}");
+    assert!(report.contains("sites/demo.yaml:5:"), "{report}");
+    assert!(!report.contains("retire"), "a code of a site whose file is unreadable is not to be retired:\n{report}");
+    insta::assert_snapshot!("unreadable_file_gives_its_parse_error_only", report);
+}
+
+#[test]
+fn million_deep_yaml_is_refused_before_parsing() {
+    let deep = format!("summary: {}\n", "[".repeat(1_000_000));
+    let started = std::time::Instant::now();
+    let report = broken("demo.yaml", &[("summary:", &deep)], |_: &Path| {});
+    eprintln!("1,000,000-deep YAML checked (twice) in {:?}", started.elapsed());
+    assert!(report.ends_with("1 error found\n"), "{report}");
+    insta::assert_snapshot!("million_deep_yaml_is_refused_before_parsing", report);
+}
+
+#[test]
+fn oversized_yaml_is_refused_unread() {
+    let padding = format!("# {}\n", "x".repeat(2 * 1024 * 1024));
+    let report = broken("demo.yaml", &[("schema: 1\n", &format!("schema: 1\n{padding}"))], |_: &Path| {});
+    assert!(report.contains("KB, more than the 1024 KB a YAML file may be"), "{report}");
+    assert!(report.ends_with("1 error found\n"), "{report}");
+}
 
 #[test]
 fn reports_every_problem_in_one_run() {
@@ -265,3 +333,49 @@ fn unusual_but_valid_images_are_accepted() {
     let diff = (0..3).map(|k| a[k].abs_diff(b[k])).max().unwrap_or(0);
     assert!(diff < 40, "CMYK colours survive: tile {a:?} vs source {b:?}");
 }
+
+/// A PNG claiming `w`×`h` pixels with a first, short image data chunk: enough for a decoder to start.
+fn png_with_a_little_data(w: u32, h: u32) -> Vec<u8> {
+    let mut png = png_header_only(w, h);
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut body = kind.to_vec();
+        body.extend(data);
+        let crc_of = |b: &[u8]| {
+            let mut c = 0xFFFF_FFFFu32;
+            for x in b {
+                c ^= u32::from(*x);
+                for _ in 0..8 {
+                    c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                }
+            }
+            !c
+        };
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend(&body);
+        out.extend(crc_of(&body).to_be_bytes());
+        out
+    };
+    // A stored zlib block of a few zero bytes.
+    let idat = [0x78, 0x01, 0x01, 0x04, 0x00, 0xFB, 0xFF, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0x01];
+    png.extend(chunk(b"IDAT", &idat));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+invalid!(over_budget_panorama, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/huge.png")], |root: &Path| {
+    fs::write(root.join("content/demo/panoramas/huge.png"), png_with_a_little_data(30_000, 15_000)).expect("write")
+});
+
+/// A JPEG whose header claims `w`×`h` pixels over the data of a smaller image.
+fn lying_jpeg(real: &[u8], w: u16, h: u16) -> Vec<u8> {
+    let mut bytes = real.to_vec();
+    let sof = bytes.windows(2).position(|m| m[0] == 0xFF && (0xC0..=0xC2).contains(&m[1])).expect("a frame header");
+    bytes[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    bytes
+}
+
+invalid!(lying_jpeg_header, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/lying.jpg")], |root: &Path| {
+    let real = fs::read(root.join("content/demo/panoramas/cong.jpg")).expect("read");
+    fs::write(root.join("content/demo/panoramas/lying.jpg"), lying_jpeg(&real, 32_768, 16_384)).expect("write")
+});

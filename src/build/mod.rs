@@ -100,6 +100,7 @@ pub fn build_with(root: &Path, out: &Path, options: Options) -> Result<Summary> 
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dist".into());
+    clear_stale_builds(parent, &name);
     let tmp = parent.join(format!(".{name}.building-{}", std::process::id()));
     if tmp.exists() {
         fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
@@ -304,6 +305,22 @@ fn build_id(root: &Path, options: Options) -> Result<String> {
         }
     }
     Ok(h.hex(32))
+}
+
+/// Removes the half-written output of builds that were killed (`.dist.building-<pid>` whose process is
+/// gone), so they do not pile up. A folder of a build still running (its process alive) is left alone.
+fn clear_stale_builds(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.building-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for e in entries.filter_map(Result::ok) {
+        let file_name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        // Only where the process table can be read; elsewhere nothing is guessed.
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if pid != std::process::id() && Path::new("/proc/self").exists() && !alive {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ pub const TEMPLATES: [&str; 8] =
 pub fn environment(preview: bool) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.add_global("preview", preview);
+    env.add_global("content_policy", crate::serve::headers::meta_content_policy());
     env.add_global("preview_js", assets::url("preview.js"));
     env.add_global("preview_css", assets::url("preview.css"));
     env.add_global("lang_js", assets::url("lang.js"));

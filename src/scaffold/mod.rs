@@ -62,7 +62,56 @@ pub fn site(root: &Path, slug: &str) -> Result<Vec<PathBuf>> {
     let text = fill(SITE_TEMPLATE, &schema::site(), &[("slug", slug), ("code", &code)], schema::SITE_FILE)?;
     write_new(&file, &text)?;
     written.push(file);
+    let collection_file = sites.join(crate::site::load::COLLECTION_FILE);
+    let collection_text =
+        fs::read_to_string(&collection_file).with_context(|| format!("cannot read {}", collection_file.display()))?;
+    if let Some(updated) = add_to_order(&collection_text, slug) {
+        fs::write(&collection_file, updated).with_context(|| format!("cannot write {}", collection_file.display()))?;
+        written.push(collection_file);
+    }
     Ok(written)
+}
+
+/// The collection file's text with `slug` added at the end of its `order:` list, every other line (and
+/// comment) kept as it was; `None` when there is no `order:` (sites then follow in file-name order anyway)
+/// or the slug is already listed.
+fn add_to_order(text: &str, slug: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("order:"))?;
+    let value = lines[at]["order:".len()..].split(" #").next().unwrap_or("").trim();
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        if inner.split(',').any(|s| s.trim() == slug) {
+            return None;
+        }
+        let list = if inner.trim().is_empty() { slug.to_string() } else { format!("{}, {slug}", inner.trim()) };
+        out[at] = lines[at].replacen(value, &format!("[{list}]"), 1);
+    } else {
+        if !value.is_empty() {
+            return None;
+        }
+        // The items: lines after `order:` that are list items, comments or blank, up to the next key.
+        let mut last = at;
+        let mut indent = "  ".to_string();
+        for (i, l) in lines.iter().enumerate().skip(at + 1) {
+            let t = l.trim_start();
+            if let Some(item) = t.strip_prefix("- ") {
+                if item.split(" #").next().unwrap_or("").trim() == slug {
+                    return None;
+                }
+                indent = l[..l.len() - t.len()].to_string();
+                last = i;
+            } else if !(t.is_empty() || t.starts_with('#')) {
+                break;
+            }
+        }
+        out.insert(last + 1, format!("{indent}- {slug}"));
+    }
+    let mut joined = out.join("\n");
+    if text.ends_with('\n') {
+        joined.push('\n');
+    }
+    Some(joined)
 }
 
 /// Starts a collection in `dir` (which must be missing or empty): collection file, one example site, the
@@ -223,6 +272,20 @@ fn placeholder_panorama(path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_sites_join_the_order_keeping_comments() {
+        let text = "title: x\norder:\n  # first the temple\n  - den\n  - chua # pagoda\n\n# tiles next\ntiles: {}\n";
+        let out = add_to_order(text, "mieu").expect("added");
+        assert_eq!(
+            out,
+            "title: x\norder:\n  # first the temple\n  - den\n  - chua # pagoda\n  - mieu\n\n# tiles next\ntiles: {}\n"
+        );
+        assert_eq!(add_to_order(&out, "mieu"), None, "listed once");
+        assert_eq!(add_to_order("order: [a, b] # sites\n", "c").as_deref(), Some("order: [a, b, c] # sites\n"));
+        assert_eq!(add_to_order("order: []\n", "c").as_deref(), Some("order: [c]\n"));
+        assert_eq!(add_to_order("title: x\n", "c"), None);
+    }
 
     #[test]
     fn every_documented_key_has_a_description() {

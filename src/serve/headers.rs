@@ -73,12 +73,7 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
     // their data in JSON blocks, which CSP does not execute. Styles, media, fonts and fetches fall back to
     // `default-src 'self'`; only what differs is spelled out.
     static CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
-        let hash = crate::build::assets::TOUR_START_HASH;
-        HeaderValue::from_str(&format!(
-            "default-src 'self'; script-src 'self' {hash}; img-src 'self' data:; object-src 'none'; \
-             base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
-        ))
-        .expect("the content policy is plain ASCII")
+        HeaderValue::from_str(&content_policy()).expect("the content policy is plain ASCII")
     });
     h.insert(header::CONTENT_SECURITY_POLICY, CSP.clone());
     // Motion sensors and fullscreen are ours by default (their default allowlist is 'self', which the
@@ -88,6 +83,27 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
         HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(self), payment=(), usb=()"),
     );
+}
+
+/// The Content-Security-Policy of every page: the one place it is written, sent as a header by the host
+/// and copied into each page by [`meta_content_policy`].
+pub fn content_policy() -> String {
+    let hash = crate::build::assets::TOUR_START_HASH;
+    format!(
+        "default-src 'self'; script-src 'self' {hash}; img-src 'self' data:; object-src 'none'; \
+         base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    )
+}
+
+/// The content policy as a page's `<meta http-equiv>` carries it, for static hosts that send no headers:
+/// without the directives browsers ignore in a meta tag (`frame-ancestors`, `report-uri`, `sandbox`).
+pub fn meta_content_policy() -> String {
+    content_policy()
+        .split(';')
+        .map(str::trim)
+        .filter(|d| !["frame-ancestors", "report-uri", "sandbox"].iter().any(|n| d.split(' ').next() == Some(*n)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The security headers as router middleware (`axum::middleware::map_response`), for routes put in front of

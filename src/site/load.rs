@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use super::limits;
 use super::locate::Locator;
 use super::model::Collection;
 use super::raw::{RawCollection, RawSite};
@@ -75,19 +76,27 @@ pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
     }
     let collection = read_yaml::<RawCollection>(root, &sites_dir.join(COLLECTION_FILE), &mut report);
     let mut sites = Vec::new();
+    // Site files that could not be read: what they hold is unknown, so nothing is said about it.
+    let mut unread: Vec<String> = Vec::new();
     match site_files(&sites_dir) {
         Ok(files) => {
             for path in files {
-                if let Some(parsed) = read_yaml::<RawSite>(root, &path, &mut report) {
-                    sites.push(parsed);
+                match read_yaml::<RawSite>(root, &path, &mut report) {
+                    Some(parsed) => sites.push(parsed),
+                    None => unread.extend(path.file_stem().map(|s| s.to_string_lossy().into_owned())),
                 }
             }
         }
         Err(e) => report.push(Diagnostic::file(relative(root, &sites_dir), e)),
     }
     let links_path = sites_dir.join(super::links::LINKS_FILE);
-    let links =
+    let mut links =
         if links_path.exists() { read_yaml::<super::links::RawLinks>(root, &links_path, &mut report) } else { None };
+    // A code printed for a site whose file is unreadable may still be on that site's placards: advising to
+    // retire it would be wrong (and could break placards), so the registry skips those sites this run.
+    if let Some((_, registry)) = &mut links {
+        registry.codes.retain(|_, link| !unread.contains(&link.site));
+    }
     let resolved = collection.and_then(|c| validate::collection(root, c, sites, links, &mut report));
     match resolved {
         Some(c) if report.is_empty() => Ok(c),
@@ -115,9 +124,34 @@ fn site_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// How many mistakes in one file are stepped over (each by setting the offending key aside) before the
+/// rest of the file is given up on.
+const MAX_REPAIRS: usize = 64;
+
 /// Reads and parses one file; on failure records located diagnostics and returns `None`.
+///
+/// A mistake in the file's content (a misspelt key, a value of the wrong kind) is reported and then set
+/// aside in a working copy of the text, and parsing starts again, so one misspelling does not hide the
+/// file's other errors. A misspelt key with a clear intended spelling is read under that spelling. A file
+/// the YAML parser cannot read at all gives its syntax error only: nothing is guessed about its content.
 fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report) -> Option<(YamlFile, T)> {
     let file = relative(root, path);
+    if let Ok(meta) = fs::metadata(path)
+        && meta.len() > limits::MAX_YAML_BYTES
+    {
+        report.push(
+            Diagnostic::file(
+                &file,
+                format!(
+                    "the file is {} KB, more than the {} KB a YAML file may be",
+                    meta.len().div_ceil(1024),
+                    limits::MAX_YAML_BYTES / 1024
+                ),
+            )
+            .with_hint(YAML_SIZE_HINT),
+        );
+        return None;
+    }
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -139,8 +173,15 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
         }
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    if let Some(pos) = limits::too_deep(&text) {
+        report.push(
+            Diagnostic::at(&file, &text, pos, 1, format!("the YAML nests more than {} levels deep", limits::MAX_DEPTH))
+                .with_hint(YAML_DEPTH_HINT),
+        );
+        return None;
+    }
     let locator = Locator::new(&text);
-    let source = YamlFile { file: file.clone(), text, locator };
+    let mut source = YamlFile { file: file.clone(), text, locator };
     let mut structural = false;
     for pos in &source.locator.tabs {
         structural = true;
@@ -149,38 +190,209 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
                 .with_hint("YAML indents with spaces only; replace the tab with spaces"),
         );
     }
+    let mut lines: Vec<String> = source.text.lines().map(str::to_owned).collect();
     for (path, first, second) in &source.locator.duplicates {
-        structural = true;
         let key = path.rsplit(['.', ']']).next().unwrap_or(path);
         report.push(
             Diagnostic::at(&file, &source.text, *second, key.chars().count(), format!("duplicate key `{key}`"))
                 .with_hint(format!("`{key}` is already set on line {}; keep only one", first.line)),
         );
+        // The first value counts; the second is set aside so the rest of the file is still checked.
+        set_aside(&mut lines, *second);
     }
-    match yaml_serde::from_str::<T>(&source.text) {
-        Ok(value) => Some((source, value)),
-        Err(e) => {
-            let message = e.to_string();
-            // Duplicates and tabs are already reported above with a better location.
-            let on_tab_line = e.location().is_some_and(|l| source.locator.tabs.iter().any(|t| t.line == l.line()));
-            let known = structural && (message.contains("duplicate") || on_tab_line);
-            if !known {
-                report.push(parse_diagnostic(&source, &e));
-            }
-            None
+    // Syntax first: a file the parser cannot read yields that one error and nothing about its content.
+    if let Err(e) = yaml_serde::from_str::<yaml_serde::Value>(&lines.join("\n")) {
+        let message = e.to_string();
+        let on_tab_line = e.location().is_some_and(|l| source.locator.tabs.iter().any(|t| t.line == l.line()));
+        let known = structural && (message.contains("duplicate") || on_tab_line);
+        if !known {
+            report.push(parse_diagnostic(&source, &e, &[]));
         }
+        return None;
+    }
+    // Keys renamed to their intended spelling: (line, column, characters added), to map later columns back.
+    let mut shifts: Vec<(usize, usize, isize)> = Vec::new();
+    // Keys set aside, with the list item holding them (dropped whole if the key turns out required).
+    let mut aside: Vec<(String, Option<Pos>)> = Vec::new();
+    for _ in 0..MAX_REPAIRS {
+        let working = lines.join("\n");
+        let e = match yaml_serde::from_str::<T>(&working) {
+            Ok(value) => {
+                source.locator = Locator::new(&working);
+                return Some((source, value));
+            }
+            Err(e) => e,
+        };
+        let diag = parse_diagnostic(&source, &e, &shifts);
+        let Some(pos) = e.location().filter(|l| l.line() > 0).map(|l| Pos { line: l.line(), col: l.column().max(1) })
+        else {
+            report.push(diag);
+            return None;
+        };
+        let quoted = diag.message.split('`').nth(1).unwrap_or_default().to_string();
+        if diag.message.starts_with("missing field") {
+            match aside.iter().find(|(k, _)| *k == quoted) {
+                // The key set aside was required: drop the list item holding it, or stop here.
+                Some((_, Some(item))) => {
+                    let item = *item;
+                    aside.retain(|(k, _)| *k != quoted);
+                    if set_aside(&mut lines, item) {
+                        continue;
+                    }
+                    return None;
+                }
+                Some((_, None)) => return None,
+                None => {
+                    report.push(diag);
+                    return None;
+                }
+            }
+        }
+        if diag.message.starts_with("unknown key") {
+            let intended = diag.hint.as_deref().and_then(|h| h.strip_prefix("did you mean `")?.strip_suffix("`?"));
+            report.push(diag.clone());
+            let here = Locator::new(&working);
+            let free = intended.filter(|s| {
+                here.path_at(pos).is_some_and(|p| {
+                    let parent = p.rsplit_once('.').map(|(parent, _)| format!("{parent}.")).unwrap_or_default();
+                    here.exact(&format!("{parent}{s}")).is_none()
+                })
+            });
+            if let Some(s) = free
+                && rename(&mut lines, pos, &quoted, s)
+            {
+                shifts.push((pos.line, pos.col, s.chars().count() as isize - quoted.chars().count() as isize));
+                continue;
+            }
+            aside.push((quoted, item_of(&lines, pos)));
+            if set_aside(&mut lines, pos) {
+                continue;
+            }
+            return None;
+        }
+        // A value of the wrong kind: report it and set its key aside.
+        report.push(diag);
+        match key_of_value(&lines, pos) {
+            Some((key_pos, key)) => {
+                aside.push((key, item_of(&lines, key_pos)));
+                if !set_aside(&mut lines, key_pos) {
+                    return None;
+                }
+            }
+            None => return None,
+        }
+    }
+    None
+}
+
+/// Hint for a YAML file past the size limit.
+const YAML_SIZE_HINT: &str =
+    "a YAML file holds text only: keep photos, panoramas and recordings in content/ and name them here";
+/// Hint for a YAML file nested past the depth limit.
+const YAML_DEPTH_HINT: &str = "a site file nests about six levels; look for `[` or `{` that are never closed";
+
+/// Blanks the key or item starting at `pos` and everything nested under it, keeping line numbers.
+/// Returns false when there was nothing to blank.
+fn set_aside(lines: &mut [String], pos: Pos) -> bool {
+    let Some(line) = lines.get_mut(pos.line - 1) else { return false };
+    let col0 = pos.col - 1;
+    let kept: String = line.chars().take(col0).collect();
+    if kept.chars().count() < col0 || line.chars().skip(col0).all(char::is_whitespace) {
+        return false;
+    }
+    // A key whose value starts on the next line may own a list at its own indentation.
+    let opens_below = line.trim_end().ends_with(':');
+    let is_item = line.chars().nth(col0) == Some('-');
+    *line = kept;
+    for next in lines.iter_mut().skip(pos.line) {
+        let indent = next.chars().take_while(|c| *c == ' ').count();
+        let content = next.trim();
+        let owned = content.is_empty()
+            || indent > col0
+            || (indent == col0 && opens_below && !is_item && (content == "-" || content.starts_with("- ")));
+        if !owned {
+            break;
+        }
+        next.clear();
+    }
+    true
+}
+
+/// Writes `to` in place of the key `from` at `pos`; false when the key is not there as expected.
+fn rename(lines: &mut [String], pos: Pos, from: &str, to: &str) -> bool {
+    let Some(line) = lines.get_mut(pos.line - 1) else { return false };
+    let before: String = line.chars().take(pos.col - 1).collect();
+    let after: String = line.chars().skip(pos.col - 1).collect();
+    match after.strip_prefix(from) {
+        Some(rest) if rest.starts_with(':') => {
+            *line = format!("{before}{to}{rest}");
+            true
+        }
+        _ => false,
     }
 }
 
+/// The key whose value starts at `pos` (on the same line, or the line above that opened it).
+fn key_of_value(lines: &[String], pos: Pos) -> Option<(Pos, String)> {
+    let key_on = |n: usize, line: &str| -> Option<(Pos, String)> {
+        let indent = line.chars().take_while(|c| *c == ' ' || *c == '-').count();
+        let rest: String = line.chars().skip(indent).collect();
+        let (key, _) = rest.split_once(':')?;
+        let key = key.trim().trim_matches(['"', '\'']).to_string();
+        (!key.is_empty()).then_some((Pos { line: n, col: indent + 1 }, key))
+    };
+    let line = lines.get(pos.line - 1)?;
+    let before: String = line.chars().take(pos.col - 1).collect();
+    if before.trim_end().ends_with(':') {
+        return key_on(pos.line, line);
+    }
+    if !before.chars().all(|c| c == ' ' || c == '-') {
+        return None;
+    }
+    let indent = before.chars().take_while(|c| *c == ' ').count();
+    (1..pos.line).rev().find_map(|n| {
+        let l = &lines[n - 1];
+        let i = l.chars().take_while(|c| *c == ' ').count();
+        if l.trim().is_empty() || l.trim_start().starts_with('#') || i > indent {
+            return None;
+        }
+        Some(if l.trim_end().ends_with(':') { key_on(n, l) } else { None })
+    })?
+}
+
+/// The list item (`- `) that holds the key at `pos`, if the key is inside one.
+fn item_of(lines: &[String], pos: Pos) -> Option<Pos> {
+    let col0 = pos.col - 1;
+    let here = lines.get(pos.line - 1)?;
+    let before: String = here.chars().take(col0).collect();
+    if let Some(dash) = before.rfind("- ") {
+        return Some(Pos { line: pos.line, col: before[..dash].chars().count() + 1 });
+    }
+    (1..pos.line).rev().find_map(|n| {
+        let l = &lines[n - 1];
+        let indent = l.chars().take_while(|c| *c == ' ').count();
+        if l.trim().is_empty() || indent >= col0 {
+            return None;
+        }
+        Some((l[indent..].starts_with("- ") && indent + 2 == col0).then_some(Pos { line: n, col: indent + 1 }))
+    })?
+}
+
 /// Turns a YAML or type error into a located, hinted diagnostic.
-fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error) -> Diagnostic {
+///
+/// `shifts` are keys renamed in the working copy the error comes from, so columns are mapped back.
+fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error, shifts: &[(usize, usize, isize)]) -> Diagnostic {
     let full = e.to_string();
     let message = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
     // serde prefixes the key path ("kind: unknown variant …"); the location already says where.
-    let message = match message.find(": unknown ").or_else(|| message.find(": invalid type")) {
+    let message = match message
+        .find(": unknown ")
+        .or_else(|| message.find(": invalid type"))
+        .or_else(|| message.find(": missing field"))
+    {
         Some(i) => message[i + 2..].to_string(),
         None => message,
     };
@@ -201,7 +413,9 @@ fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error) -> Diagnostic {
     };
     let mut diag = match e.location() {
         Some(loc) if loc.line() > 0 => {
-            let pos = Pos { line: loc.line(), col: loc.column().max(1) };
+            let shift: isize =
+                shifts.iter().filter(|(l, c, _)| *l == loc.line() && loc.column() > *c).map(|(_, _, d)| d).sum();
+            let pos = Pos { line: loc.line(), col: (loc.column() as isize - shift).max(1) as usize };
             Diagnostic::at(&source.file, &source.text, pos, token_width(&source.text, pos), &message)
         }
         _ => Diagnostic::file(&source.file, &message),
@@ -276,6 +490,12 @@ fn token_width(text: &str, pos: Pos) -> usize {
     };
     let rest: String = line.chars().skip(pos.col.saturating_sub(1)).collect();
     let rest = rest.trim_start_matches("- ");
+    // A quoted value is underlined to its closing quote.
+    if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+        && let Some(end) = rest[1..].find(q)
+    {
+        return rest[..end + 2].chars().count();
+    }
     let n = rest.chars().take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',').count();
     n.max(1)
 }

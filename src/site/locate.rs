@@ -168,6 +168,11 @@ impl Locator {
         }
     }
 
+    /// The path of the key or item that starts at `pos`, when one does.
+    pub fn path_at(&self, pos: Pos) -> Option<&str> {
+        self.positions.iter().find(|(_, p)| **p == pos).map(|(path, _)| path.as_str())
+    }
+
     /// Where `path` is, only when that exact path was seen.
     pub fn exact(&self, path: &str) -> Option<Pos> {
         self.positions.get(path).copied()

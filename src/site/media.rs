@@ -10,8 +10,11 @@ use rayon::prelude::*;
 
 /// Largest panorama side accepted; beyond this decoding would exhaust a small server's memory.
 pub const MAX_SIDE: u32 = 32_768;
-/// Memory the decoder may allocate for one image.
-const MAX_ALLOC: u64 = 3 * 1024 * 1024 * 1024;
+/// Memory budget for one decoded image: a 16384×8192 panorama in 8-bit RGB (384 MB). Images needing more
+/// are refused before any pixel is decoded, so a small file claiming a huge size cannot exhaust memory.
+pub const DECODE_BUDGET: u64 = 16_384 * 8_192 * 3;
+/// Memory the decoder may allocate for one image: the budget plus the decoder's working space.
+const MAX_ALLOC: u64 = DECODE_BUDGET + DECODE_BUDGET / 2;
 
 /// What a media file is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +175,15 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage, String> {
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(describe)?;
     use image::ImageDecoder;
+    let needs = decoder.total_bytes();
+    if needs > DECODE_BUDGET {
+        const MB: u64 = 1024 * 1024;
+        return Err(format!(
+            "{w}×{h} needs {} MB to decode, more than the {} MB budget (the largest 2:1 panorama that fits is 16384×8192)",
+            needs.div_ceil(MB),
+            DECODE_BUDGET / MB
+        ));
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = image::DynamicImage::from_decoder(decoder).map_err(describe)?;
     img.apply_orientation(orientation);

@@ -462,6 +462,30 @@ fn check_public_url(url: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Hint for a link that is not a web address.
+const LINK_HINT: &str =
+    "write the full web address, starting with https:// (or http://), e.g. `https://example.vn/bai-viet`";
+
+/// Whether `url` may become a link on a page: an `http(s)` address with a host and nothing a browser
+/// would quietly drop or reinterpret (`javascript:`, `data:`, spaces, tabs or control characters that
+/// browsers strip before reading the scheme). Anything else would be a script or a page of the editor's
+/// making under the tour's name.
+pub fn check_link(url: &str) -> Result<(), &'static str> {
+    let url = url.trim();
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains a space, tab or control character");
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or("is not a web address: only http:// and https:// links are published")?;
+    if rest.split(['/', '?', '#']).next().unwrap_or("").is_empty() {
+        return Err("has no host name");
+    }
+    Ok(())
+}
+
 fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>, idx: usize) -> Site {
     ctx.schema(raw.schema);
     let stem = ctx.src.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -674,7 +698,19 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
         placards.push(Placard { code, scene: p.scene.clone(), label: ctx.text(&format!("{path}.label"), &p.label) });
     }
 
-    let sources = raw.sources.iter().map(|s| Source { title: nfc(&s.title), url: s.url.as_deref().map(nfc) }).collect();
+    for (i, s) in raw.sources.iter().enumerate() {
+        if let Some(url) = &s.url
+            && let Err(why) = check_link(url)
+        {
+            let shown: String = url.trim().escape_debug().collect();
+            ctx.value_hint(&format!("sources[{i}].url"), format!("source link `{shown}` {why}"), LINK_HINT);
+        }
+    }
+    let sources = raw
+        .sources
+        .iter()
+        .map(|s| Source { title: nfc(&s.title), url: s.url.as_deref().filter(|u| check_link(u).is_ok()).map(nfc) })
+        .collect();
 
     Site {
         slug: raw.slug,
@@ -713,6 +749,29 @@ mod tests {
     fn nfc_composes_vietnamese() {
         let decomposed = "Đe\u{302}\u{300}n";
         assert_eq!(nfc(decomposed), "Đền");
+    }
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        for ok in ["https://example.vn/a?b=1#c", "http://example.vn", "HTTPS://Example.vn/", " https://x.vn "] {
+            assert!(check_link(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(document.cookie)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "DATA:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:msgbox(1)",
+            "//evil.example/x",
+            "https:///path",
+            "https://exa mple.vn",
+            "example.vn/page",
+        ] {
+            assert!(check_link(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
