@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::browser::{Browser, distinct_colours, free_port, tour_pixels};
+use common::browser::{Browser, axe, distinct_colours, free_port, tour_pixels};
 use serde_json::{Value, json};
 
 /// `disan serve` on a port chosen by the test, so a stopped host can come back at the same address (a
@@ -322,18 +322,6 @@ fn home_sorts_sites_by_distance_only_when_asked() {
     click(&b, ".near-btn");
     b.wait_for("the refusal", "return document.querySelector('.near-status').textContent.indexOf('not available')>=0");
     assert_eq!(b.js(names), json!(["Other Pagoda", "Test Temple"]));
-}
-
-/// axe-core's report of the page in the browser: the rules that fail, with the offending elements.
-fn axe(b: &Browser, source: &str) -> Vec<String> {
-    b.js(source);
-    b.js("window.__axe=null;axe.run(document,{resultTypes:['violations']}).then(function(r){window.__axe=r.violations.map(function(v){return v.id+': '+v.help+' — '+v.nodes.map(function(n){return n.target.join(' ')}).join(', ')})});return 1");
-    b.wait_for("axe-core's report", "return window.__axe")
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
 }
 
 #[test]

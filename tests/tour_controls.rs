@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::browser::{Browser, distinct_colours, tour_pixels};
+use common::browser::{Browser, axe, distinct_colours, tour_pixels};
 
 use std::path::Path;
 
@@ -399,18 +399,6 @@ fn shot(b: &Browser, name: &str) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tour-shots");
     std::fs::create_dir_all(&dir).expect("shots dir");
     b.screenshot().save(dir.join(format!("{name}.png"))).expect("save screenshot");
-}
-
-/// axe-core's violations on the page, as "rule: help — elements".
-fn axe(b: &Browser, source: &str) -> Vec<String> {
-    b.js(source);
-    b.js("window.__axe=null;axe.run(document,{resultTypes:['violations']}).then(function(r){window.__axe=r.violations.map(function(v){return v.id+': '+v.help+' — '+v.nodes.map(function(n){return n.target.join(' ')}).join(', ')})});return 1");
-    b.wait_for("axe-core's report", "return window.__axe")
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
 }
 
 #[test]

@@ -188,3 +188,15 @@ pub fn mean_difference(a: &image::RgbaImage, b: &image::RgbaImage) -> f64 {
         a.pixels().zip(b.pixels()).map(|(p, q)| (0..3).map(|i| u64::from(p[i].abs_diff(q[i]))).sum::<u64>()).sum();
     total as f64 / (a.width() * a.height() * 3).max(1) as f64
 }
+
+/// axe-core's violations on the page (`source` is the text of its `axe.min.js`), as "rule: help — elements".
+pub fn axe(b: &Browser, source: &str) -> Vec<String> {
+    b.js(source);
+    b.js("window.__axe=null;axe.run(document,{resultTypes:['violations']}).then(function(r){window.__axe=r.violations.map(function(v){return v.id+': '+v.help+' — '+v.nodes.map(function(n){return n.target.join(' ')}).join(', ')})});return 1");
+    b.wait_for("axe-core's report", "return window.__axe")
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
