@@ -3,24 +3,16 @@
 
 mod common;
 
+use common::wire::self_signed;
+
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use common::browser::Browser;
 use http::{Request, StatusCode, Version};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio_rustls::rustls;
-
-/// A self-signed certificate for 127.0.0.1, written to `dir` as `cert.pem` and `key.pem`.
-fn self_signed(dir: &Path) -> (PathBuf, PathBuf, rustls::pki_types::CertificateDer<'static>) {
-    let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-        .expect("self-signed certificate");
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    std::fs::write(&cert, ck.cert.pem()).expect("write cert");
-    std::fs::write(&key, ck.signing_key.serialize_pem()).expect("write key");
-    (cert, key, ck.cert.der().clone())
-}
 
 fn tls_server(dir: &Path) -> (common::Server, rustls::pki_types::CertificateDer<'static>) {
     let (cert, key, der) = self_signed(dir);

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::wire::{header, raw, self_signed};
+
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -11,38 +13,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_rustls::rustls;
-
-/// Sends `request` as raw bytes and reads until the server closes (or 10 s pass); returns the status and text.
-fn raw(addr: &str, request: &[u8]) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    s.write_all(request).expect("send");
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    (status, text)
-}
-
-fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
-    let head = response.split("\r\n\r\n").next()?;
-    head.lines().skip(1).find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
-
-/// A self-signed certificate for 127.0.0.1, written to `dir` as `cert.pem` and `key.pem`.
-fn self_signed(
-    dir: &std::path::Path,
-) -> (std::path::PathBuf, std::path::PathBuf, rustls::pki_types::CertificateDer<'static>) {
-    let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-        .expect("self-signed certificate");
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    std::fs::write(&cert, ck.cert.pem()).expect("write cert");
-    std::fs::write(&key, ck.signing_key.serialize_pem()).expect("write key");
-    (cert, key, ck.cert.der().clone())
-}
 
 /// GET over TLS with a client that trusts only `root`; returns the negotiated ALPN protocol and the response.
 fn https_get(addr: &str, root: &rustls::pki_types::CertificateDer<'static>, path: &str) -> (Option<Vec<u8>>, String) {

@@ -197,14 +197,7 @@ fn any_scene_can_come_first() {
     let server = common::Server::start(dir.path());
     let mut times = Vec::new();
     for lang in ["vi", "en"] {
-        for (site, scene) in [
-            ("dinh", "cong"),
-            ("dinh", "san"),
-            ("dinh", "hau-cung"),
-            ("chua", "tam-quan"),
-            ("chua", "vuon"),
-            ("chua", "thap"),
-        ] {
+        for (site, scene) in common::TOUR_SCENES {
             let what = format!("{lang}/{site}#{scene}");
             let t0 = open(&b, &format!("{}/{lang}/{site}/#scene={scene}", server.base));
             times.push((what.clone(), wait_drawn(&b, scene, t0, &what)));

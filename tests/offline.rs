@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::wire::poppler;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -356,21 +358,6 @@ fn pages_pass_axe_in_light_and_dark() {
         }
     }
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
-}
-
-/// Runs a poppler tool; `None` (and a note) when poppler is not installed, unless CI requires it.
-fn poppler(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => {
-            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-            Some(String::from_utf8_lossy(&out.stdout).into_owned())
-        }
-        Err(_) => {
-            assert!(std::env::var_os("DISAN_REQUIRE_TOOLS").is_none(), "{name} is not installed");
-            eprintln!("skipping the print check: poppler-utils ({name}) is not installed");
-            None
-        }
-    }
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::wire::poppler;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -14,20 +16,6 @@ fn copy_sample(to: &Path) {
     }
     // Start as if nothing had been printed yet.
     let _ = fs::remove_file(to.join("sites/links.yaml"));
-}
-
-fn tool(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => {
-            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-            Some(String::from_utf8_lossy(&out.stdout).into_owned())
-        }
-        Err(_) => {
-            assert!(std::env::var_os("DISAN_REQUIRE_TOOLS").is_none(), "{name} is not installed");
-            eprintln!("skipping: poppler-utils ({name}) is not installed");
-            None
-        }
-    }
 }
 
 #[test]
@@ -48,15 +36,15 @@ fn every_printed_code_scans_and_leads_to_its_scene() {
     let again = common::disan(root, &["placards", "--out", root.join("print").to_str().expect("utf-8")]);
     assert!(again.status.success() && !String::from_utf8_lossy(&again.stderr).contains("new code"));
 
-    let Some(info) = tool("pdfinfo", &["-box", pdf.to_str().expect("utf-8")]) else { return };
+    let Some(info) = poppler("pdfinfo", &["-box", pdf.to_str().expect("utf-8")]) else { return };
     assert!(info.contains("Pages:           11"), "{info}");
-    let fonts = tool("pdffonts", &[pdf.to_str().expect("utf-8")]).expect("pdffonts");
+    let fonts = poppler("pdffonts", &[pdf.to_str().expect("utf-8")]).expect("pdffonts");
     for line in fonts.lines().skip(2) {
         let cols: Vec<&str> = line.split_whitespace().collect();
         assert!(cols[0].contains('+'), "font is subset: {line}");
         assert_eq!(&cols[cols.len() - 5..cols.len() - 2], ["yes", "yes", "yes"], "embedded, subset, unicode: {line}");
     }
-    let text = tool("pdftotext", &[pdf.to_str().expect("utf-8"), "-"]).expect("pdftotext");
+    let text = poppler("pdftotext", &[pdf.to_str().expect("utf-8"), "-"]).expect("pdftotext");
     for name in ["Đền Độc Cước", "Đền thờ An Dương Vương", "Rừng Thông", "Hòn Trống Mái"] {
         assert!(text.contains(name), "{name} extracts as NFC text");
     }
@@ -65,7 +53,7 @@ fn every_printed_code_scans_and_leads_to_its_scene() {
     let agent = common::client();
     let pages = root.join("pages");
     fs::create_dir_all(&pages).expect("pages dir");
-    tool(
+    poppler(
         "pdftoppm",
         &["-r", "100", "-gray", "-png", pdf.to_str().expect("utf-8"), pages.join("p").to_str().expect("utf-8")],
     );

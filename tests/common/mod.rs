@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod wire;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -74,19 +75,15 @@ pub fn fixture() -> tempfile::TempDir {
     dir
 }
 
+/// Every scene of the three-scenes-per-site fixture (`tests/fixtures/tour`), as (site, scene).
+pub const TOUR_SCENES: [(&str, &str); 6] =
+    [("dinh", "cong"), ("dinh", "san"), ("dinh", "hau-cung"), ("chua", "tam-quan"), ("chua", "vuon"), ("chua", "thap")];
+
 /// Writes the media of the three-scenes-per-site fixture (`tests/fixtures/tour`) into `root`: small
 /// panoramas (one tile level), each scene in its own tint so scenes look different.
 pub fn make_tour_media(root: &Path) {
     let c = root.join("content");
-    let scenes = [
-        ("dinh", "cong"),
-        ("dinh", "san"),
-        ("dinh", "hau-cung"),
-        ("chua", "tam-quan"),
-        ("chua", "vuon"),
-        ("chua", "thap"),
-    ];
-    for (i, (site, scene)) in scenes.into_iter().enumerate() {
+    for (i, (site, scene)) in TOUR_SCENES.into_iter().enumerate() {
         save_jpeg(&panorama(1024, 512, 40 * i as u8), &c.join(format!("{site}/panoramas/{scene}.jpg")));
     }
 }
