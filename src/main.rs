@@ -62,9 +62,10 @@ enum Command {
         /// Output folder to build into and serve from.
         #[arg(long, default_value = "dist")]
         out: PathBuf,
-        /// Scan database (default: `scans.sqlite3` beside the output folder).
-        #[arg(long, env = "DISAN_DB")]
-        db: Option<PathBuf>,
+        /// Scan store: a SQLite file (default: `scans.sqlite3` beside the output folder) or a
+        /// `postgres://user@host/db` URL for several hosts counting into one database.
+        #[arg(long, env = "DISAN_DB", value_parser = disan::store::Db::parse)]
+        db: Option<disan::store::Db>,
         /// Do not record placard scans.
         #[arg(long)]
         no_scans: bool,
@@ -151,9 +152,9 @@ enum Command {
     },
     /// Prints placard scan counts per site, placard and day.
     Stats {
-        /// Scan database (default: `scans.sqlite3` beside `dist`).
-        #[arg(long, env = "DISAN_DB")]
-        db: Option<PathBuf>,
+        /// Scan store: a SQLite file (default: `scans.sqlite3` beside `dist`) or a `postgres://` URL.
+        #[arg(long, env = "DISAN_DB", value_parser = disan::store::Db::parse)]
+        db: Option<disan::store::Db>,
         /// First day to count (YYYY-MM-DD, UTC).
         #[arg(long)]
         from: Option<String>,
@@ -358,7 +359,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out = out_of(out);
             let summary = disan::build::build(&cli.root, &out)?;
             eprintln!("{summary}");
-            let db = (!no_scans).then(|| db.unwrap_or_else(|| disan::store::default_path(&out)));
+            let db =
+                (!no_scans).then(|| db.unwrap_or_else(|| disan::store::Db::Sqlite(disan::store::default_path(&out))));
             let limits = disan::serve::listen::Limits {
                 client_timeout: std::time::Duration::from_secs(client_timeout),
                 max_connections: max_connections as usize,
@@ -404,7 +406,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Stats { db, from, to, format } => {
-            let db = db.unwrap_or_else(|| disan::store::default_path(&out_of(PathBuf::from("dist"))));
+            let db = db.unwrap_or_else(|| {
+                disan::store::Db::Sqlite(disan::store::default_path(&out_of(PathBuf::from("dist"))))
+            });
             let stats = disan::store::stats::read(&db, from.as_deref(), to.as_deref())?;
             match format {
                 Format::Table => print!("{}", stats.table()),

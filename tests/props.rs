@@ -191,7 +191,7 @@ fn host() -> &'static disan::serve::Host {
     HOST.get_or_init(|| {
         let s = site();
         let options = disan::serve::Options {
-            db: Some(s.dist.with_file_name("props-scans.sqlite3")),
+            db: Some(disan::store::Db::Sqlite(s.dist.with_file_name("props-scans.sqlite3"))),
             stats_token: Some("token".into()),
             ..Default::default()
         };

@@ -29,10 +29,10 @@ pub async fn stats(
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "a valid token is required\n")
             .into_response();
     }
-    let path = recorder.path.clone();
+    let db = recorder.db.clone();
     let (from, to) = (q.get("from").cloned(), q.get("to").cloned());
     let result =
-        tokio::task::spawn_blocking(move || crate::store::stats::read(&path, from.as_deref(), to.as_deref())).await;
+        tokio::task::spawn_blocking(move || crate::store::stats::read(&db, from.as_deref(), to.as_deref())).await;
     match result {
         Ok(Ok(stats)) => {
             let mut r = Json(stats).into_response();

@@ -37,8 +37,8 @@ pub use host::Host;
 /// How the host runs, beyond what it serves.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Scan database; `None` disables scan recording.
-    pub db: Option<PathBuf>,
+    /// Scan store; `None` disables scan recording.
+    pub db: Option<crate::store::Db>,
     /// Token that `/api/stats` requires; `None` disables the endpoint.
     pub stats_token: Option<String>,
     /// Certificate and key for HTTPS; `None` serves plain HTTP.
@@ -100,7 +100,7 @@ pub struct AppState {
 
 /// The host for a built website in `dist` (without its request log, which [`run`] adds).
 pub fn host(dist: &Path, options: &Options) -> Result<Host> {
-    let recorder = options.db.as_deref().map(crate::store::Recorder::start).transpose()?;
+    let recorder = options.db.as_ref().map(crate::store::Recorder::start).transpose()?;
     let (rate, burst) = options.client_rate;
     let state = Arc::new(AppState {
         dist: dist.to_path_buf(),

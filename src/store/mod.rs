@@ -41,6 +41,116 @@ pub struct Scan {
     pub device: &'static str,
 }
 
+/// Where scans are kept: a SQLite file beside the output (the default, one host) or a PostgreSQL database
+/// (several hosts counting into one place). Parsed from `--db` / `DISAN_DB`: a `postgres://` or
+/// `postgresql://` URL selects PostgreSQL, anything else is a SQLite file path.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Db {
+    /// A SQLite database file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl Db {
+    /// Reads a `--db` value.
+    pub fn parse(s: &str) -> Result<Db, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("the scan database is empty: give a file path or a postgres:// URL".into());
+        }
+        let lower = s.get(..13).unwrap_or(s).to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            Ok(Db::Postgres(s.to_string()))
+        } else {
+            Ok(Db::Sqlite(PathBuf::from(s)))
+        }
+    }
+}
+
+/// Shown in messages: a file's path, or the URL without its password.
+impl std::fmt::Display for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Db::Sqlite(path) => write!(f, "{}", path.display()),
+            Db::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                match rest.split_once('@') {
+                    Some((user, host)) => {
+                        let user = user.split_once(':').map_or(user, |(name, _)| name);
+                        write!(f, "{scheme}://{user}@{host}")
+                    }
+                    None => write!(f, "{url}"),
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({self})")
+    }
+}
+
+/// Scans in one hour (UTC) for one placard, scene, language and device class: the one question reports
+/// ask a store. Every figure (per day, site, placard, language, device, hour of day, placards gone quiet)
+/// is summed from these rows in Rust, so both stores answer with the same portable SQL.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct HourCount {
+    /// Hours since 1970-01-01 00:00 UTC.
+    pub hour: i64,
+    /// Placard code.
+    pub code: String,
+    /// Site it led to.
+    pub site: String,
+    /// Scene it led to.
+    pub scene: Option<String>,
+    /// Language chosen for the visitor.
+    pub lang: String,
+    /// Device class.
+    pub device: String,
+    /// Number of scans.
+    pub scans: u64,
+}
+
+/// The portable query behind [`hourly`]: `at / 3600` is integer division on both SQLite and PostgreSQL.
+pub const HOURLY_SQL: &str = "SELECT at / 3600 AS hour, code, site, scene, lang, device, COUNT(*) FROM scans \
+     WHERE at >= $1 AND at < $2 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6";
+
+/// Scans between `from` (included) and `to` (excluded), seconds since 1970, counted per hour. The store
+/// is opened read-only where it can be (a host may be writing).
+pub fn hourly(db: &Db, from: i64, to: i64) -> Result<Vec<HourCount>> {
+    match db {
+        Db::Sqlite(path) => hourly_sqlite(path, from, to),
+        Db::Postgres(_) => anyhow::bail!("{db}: reading scans from PostgreSQL is not available in this build"),
+    }
+}
+
+fn hourly_sqlite(path: &Path, from: i64, to: i64) -> Result<Vec<HourCount>> {
+    if !path.exists() {
+        anyhow::bail!("no scan database at {} (the host creates it at the first scan)", path.display());
+    }
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open the scan database {}", path.display()))?;
+    let read = || -> rusqlite::Result<Vec<HourCount>> {
+        let mut stmt = conn.prepare(HOURLY_SQL)?;
+        let rows = stmt.query_map(rusqlite::params![from, to], |r| {
+            Ok(HourCount {
+                hour: r.get(0)?,
+                code: r.get(1)?,
+                site: r.get(2)?,
+                scene: r.get(3)?,
+                lang: r.get(4)?,
+                device: r.get(5)?,
+                scans: r.get::<_, i64>(6)?.max(0) as u64,
+            })
+        })?;
+        rows.collect()
+    };
+    read().with_context(|| format!("cannot read scans from {}", path.display()))
+}
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS scans (
     id INTEGER PRIMARY KEY,
@@ -84,8 +194,8 @@ struct Job {
 #[derive(Clone, Debug)]
 pub struct Recorder {
     tx: mpsc::Sender<Job>,
-    /// Where the database is.
-    pub path: PathBuf,
+    /// Where the scans go.
+    pub db: Db,
     /// Why the last attempt to write failed, until one succeeds.
     trouble: Arc<Mutex<Option<String>>>,
 }
@@ -93,7 +203,11 @@ pub struct Recorder {
 impl Recorder {
     /// Starts the writer on `path`. A database that cannot be opened does not stop the host: it is
     /// reported (once a minute, and by [`Recorder::failing`]) and tried again.
-    pub fn start(path: &Path) -> Result<Recorder> {
+    pub fn start(db: &Db) -> Result<Recorder> {
+        let path = match db {
+            Db::Sqlite(path) => path,
+            Db::Postgres(_) => anyhow::bail!("{db}: recording scans in PostgreSQL is not available in this build"),
+        };
         let trouble = Arc::new(Mutex::new(None));
         let mut writer = Writer { path: path.to_path_buf(), conn: None, trouble: trouble.clone(), told: None };
         writer.connect();
@@ -102,7 +216,7 @@ impl Recorder {
             .name("scan-writer".into())
             .spawn(move || writer.run(rx))
             .context("cannot start the scan writer")?;
-        Ok(Recorder { tx, path: path.to_path_buf(), trouble })
+        Ok(Recorder { tx, db: db.clone(), trouble })
     }
 
     /// Why scans cannot be written now, if they cannot.
@@ -350,7 +464,7 @@ mod tests {
     fn scans_from_several_threads_and_runtimes_are_all_committed() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("scans.sqlite3");
-        let recorder = Recorder::start(&path).expect("start");
+        let recorder = Recorder::start(&Db::Sqlite(path.clone())).expect("start");
         let threads: Vec<_> = (0..3)
             .map(|t| {
                 let recorder = recorder.clone();
