@@ -118,6 +118,59 @@ fn squeeze(line: &str) -> String {
     out
 }
 
+/// A style sheet without what browsers do not need: comments, indentation, line breaks, and spaces after
+/// `{ } ; : ,` or before `{ } ; ,` (outside strings), and the `;` before a `}`. Spaces elsewhere stay:
+/// `a :hover` and `a:hover` differ, and `calc()` needs its spaces around `+` and `-`.
+fn squeeze_css(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut space = false;
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c == '/' && chars.peek() == Some(&'*') {
+            chars.next();
+            let mut last = ' ';
+            for n in chars.by_ref() {
+                if last == '*' && n == '/' {
+                    break;
+                }
+                last = n;
+            }
+            space = true;
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        let prev = out.chars().last();
+        if space && prev.is_some_and(|p| !"{};:,".contains(p)) && !"{};,".contains(c) {
+            out.push(' ');
+        }
+        space = false;
+        if c == '}' && out.ends_with(';') {
+            out.pop();
+        }
+        if matches!(c, '\'' | '"') {
+            quote = Some(c);
+        }
+        out.push(c);
+    }
+    out.push('\n');
+    out
+}
+
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let dir = Path::new("static");
@@ -145,12 +198,25 @@ fn main() {
             viewer.clone()
         } else {
             println!("cargo:rerun-if-changed={}", path.display());
-            fs::read(&path).unwrap_or_default()
+            let bytes = fs::read(&path).unwrap_or_default();
+            if name.ends_with(".css") {
+                let css = squeeze_css(&String::from_utf8(bytes).expect("style sheets are UTF-8"));
+                fs::write(Path::new(&out).join(name), &css).expect("write a squeezed style sheet");
+                css.into_bytes()
+            } else {
+                bytes
+            }
         };
         let digest = Sha256::digest(&bytes);
         let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
         writeln!(code, "    ({name:?}, \"{stem}.{hex}.{ext}\"),").expect("write to string");
+    }
+    code.push_str("];\n");
+    code.push_str("/// Style sheets as shipped (squeezed by `build.rs`).\npub const SQUEEZED: &[(&str, &[u8])] = &[\n");
+    for name in SERVED.iter().filter(|n| n.ends_with(".css")) {
+        writeln!(code, "    ({name:?}, include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}\"))),")
+            .expect("write to string");
     }
     code.push_str("];\n");
     fs::write(Path::new(&out).join("asset_names.rs"), code).expect("write asset_names.rs");

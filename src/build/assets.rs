@@ -27,6 +27,9 @@ pub fn bytes(name: &str) -> Option<Vec<u8>> {
     if name == "viewer.js" {
         return Some(VIEWER_JS.to_vec());
     }
+    if let Some((_, css)) = SQUEEZED.iter().find(|(n, _)| *n == name) {
+        return Some(css.to_vec());
+    }
     Static::get(name).map(|f| f.data.into_owned())
 }
 
