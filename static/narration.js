@@ -225,7 +225,7 @@
     box2.onchange = () => { go = box2.checked; };
     label.append(box2, ' ' + word('go'));
     const hint = mk('p', 'narr-go-hint', word('go_hint'));
-    player.after(label, hint);
+    cueEl.after(label, hint);
     tour.addEventListener('tour:scene', ev => { if (ev.detail) arrive(ev.detail.id, ev.detail.how); });
   }
   prepare();

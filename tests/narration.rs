@@ -136,10 +136,14 @@ fn click(b: &Browser, selector: &str) {
 /// recording to play.
 fn tap_play(b: &Browser) {
     b.js("document.getElementById('narration').scrollIntoView();return 1");
-    let r = b.js("var r=document.querySelector('#narration audio').getBoundingClientRect();return [r.left,r.top,r.height]");
+    let r =
+        b.js("var r=document.querySelector('#narration audio').getBoundingClientRect();return [r.left,r.top,r.height]");
     let (x, y) = (r[0].as_f64().expect("x") + 22.0, r[1].as_f64().expect("y") + r[2].as_f64().expect("h") / 2.0);
     b.click_at(x as i64, y as i64);
-    b.wait_for("the recording playing", "var a=document.querySelector('#narration audio');return !a.paused&&a.currentTime>0.2");
+    b.wait_for(
+        "the recording playing",
+        "var a=document.querySelector('#narration audio');return !a.paused&&a.currentTime>0.2",
+    );
 }
 
 fn text(b: &Browser, script: &str) -> String {
@@ -194,7 +198,10 @@ fn narration_follows_the_visitor_scene_by_scene() {
     b.wait_for("the yard's story offered", "return window.disanNarration&&window.disanNarration.key()==='san'");
     let src = text(&b, "return document.querySelector('#narration audio').getAttribute('src')");
     assert!(src.contains("narration-san-vi."), "{src}");
-    let track_src = text(&b, "var t=document.querySelector('#narration audio track');return t&&t.kind==='captions'?t.getAttribute('src'):''");
+    let track_src = text(
+        &b,
+        "var t=document.querySelector('#narration audio track');return t&&t.kind==='captions'?t.getAttribute('src'):''",
+    );
     assert!(track_src.contains("captions-san-vi.") && track_src.ends_with(".vtt"), "{track_src}");
     let res = common::client().get(&format!("{}{track_src}", server.base)).call().expect("captions");
     assert_eq!(res.status(), 200);
@@ -265,15 +272,24 @@ fn narration_follows_the_visitor_scene_by_scene() {
     b.wait_for("the phone's voice offered", "return window.disanNarration&&window.disanNarration.key()==='hau-cung'&&!!document.querySelector('.speak-play')");
     b.js("document.getElementById('narration').scrollIntoView();return 1");
     click(&b, ".speak-play");
-    let said = |n: usize| b.wait_for(&format!("utterance {n}"), &format!("return window.__said.length>={n}&&window.__said"));
+    let said =
+        |n: usize| b.wait_for(&format!("utterance {n}"), &format!("return window.__said.length>={n}&&window.__said"));
     let s = said(1);
-    assert_eq!(s[0], json!({"text": HAU_VI[0], "rate": 1, "lang": "vi-VN", "voice": "Linh"}), "the first sentence, by the phone's own Vietnamese voice");
+    assert_eq!(
+        s[0],
+        json!({"text": HAU_VI[0], "rate": 1, "lang": "vi-VN", "voice": "Linh"}),
+        "the first sentence, by the phone's own Vietnamese voice"
+    );
     let now = || text(&b, "var n=document.querySelector('#transcript .s--now');return n?n.textContent:''");
     assert_eq!(now(), HAU_VI[0]);
     shot(&b, "phone-speech-highlight");
     b.js("window.__end();return 1");
     let s = said(2);
-    assert_eq!(s[1]["text"], json!(HAU_VI[1]), "the next sentence after the first ends (the number 2.5 does not cut it)");
+    assert_eq!(
+        s[1]["text"],
+        json!(HAU_VI[1]),
+        "the next sentence after the first ends (the number 2.5 does not cut it)"
+    );
     assert_eq!(now(), HAU_VI[1]);
     // Faster: the sentence being read starts again at 1.5×.
     b.js("var s=document.querySelector('.speak-speed select');s.value='1.5';s.dispatchEvent(new Event('change'));return 1");
@@ -292,7 +308,10 @@ fn narration_follows_the_visitor_scene_by_scene() {
     let s = said(5);
     assert_eq!(s[4]["text"], json!(HAU_VI[2]));
     b.js("window.__end();return 1");
-    b.wait_for("the end of the transcript", "return !document.querySelector('#transcript .s--now')&&window.__said.length===5");
+    b.wait_for(
+        "the end of the transcript",
+        "return !document.querySelector('#transcript .s--now')&&window.__said.length===5",
+    );
 
     // A phone with no Vietnamese voice: said plainly, with how to add one, and the transcript offered.
     b.js("window.__voices=[{name:'Daniel',lang:'en-GB',localService:true}];return 1");
@@ -301,9 +320,12 @@ fn narration_follows_the_visitor_scene_by_scene() {
     b.wait_for("the phone's voice offered", "return !!document.querySelector('.speak-play')");
     b.js("window.__voices=[{name:'Daniel',lang:'en-GB',localService:true}];document.getElementById('narration').scrollIntoView();return 1");
     click(&b, ".speak-play");
-    let note = b.wait_for("the no-voice message", "var n=document.querySelector('.speak-note');return n&&!n.hidden&&n.textContent");
+    let note = b.wait_for(
+        "the no-voice message",
+        "var n=document.querySelector('.speak-note');return n&&!n.hidden&&n.textContent",
+    );
     let note = note.as_str().unwrap_or_default();
-    assert!(note.contains("chưa có giọng đọc Tiếng Việt"), "{note}");
+    assert!(note.contains("chưa có giọng đọc tiếng Việt"), "{note}");
     assert!(note.contains("Dịch vụ giọng nói của Google") && note.contains("Nội dung được đọc"), "{note}");
     assert_eq!(b.js("return window.__said.length"), json!(0), "nothing is spoken in a wrong voice");
     assert_eq!(b.js("return document.querySelector('#narration .transcript').open"), json!(true));

@@ -141,7 +141,8 @@ pub fn sentences(paragraph: &str) -> Vec<String> {
             continue;
         }
         let mut end = i + 1;
-        while end < chars.len() && matches!(chars[end], '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | '»') {
+        while end < chars.len() && matches!(chars[end], '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | '»')
+        {
             end += 1;
         }
         let next_word = chars[end..].iter().position(|c| !c.is_whitespace()).map(|p| end + p);
@@ -198,12 +199,8 @@ fn words(text: &str) -> Vec<String> {
 /// A cue with no word found keeps the previous cue's sentence.
 pub fn match_cues(transcript: &[Vec<String>], cues: &[Cue]) -> Vec<usize> {
     const SLACK: usize = 12;
-    let stream: Vec<(String, usize)> = transcript
-        .iter()
-        .flatten()
-        .enumerate()
-        .flat_map(|(i, s)| words(s).into_iter().map(move |w| (w, i)))
-        .collect();
+    let stream: Vec<(String, usize)> =
+        transcript.iter().flatten().enumerate().flat_map(|(i, s)| words(s).into_iter().map(move |w| (w, i))).collect();
     let mut cursor = 0;
     let mut last = 0;
     cues.iter()
@@ -241,12 +238,17 @@ mod tests {
             ),
             (
                 "Mr. Lê and Dr. Trần met at St. Mary's, e.g. by the gate. They spoke. \"Welcome.\" Then left.",
-                &["Mr. Lê and Dr. Trần met at St. Mary's, e.g. by the gate.", "They spoke.", "\"Welcome.\"", "Then left."],
+                &[
+                    "Mr. Lê and Dr. Trần met at St. Mary's, e.g. by the gate.",
+                    "They spoke.",
+                    "\"Welcome.\"",
+                    "Then left.",
+                ],
             ),
-            ("Built in the 15th c. It was restored in 1998. 2004 saw a festival.", &[
-                "Built in the 15th c. It was restored in 1998.",
-                "2004 saw a festival.",
-            ]),
+            (
+                "Built in the 15th c. It was restored in 1998. 2004 saw a festival.",
+                &["Built in the 15th c. It was restored in 1998.", "2004 saw a festival."],
+            ),
             ("Nguyễn V. An kể lại. Hết", &["Nguyễn V. An kể lại.", "Hết"]),
             ("một câu không có dấu chấm", &["một câu không có dấu chấm"]),
             ("Thế kỷ XV. Đến nay vẫn còn.", &["Thế kỷ XV.", "Đến nay vẫn còn."]),

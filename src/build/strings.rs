@@ -161,7 +161,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "Mỗi điểm nhìn có câu chuyện riêng sẽ tự phát khi bạn tới, sau khi bạn đã bấm nghe một lần.",
             "Each viewpoint with its own story starts it as you arrive, once you have pressed play.",
         ),
-        ("n_no_voice", "Máy này chưa có giọng đọc {lang}.", "This device has no voice for {lang}."),
+        ("n_no_voice", "Máy này chưa có giọng đọc tiếng Việt.", "This device has no voice for {lang}."),
         (
             "n_android",
             "Android: Cài đặt → Hỗ trợ tiếp cận → Chuyển văn bản thành giọng nói → Dịch vụ giọng nói của Google → Cài đặt dữ liệu giọng nói → {lang}.",

@@ -41,8 +41,7 @@ pub struct Problem {
     pub hint: String,
 }
 
-const TIME_HINT: &str =
-    "write times as minutes:seconds.milliseconds or hours:minutes:seconds.milliseconds, e.g. `01:02.500` or `00:01:02.500`";
+const TIME_HINT: &str = "write times as minutes:seconds.milliseconds or hours:minutes:seconds.milliseconds, e.g. `01:02.500` or `00:01:02.500`";
 
 /// Reads `text` (a WebVTT file) and checks its cues against each other and against the recording's length
 /// in seconds, when known. Returns the cues, or every problem found.
@@ -137,7 +136,12 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
                     line_no,
                     sc,
                     start_text.chars().count(),
-                    format!("this cue starts at {}, before the cue above it (line {}, {})", show(start), prev.line, show(prev.start)),
+                    format!(
+                        "this cue starts at {}, before the cue above it (line {}, {})",
+                        show(start),
+                        prev.line,
+                        show(prev.start)
+                    ),
                     "put the cues in the order they are spoken",
                 );
             } else if start < prev.end {
