@@ -266,7 +266,7 @@ mod tests {
             vec!["Đền Độc Cước ở trên núi Trường Lệ.".to_string(), "Đền thờ thần một chân.".to_string()],
             vec!["Truyền thuyết kể rằng thần xẻ đôi người mình.".to_string()],
         ];
-        let cue = |s: f64, text: &str| Cue { start: s, end: s + 1.0, text: text.into(), line: 1 };
+        let cue = |s: f64, text: &str| Cue { start: s, end: s + 1.0, text: text.into(), line: 1, end_at: (15, 9) };
         let cues = [
             cue(0.0, "Đền Độc Cước"),
             cue(1.0, "ở trên núi Trường Lệ."),

@@ -26,6 +26,8 @@ pub struct Cue {
     pub text: String,
     /// Line of the timing line in the file, for messages.
     pub line: usize,
+    /// Column where the end time starts on that line, and its length in characters.
+    pub end_at: (usize, usize),
 }
 
 /// A mistake in a captions file.
@@ -159,17 +161,6 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
                 );
             }
         }
-        if let Some(d) = duration
-            && end > d + END_TOLERANCE
-        {
-            problem(
-                line_no,
-                ec,
-                end_text.chars().count(),
-                format!("this cue ends at {}, after the recording ends ({})", show(end), show(d)),
-                "check that the captions belong to this recording, and end the last cue within it",
-            );
-        }
         if words.is_empty() {
             problem(
                 line_no,
@@ -180,7 +171,11 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
             );
         }
         let text = crate::site::validate::nfc(&words.join(" "));
-        cues.push(Cue { start, end, text, line: line_no });
+        let cue = Cue { start, end, text, line: line_no, end_at: (ec, end_text.chars().count()) };
+        if let Some(late) = duration.and_then(|d| past_end(std::slice::from_ref(&cue), d)) {
+            problem(late.pos.line, late.pos.col, late.width, late.message, &late.hint);
+        }
+        cues.push(cue);
     }
     if cue_blocks == 0 {
         problem(
@@ -192,6 +187,18 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
         );
     }
     if problems.is_empty() { Ok(cues) } else { Err(problems) }
+}
+
+/// The first cue that ends after a recording of `duration` seconds (beyond a few milliseconds' slack),
+/// located at its end time. For checking captions once the recording's length is known.
+pub fn past_end(cues: &[Cue], duration: f64) -> Option<Problem> {
+    let c = cues.iter().find(|c| c.end > duration + END_TOLERANCE)?;
+    Some(Problem {
+        pos: Pos { line: c.line, col: c.end_at.0 },
+        width: c.end_at.1.max(1),
+        message: format!("this cue ends at {}, after the recording ends ({})", show(c.end), show(duration)),
+        hint: "check that the captions belong to this recording, and end the last cue within it".into(),
+    })
 }
 
 /// Seconds from a WebVTT timestamp: `mm:ss.ttt` or `hh:mm:ss.ttt` (hours of two or more digits), minutes
@@ -308,6 +315,16 @@ mod tests {
         assert!(found[4].2.contains("after the recording ends (00:10.000)"), "{}", found[4].2);
         // Without a known length, the last cue is not judged against it.
         assert_eq!(problems(vtt, None).len(), 4);
+    }
+
+    #[test]
+    fn cues_past_a_known_length() {
+        let cues =
+            check("WEBVTT\n\n00:00.000 --> 00:02.000\nMột.\n\n00:02.000 --> 00:04.100\nHai.\n", None).expect("valid");
+        assert_eq!(past_end(&cues, 4.0), None, "a few milliseconds over are tolerated");
+        let p = past_end(&cues, 3.0).expect("past the end");
+        assert_eq!((p.pos.line, p.pos.col, p.width), (6, 15, 9));
+        assert!(p.message.contains("ends at 00:04.100, after the recording ends (00:03.000)"), "{}", p.message);
     }
 
     #[test]

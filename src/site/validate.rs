@@ -760,7 +760,7 @@ fn narrations(
 
 /// Reads and checks a captions file named at `path` (relative to `content/<stem>/`). Mistakes inside the
 /// file are reported at their line in it. The recording's length is not known while checking; the cues'
-/// end against it is checked where the recording is prepared ([`super::captions::check`] with a length).
+/// end against it is checked once the recording is prepared ([`super::captions::past_end`]).
 fn captions(ctx: &mut Ctx, root: &Path, stem: &str, path: &str, file: &str) -> Option<Captions> {
     let escapes = Path::new(file).components().any(|c| !matches!(c, std::path::Component::Normal(_)));
     if file.trim().is_empty() || escapes || file.contains('\\') {
