@@ -27,6 +27,7 @@
   let spans = [];
   let unlocked = false;     // the visitor pressed play once: later stories may start on arrival
   let go = false;           // "play as I go"
+  let listen = null;        // the play button among the tour's own controls
   const tourCue = tour ? mk('div', 'tour-cue') : null;
   if (tourCue) { tourCue.setAttribute('aria-hidden', 'true'); tour.append(tourCue); }
 
@@ -65,8 +66,9 @@
   function wire(a) {
     a.addEventListener('timeupdate', follow);
     a.addEventListener('seeked', follow);
-    a.addEventListener('play', () => { unlocked = true; speech.stop(); });
-    a.addEventListener('ended', () => { caption(''); light(-1); });
+    a.addEventListener('play', () => { unlocked = true; speech.stop(); sync(); });
+    a.addEventListener('pause', sync);
+    a.addEventListener('ended', () => { caption(''); light(-1); sync(); });
   }
   if (audio) wire(audio);
 
@@ -135,6 +137,7 @@
         play.setAttribute('aria-pressed', 'true');
         skip.disabled = false;
         say(from);
+        sync();
       });
     }
     // Pausing cancels and remembers the sentence (a paused voice does not resume on every phone).
@@ -145,11 +148,13 @@
       play.textContent = word(lit >= 0 ? 'resume' : 'play');
       play.setAttribute('aria-pressed', 'false');
       skip.disabled = true;
+      sync();
     }
     function missing() {
       note.textContent = '';
       [word('no_voice'), word('android'), word('ios'), word('read_below')].forEach(t => note.append(mk('p', '', t)));
       note.hidden = false;
+      caption(word('no_voice'));
       details.hidden = false;
       details.open = true;
     }
@@ -192,6 +197,7 @@
     details.hidden = !e.transcript;
     credit.textContent = e.credit_text || '';
     prepare();
+    sync();
   }
   // Controls for what the story has: the phone's voice for a transcript without a recording.
   function prepare() {
@@ -199,6 +205,12 @@
     lit = -1;
     caption('');
     if (cur && !cur.audio && cur.transcript && synth) player.append(speech.ui, speech.note);
+  }
+  // The tour's play button: pressed while the story plays; hidden when there is nothing to play.
+  function sync() {
+    if (!listen) return;
+    listen.setAttribute('aria-pressed', String(playing()));
+    listen.hidden = !cur || !(cur.audio || (cur.transcript && synth));
   }
   function playing() { return (audio && !audio.paused && !audio.ended) || speech.speaking(); }
   function begin() {
@@ -228,7 +240,22 @@
     cueEl.after(label, hint);
     tour.addEventListener('tour:scene', ev => { if (ev.detail) arrive(ev.detail.id, ev.detail.how); });
   }
+  // A play button among the tour's controls, so the story can be started (and heard with its captions)
+  // in full screen too.
+  const bar = tour && tour.querySelector('.tour-bar');
+  if (bar) {
+    listen = mk('button', 'tour-btn tour-listen');
+    listen.type = 'button';
+    listen.title = word('listen');
+    listen.setAttribute('aria-label', word('listen'));
+    listen.onclick = () => {
+      if (playing()) { if (audio) audio.pause(); speech.stop(); } else { unlocked = true; begin(); }
+      sync();
+    };
+    bar.append(listen);
+  }
   prepare();
+  sync();
   // The scene the address asks for (a placard's link), before the viewer has shown it.
   const m = /(?:^#|&)scene=([^&]*)/.exec(location.hash);
   const v = window.disanTour && window.disanTour.view();

@@ -245,6 +245,18 @@ fn narration_follows_the_visitor_scene_by_scene() {
     let over = b.js("var c=document.querySelector('#tour .tour-cue'),r=c.getBoundingClientRect();return [c.textContent,getComputedStyle(c).display,r.width>50,r.bottom<=innerHeight]");
     assert_eq!(over, json!([SAN_VI[2], "block", true, true]), "the caption over the tour");
     shot(&b, "phone-fullscreen-caption");
+    // The tour's own play button starts and stops the story in full screen.
+    b.js("document.querySelector('#narration audio').currentTime=0;return 1");
+    click(&b, ".tour-listen");
+    b.wait_for(
+        "the story playing from the tour's button",
+        "var a=document.querySelector('#narration audio');return !a.paused&&document.querySelector('.tour-listen').getAttribute('aria-pressed')==='true'",
+    );
+    click(&b, ".tour-listen");
+    b.wait_for(
+        "the story paused from the tour's button",
+        "var a=document.querySelector('#narration audio');return a.paused&&document.querySelector('.tour-listen').getAttribute('aria-pressed')==='false'",
+    );
     b.js("document.getElementById('tour').classList.remove('tour--full');document.documentElement.classList.remove('tour-lock');return 1");
 
     // Without "play as I go", arriving at the gate offers the gate's story and plays nothing.

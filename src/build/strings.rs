@@ -151,6 +151,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("print_scan", "Quét mã để mở trang này", "Scan to open this page"),
         // Narration (narration.js): the phone's voice reading the transcript, and "play as I go".
         ("n_play", "Nghe bằng giọng đọc của máy", "Listen with the phone's voice"),
+        ("n_listen", "Nghe thuyết minh", "Listen to the narration"),
         ("n_pause", "Tạm dừng", "Pause"),
         ("n_resume", "Đọc tiếp", "Resume"),
         ("n_skip", "Câu sau", "Next sentence"),
