@@ -41,8 +41,10 @@
     if (s) {
       s.classList.add('s--now');
       s.setAttribute('aria-current', 'true');
-      const r = s.getBoundingClientRect();
-      if (details.open && (r.top < 0 || r.bottom > innerHeight) && !(tour && tour.classList.contains('tour--full'))) s.scrollIntoView({ block: 'nearest' });
+      // Keep the sentence in sight while the visitor reads along, never pull them away from the tour.
+      const r = s.getBoundingClientRect(), b = box.getBoundingClientRect();
+      const reading = b.top < innerHeight && b.bottom > 0 && !(tour && tour.classList.contains('tour--full'));
+      if (reading && details.open && (r.top < 0 || r.bottom > innerHeight)) s.scrollIntoView({ block: 'nearest' });
     }
   }
   function caption(t) {
@@ -223,10 +225,8 @@
   function arrive(id, how) {
     const e = (D.scenes && D.scenes[id]) || D.site;
     if (!e || e === cur) return;
-    const was = playing();
     show(e);
     if (how !== 'start' && go && unlocked) begin();
-    else if (was) caption('');
   }
 
   // "Play as I go", where the tour has scenes with their own story.

@@ -95,7 +95,7 @@ pub fn entry(t: &BTreeMap<&str, &str>, n: &Narration, lang: &str, files: EntryFi
 }
 
 /// Every narration of a site page in `lang`: the site's (`site`), each scene's own (`scenes`, by id), and
-/// which one the page shows before any script runs (`shown`: the site's, else the first scene's).
+/// which one the page shows before any script runs (`shown`: the site's, else the first scene story).
 pub fn page(t: &BTreeMap<&str, &str>, s: &Site, site_audio: Option<&str>, m: &NarrationMedia, lang: &str) -> Value {
     let site = s.narration.get(lang).map(|n| {
         let captions = m.captions.get(&(None, lang.to_string())).map(String::as_str);
@@ -109,7 +109,9 @@ pub fn page(t: &BTreeMap<&str, &str>, s: &Site, site_audio: Option<&str>, m: &Na
         let files = EntryFiles { key: &sc.id, title: Some(pick(&sc.title, lang)), audio, captions };
         scenes.insert(sc.id.clone(), entry(t, n, lang, files));
     }
-    let shown = site.clone().or_else(|| s.scenes.first().and_then(|sc| scenes.get(&sc.id).cloned()));
+    // Before any script runs the page shows the site's story, else the first scene's own (scenes in order),
+    // so a site whose only stories belong to scenes still offers them.
+    let shown = site.clone().or_else(|| s.scenes.iter().find_map(|sc| scenes.get(&sc.id).cloned()));
     json!({ "site": site, "scenes": scenes, "shown": shown })
 }
 
