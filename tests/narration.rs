@@ -7,7 +7,8 @@
 //! browser is installed, unless DISAN_REQUIRE_TOOLS is set (CI).
 //!
 //! Screenshots (390×844 and 1280×800: the player with its caption, the captions over the tour in
-//! pseudo-fullscreen, the highlighted sentence) are written to `target/tmp/narration-shots/`.
+//! pseudo-fullscreen, the highlighted sentence) are written to `target/tmp/narration-shots/`; with DISAN_AXE
+//! pointing at axe-core's `axe.min.js`, axe checks the page with the phone's voice controls too.
 
 mod common;
 
@@ -342,6 +343,12 @@ fn narration_follows_the_visitor_scene_by_scene() {
     assert_eq!(b.js("return window.__said.length"), json!(0), "nothing is spoken in a wrong voice");
     assert_eq!(b.js("return document.querySelector('#narration .transcript').open"), json!(true));
     shot(&b, "phone-no-voice");
+    // With DISAN_AXE pointing at axe-core's `axe.min.js`: the narration's controls pass axe.
+    if let Some(path) = std::env::var_os("DISAN_AXE") {
+        let source = std::fs::read_to_string(path).expect("read axe.min.js");
+        let found = common::browser::axe(&b, &source);
+        assert!(found.is_empty(), "axe: {found:#?}");
+    }
 
     // Desktop: the player with its caption and the highlighted sentence.
     b.call("POST", "/window/rect", Some(json!({"width": 1280, "height": 800})));
