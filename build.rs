@@ -36,26 +36,32 @@ fn bundle_viewer(dir: &Path) -> Vec<u8> {
     for path in names {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let mut in_comment = false;
-        for line in text.lines() {
-            let t = line.trim();
-            if in_comment {
-                in_comment = !t.ends_with("*/");
-                continue;
-            }
-            if t.starts_with("/*") {
-                in_comment = !t.ends_with("*/");
-                continue;
-            }
-            if t.is_empty() || t.starts_with("//") {
-                continue;
-            }
-            out.push_str(&squeeze(strip_trailing_comment(t)));
-            out.push('\n');
-        }
+        compact(&text, &mut out);
     }
     out.push_str("})();\n");
     out.into_bytes()
+}
+
+/// A script without its whole-line comments, indentation and needless spaces, appended to `out` (the
+/// viewer's modules, and `narration.js`, are written to keep URLs and regular expressions free of ` // `).
+fn compact(text: &str, out: &mut String) {
+    let mut in_comment = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if in_comment {
+            in_comment = !t.ends_with("*/");
+            continue;
+        }
+        if t.starts_with("/*") {
+            in_comment = !t.ends_with("*/");
+            continue;
+        }
+        if t.is_empty() || t.starts_with("//") {
+            continue;
+        }
+        out.push_str(&squeeze(strip_trailing_comment(t)));
+        out.push('\n');
+    }
 }
 
 /// The line without a trailing ` // comment`, when the `//` is outside any string (quotes before it are
@@ -178,6 +184,13 @@ fn main() {
     println!("cargo:rerun-if-changed=static/viewer");
     let viewer = bundle_viewer(&dir.join("viewer"));
     fs::write(Path::new(&out).join("viewer.js"), &viewer).expect("write viewer.js");
+    // The narration script, compacted the same way (it is served from here, see src/build/assets.rs).
+    let narration_path = dir.join("narration.js");
+    println!("cargo:rerun-if-changed={}", narration_path.display());
+    let mut narration = String::new();
+    compact(&fs::read_to_string(&narration_path).expect("read static/narration.js"), &mut narration);
+    let narration = narration.into_bytes();
+    fs::write(Path::new(&out).join("narration.js"), &narration).expect("write narration.js");
     // The one inline script (it picks the requested scene's preview before the viewer runs): its text for
     // the page and its hash for the content policy, from the same bytes.
     let start_path = dir.join("tour-start.js");
@@ -196,6 +209,8 @@ fn main() {
         let path = dir.join(name);
         let bytes = if *name == "viewer.js" {
             viewer.clone()
+        } else if *name == "narration.js" {
+            narration.clone()
         } else {
             println!("cargo:rerun-if-changed={}", path.display());
             let bytes = fs::read(&path).unwrap_or_default();

@@ -63,6 +63,77 @@ const TABLE: &[(&str, &str)] = &[
     ("an info hotspot needs a `text`", "điểm thông tin cần có `text`"),
     ("narration in `{}` has neither `audio` nor `transcript`", "lời thuyết minh `{}` chưa có `audio` lẫn `transcript`"),
     ("narration has no `{}` entry", "lời thuyết minh chưa có mục `{}`"),
+    ("captions are given but there is no recording", "có phụ đề nhưng chưa có bản ghi âm"),
+    ("captions `{}` are not a WebVTT file", "phụ đề `{}` không phải tệp WebVTT"),
+    ("captions `{}` are larger than 1 MB", "phụ đề `{}` lớn hơn 1 MB"),
+    ("captions `{}` are not UTF-8 text", "phụ đề `{}` không phải văn bản UTF-8"),
+    ("captions `{}` cannot be read: {}", "không đọc được phụ đề `{}`: {}"),
+    ("a captions file must start with the line `WEBVTT`", "tệp phụ đề phải bắt đầu bằng dòng `WEBVTT`"),
+    ("this cue has no timing line", "đoạn phụ đề này thiếu dòng thời gian"),
+    ("`{}` is not a WebVTT time", "`{}` không phải mốc thời gian WebVTT"),
+    ("this cue ends at {} but starts at {}", "đoạn phụ đề này kết thúc lúc {} nhưng bắt đầu lúc {}"),
+    (
+        "this cue starts at {}, before the cue above it (line {}, {})",
+        "đoạn phụ đề này bắt đầu lúc {}, sớm hơn đoạn ở trên (dòng {}, {})",
+    ),
+    (
+        "this cue starts at {} while the cue above it (line {}) lasts until {}",
+        "đoạn phụ đề này bắt đầu lúc {} khi đoạn ở trên (dòng {}) còn kéo dài đến {}",
+    ),
+    (
+        "this cue ends at {}, after the recording ends ({})",
+        "đoạn phụ đề này kết thúc lúc {}, sau khi bản ghi âm đã hết ({})",
+    ),
+    ("this cue has no text", "đoạn phụ đề này không có lời"),
+    ("this captions file has no cues", "tệp phụ đề này chưa có đoạn nào"),
+    (
+        "write times as minutes:seconds.milliseconds or hours:minutes:seconds.milliseconds, e.g. `01:02.500` or `00:01:02.500`",
+        "viết thời gian dạng phút:giây.mili-giây hoặc giờ:phút:giây.mili-giây, ví dụ `01:02.500` hoặc `00:01:02.500`",
+    ),
+    (
+        "each cue starts with its times, e.g. `00:01.000 --> 00:04.500`, then its text on the next lines",
+        "mỗi đoạn phụ đề bắt đầu bằng dòng thời gian, ví dụ `00:01.000 --> 00:04.500`, rồi đến lời ở các dòng sau",
+    ),
+    (
+        "save the captions as WebVTT (.vtt): the first line is `WEBVTT`, then a blank line, then the cues",
+        "lưu phụ đề dạng WebVTT (.vtt): dòng đầu là `WEBVTT`, tiếp theo một dòng trống, rồi đến các đoạn phụ đề",
+    ),
+    ("a cue must end after it starts", "đoạn phụ đề phải kết thúc sau khi bắt đầu"),
+    ("put the cues in the order they are spoken", "xếp các đoạn phụ đề theo thứ tự lời được nói"),
+    (
+        "captions show one cue at a time: end the cue above at or before this one's start",
+        "mỗi lúc chỉ hiện một đoạn phụ đề: cho đoạn ở trên kết thúc trước hoặc đúng lúc đoạn này bắt đầu",
+    ),
+    (
+        "check that the captions belong to this recording, and end the last cue within it",
+        "kiểm tra phụ đề có đúng của bản ghi âm này không, và cho đoạn cuối kết thúc trước khi bản ghi hết",
+    ),
+    (
+        "write the words spoken under the timing line, or remove the cue",
+        "viết lời được nói dưới dòng thời gian, hoặc bỏ đoạn phụ đề này",
+    ),
+    (
+        "add cues after the `WEBVTT` line and a blank line, e.g. `00:00.000 --> 00:03.000` and the words",
+        "thêm các đoạn phụ đề sau dòng `WEBVTT` và một dòng trống, ví dụ `00:00.000 --> 00:03.000` rồi đến lời",
+    ),
+    (
+        "add `audio:` with the recording they follow, or remove `captions:`",
+        "thêm `audio:` với bản ghi âm mà phụ đề đi theo, hoặc bỏ `captions:`",
+    ),
+    (
+        "write a path relative to content/<slug>/, such as `captions/gate-vi.vtt`, without `..`",
+        "viết đường dẫn tính từ content/<slug>/, ví dụ `captions/gate-vi.vtt`, không dùng `..`",
+    ),
+    (
+        "save the captions as WebVTT, with the name ending in `.vtt`",
+        "lưu phụ đề dạng WebVTT, tên tệp kết thúc bằng `.vtt`",
+    ),
+    (
+        "a captions file holds only text: check that this is the right file",
+        "tệp phụ đề chỉ chứa chữ: hãy kiểm tra xem có đúng tệp không",
+    ),
+    ("save the captions as UTF-8", "lưu phụ đề dạng UTF-8"),
+    ("check the file's permissions", "kiểm tra quyền đọc của tệp"),
     ("placard code `{}` is already used", "mã biển `{}` đã được dùng"),
     ("placard code `{}` is not valid", "mã biển `{}` không hợp lệ"),
     ("placard opens scene `{}`, which does not exist", "biển mở cảnh `{}`, nhưng cảnh này không có"),

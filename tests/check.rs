@@ -100,6 +100,34 @@ invalid!(unknown_language, "demo.yaml", &[("  en: Test Temple", "  fr: Temple d'
 invalid!(slug_differs_from_file, "demo.yaml", &[("slug: demo", "slug: demo-2")]);
 invalid!(path_leaves_content, "demo.yaml", &[("photos/view.jpg", "../../etc/passwd")]);
 invalid!(narration_language_without_text, "demo.yaml", &[("  en:\n    transcript: The English transcript.\n", "")]);
+// A scene's own story: captions without a recording, a language missing, a captions file that is not there.
+invalid!(
+    scene_narration_mistakes,
+    "demo.yaml",
+    &[(
+        "    yaw: 180\n",
+        "    yaw: 180\n    narration:\n      vi:\n        transcript: Sân rộng.\n        captions: captions/san.vtt\n      en:\n        audio: audio/vi.mp3\n        captions: captions/san-en.vtt\n",
+    )],
+    |root: &Path| {
+        fs::create_dir_all(root.join("content/demo/captions")).expect("dir");
+        fs::write(root.join("content/demo/captions/san.vtt"), "WEBVTT\n\n00:00.000 --> 00:01.000\nSân rộng.\n")
+            .expect("vtt");
+    }
+);
+// Captions whose cues are badly timed: each mistake at its line in the .vtt file.
+invalid!(
+    captions_badly_timed,
+    "demo.yaml",
+    &[
+        ("    audio: audio/vi.mp3\n", "    audio: audio/vi.mp3\n    captions: captions/vi.vtt\n"),
+        ("hfov: 100", "hfov: 10")
+    ],
+    |root: &Path| {
+        fs::create_dir_all(root.join("content/demo/captions")).expect("dir");
+        let vtt = "WEBVTT\n\n1\n00:00.000 --> 00:02,500\nMột.\n\n00:02.000 --> 00:04.000\nHai.\n\n00:03.000 --> 00:05.000\nBa.\n\n00:01.000 --> 00:01.500\nBốn.\n\n00:09.000 --> 00:08.000\nNăm.\n\n00:10.000 --> 00:11.000\n\nchỉ có chữ\n";
+        fs::write(root.join("content/demo/captions/vi.vtt"), vtt).expect("vtt");
+    }
+);
 invalid!(
     info_hotspot_without_text,
     "demo.yaml",

@@ -11,6 +11,8 @@ pub struct Static;
 
 /// The viewer, assembled from `static/viewer/*.js` by `build.rs`.
 const VIEWER_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/viewer.js"));
+/// `static/narration.js` without comments and indentation, by `build.rs`.
+const NARRATION_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/narration.js"));
 
 include!(concat!(env!("OUT_DIR"), "/asset_names.rs"));
 
@@ -26,6 +28,9 @@ pub fn url(name: &str) -> Option<String> {
 pub fn bytes(name: &str) -> Option<Vec<u8>> {
     if name == "viewer.js" {
         return Some(VIEWER_JS.to_vec());
+    }
+    if name == "narration.js" {
+        return Some(NARRATION_JS.to_vec());
     }
     if let Some((_, css)) = SQUEEZED.iter().find(|(n, _)| *n == name) {
         return Some(css.to_vec());

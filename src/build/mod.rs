@@ -12,6 +12,7 @@ pub mod hash;
 pub mod icons;
 pub mod links;
 pub mod media;
+pub mod narration;
 pub mod offline;
 pub mod pages;
 pub mod print_page;
@@ -236,7 +237,8 @@ fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
         .map(|(lang, a)| mo.audio(&dir, &format!("narration-{lang}"), a).map(|u| (lang.clone(), u)))
         .collect::<Result<_>>()?;
     let share = s.scenes.first().map(|sc| mo.share_image(&dir, sc)).transpose()?;
-    Ok(SiteMedia { panoramas, photos, audio, share })
+    let narration = narration::media(mo, &dir, s)?;
+    Ok(SiteMedia { panoramas, photos, audio, share, narration })
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

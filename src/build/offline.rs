@@ -182,6 +182,15 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<Manifest>
             if let Some((_, audio)) = m.audio.iter().find(|(l, _)| l == lang) {
                 files.push(size(audio)?);
             }
+            // Each scene's own recording and every captions file in this language.
+            for audio in m.narration.scene_audio.iter().filter_map(|a| a.get(lang)) {
+                files.push(size(audio)?);
+            }
+            for ((_, l), captions) in &m.narration.captions {
+                if l == lang {
+                    files.push(size(captions)?);
+                }
+            }
             langs.insert(lang.clone(), files);
             pages.insert(lang.clone(), page);
             name.insert(lang.clone(), pick(&s.name, lang));

@@ -25,6 +25,8 @@ pub struct SiteMedia {
     pub audio: Vec<(String, String)>,
     /// The link-preview picture (the first scene's opening view), for a site with scenes.
     pub share: Option<String>,
+    /// Each scene's recordings and every captions file.
+    pub narration: super::narration::NarrationMedia,
 }
 
 /// What a page tells link previews (Open Graph) and search engines about itself.
@@ -265,16 +267,18 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
             json!({ "url": url, "thumb": thumb, "width": w, "height": h, "caption": pick(&p.caption, lang), "credit": credit })
         })
         .collect();
-    let narration = s.narration.get(lang).map(|n| {
-        let audio = m.audio.iter().find(|(l, _)| l == lang).map(|(_, u)| u.clone());
-        let audio_type = audio.as_deref().map(audio_mime);
-        json!({
-            "audio": audio,
-            "audio_type": audio_type,
-            "transcript": n.transcript.as_deref().map(paragraphs),
-            "speech_lang": speech_lang(lang),
-            "credit": n.credit.as_ref().filter(|_| audio.is_some()).map(|c| relic::credit(&t, c, relic::Media::Recording)),
-        })
+    // The site's and every scene's narration: the page shows one (the site's, else the first scene's) and
+    // narration.js offers the story of the scene the visitor is at.
+    let site_audio = m.audio.iter().find(|(l, _)| l == lang).map(|(_, u)| u.as_str());
+    let stories = super::narration::page(&t, s, site_audio, &m.narration, lang);
+    let narration = (!stories["shown"].is_null()).then(|| {
+        let labels: serde_json::Map<String, serde_json::Value> =
+            t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
+        let data = json!({
+            "speech_lang": speech_lang(lang), "site": stories["site"], "scenes": stories["scenes"],
+            "labels": labels, "lang_name": strings::native_name(lang),
+        });
+        json!({ "shown": stories["shown"], "speech_lang": speech_lang(lang), "data": script_json(&data), "lang_name": strings::native_name(lang) })
     });
     let scenes: Vec<_> = s
         .scenes

@@ -19,13 +19,6 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("narration", "Thuyết minh", "Narration"),
         ("transcript", "Lời thuyết minh", "Transcript"),
         ("listen", "Nghe thuyết minh", "Listen"),
-        ("speak", "Đọc bằng giọng máy", "Read aloud (synthetic voice)"),
-        ("stop", "Dừng đọc", "Stop reading"),
-        (
-            "no_voice",
-            "Máy của bạn chưa có giọng đọc cho ngôn ngữ này; bạn có thể đọc lời thuyết minh bên dưới.",
-            "Your device has no voice for this language; the transcript is below.",
-        ),
         ("photos", "Hình ảnh", "Photos"),
         ("location", "Vị trí", "Location"),
         ("approximate", "vị trí ước lượng, chưa được kiểm chứng", "approximate position, not yet verified"),
@@ -156,6 +149,31 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
         ("near_away", "cách {d}", "{d} away"),
         ("near_about", "cách khoảng {d}", "about {d} away"),
         ("print_scan", "Quét mã để mở trang này", "Scan to open this page"),
+        // Narration (narration.js): the phone's voice reading the transcript, and "play as I go".
+        ("n_play", "Nghe bằng giọng đọc của máy", "Listen with the phone's voice"),
+        ("n_listen", "Nghe thuyết minh", "Listen to the narration"),
+        ("n_pause", "Tạm dừng", "Pause"),
+        ("n_resume", "Đọc tiếp", "Resume"),
+        ("n_skip", "Câu sau", "Next sentence"),
+        ("n_speed", "Tốc độ", "Speed"),
+        ("n_go", "Tự phát khi tôi sang điểm nhìn khác", "Play as I go"),
+        (
+            "n_go_hint",
+            "Mỗi điểm nhìn có câu chuyện riêng sẽ tự phát khi bạn tới, sau khi bạn đã bấm nghe một lần.",
+            "Each viewpoint with its own story starts it as you arrive, once you have pressed play.",
+        ),
+        ("n_no_voice", "Máy này chưa có giọng đọc tiếng Việt.", "This device has no voice for {lang}."),
+        (
+            "n_android",
+            "Android: Cài đặt → Hỗ trợ tiếp cận → Chuyển văn bản thành giọng nói → Dịch vụ giọng nói của Google → Cài đặt dữ liệu giọng nói → {lang}.",
+            "Android: Settings → Accessibility → Text-to-speech → Speech Services by Google → Install voice data → {lang}.",
+        ),
+        (
+            "n_ios",
+            "iPhone, iPad: Cài đặt → Trợ năng → Nội dung được đọc → Giọng nói → {lang}.",
+            "iPhone, iPad: Settings → Accessibility → Spoken Content → Voices → {lang}.",
+        ),
+        ("n_read_below", "Trong lúc chờ, mời bạn đọc lời thuyết minh bên dưới.", "Meanwhile, the transcript is below."),
     ];
     table.iter().map(|(k, vi, en)| (*k, if lang == "vi" { *vi } else { *en })).collect()
 }

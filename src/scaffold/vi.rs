@@ -65,6 +65,14 @@ const DOCS: &[(&str, &str)] = &[
     ("narration", "Lời thuyết minh (bản ghi âm và văn bản), theo từng ngôn ngữ."),
     ("narration.transcript", "Nội dung lời thuyết minh; trình duyệt đọc to đoạn này khi chưa có bản ghi âm."),
     ("narration.audio", "Tệp ghi âm (MP3, M4A, OGG/Opus hoặc WAV), tính từ `content/<slug>/`."),
+    (
+        "narration.captions",
+        "Phụ đề của bản ghi âm: tệp WebVTT (`.vtt`), tính từ `content/<slug>/`; chỉ dùng khi có `audio`.",
+    ),
+    (
+        "scenes.narration",
+        "Câu chuyện riêng của cảnh này, theo từng ngôn ngữ, cùng dạng với `narration` của di tích; cảnh không có thì dùng lời thuyết minh của di tích.",
+    ),
     ("placards", "Các biển QR đặt tại di tích."),
     ("sources", "Nguồn của các thông tin."),
 ];

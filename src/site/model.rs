@@ -281,6 +281,8 @@ pub struct Scene {
     pub hotspots: Vec<Hotspot>,
     /// Who made the panorama.
     pub credit: Option<Credit>,
+    /// The scene's own narration per language (empty: the site's is offered).
+    pub narration: BTreeMap<String, Narration>,
 }
 
 /// A clickable point in a scene.
@@ -309,6 +311,17 @@ pub struct Narration {
     pub transcript: Option<String>,
     /// Who speaks in the recording.
     pub credit: Option<Credit>,
+    /// Captions of the recording, checked.
+    pub captions: Option<Captions>,
+}
+
+/// A recording's captions (a WebVTT file), read and checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Captions {
+    /// Absolute path of the WebVTT file.
+    pub path: PathBuf,
+    /// Its cues, in time order, none overlapping.
+    pub cues: Vec<super::captions::Cue>,
 }
 
 /// A placard and where it leads.

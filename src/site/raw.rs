@@ -370,6 +370,11 @@ pub struct RawScene {
     /// Who made the panorama and under which licence.
     #[serde(default)]
     pub credit: Option<RawCredit>,
+    /// This scene's own story, per language, in the same shape as the site's `narration:`: offered when
+    /// a visitor arrives at the scene (from a placard, a link or a hotspot). Scenes without it offer the
+    /// site's narration.
+    #[serde(default)]
+    pub narration: BTreeMap<String, RawNarration>,
 }
 
 fn default_hfov() -> f64 {
@@ -422,6 +427,11 @@ pub struct RawNarration {
     /// Who speaks in the recording (`author`) and under which licence; only with `audio`.
     #[serde(default)]
     pub credit: Option<RawCredit>,
+    /// Captions for the recording: a WebVTT file (`.vtt`), relative to `content/<slug>/`, whose cues
+    /// follow the recording in time; shown under the player and over the tour in full screen. Only with
+    /// `audio`.
+    #[serde(default)]
+    pub captions: Option<String>,
 }
 
 /// A QR placard posted at the site.

@@ -628,50 +628,11 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
             north: s.north,
             hotspots,
             credit: ctx.credit(&format!("{path}.credit"), &s.credit),
+            narration: narrations(ctx, root, &stem, &format!("{path}.narration"), &s.narration, &mut media),
         });
     }
 
-    let mut narration = BTreeMap::new();
-    for (lang, n) in &raw.narration {
-        let path = format!("narration.{lang}");
-        if !ctx.langs.contains(lang) {
-            ctx.err_hint(
-                &path,
-                format!("language `{lang}` is not one of the collection's languages"),
-                format!("the collection's languages are: {}", ctx.langs.join(", ")),
-            );
-            continue;
-        }
-        if n.audio.is_none() && n.transcript.is_none() {
-            ctx.err_hint(
-                &path,
-                format!("narration in `{lang}` has neither `audio` nor `transcript`"),
-                "add a recording, a transcript, or both",
-            );
-        }
-        let audio = n.audio.as_ref().map(|a| media(&format!("{path}.audio"), a, MediaKind::Audio));
-        let transcript = n.transcript.as_deref().map(nfc).filter(|t| !t.is_empty());
-        if n.credit.is_some() && n.audio.is_none() {
-            ctx.err_hint(
-                &format!("{path}.credit"),
-                "a credit is given but there is no recording",
-                "add `audio:`, or remove `credit:`: the phone's own voice needs no credit",
-            );
-        }
-        let credit = ctx.credit(&format!("{path}.credit"), &n.credit);
-        narration.insert(lang.clone(), Narration { audio, transcript, credit });
-    }
-    if !raw.narration.is_empty() {
-        for lang in ctx.langs {
-            if !raw.narration.contains_key(lang) {
-                ctx.err_hint(
-                    "narration",
-                    format!("narration has no `{lang}` entry"),
-                    format!("add `{lang}:` with at least a `transcript`"),
-                );
-            }
-        }
-    }
+    let narration = narrations(ctx, root, &stem, "narration", &raw.narration, &mut media);
 
     let mut placards = Vec::new();
     for (i, p) in raw.placards.iter().enumerate() {
@@ -728,6 +689,131 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
         narration,
         placards,
         sources,
+    }
+}
+
+/// Checks a `narration:` map (the site's, at `path` = `narration`, or a scene's, `scenes[i].narration`):
+/// known languages, each with a recording or a transcript, credits only for recordings, captions read and
+/// checked; when given at all, every language of the collection has its entry.
+fn narrations(
+    ctx: &mut Ctx,
+    root: &Path,
+    stem: &str,
+    path: &str,
+    raw: &BTreeMap<String, raw::RawNarration>,
+    media: &mut dyn FnMut(&str, &str, MediaKind) -> std::path::PathBuf,
+) -> BTreeMap<String, Narration> {
+    let mut narration = BTreeMap::new();
+    for (lang, n) in raw {
+        let lpath = format!("{path}.{lang}");
+        if !ctx.langs.contains(lang) {
+            ctx.err_hint(
+                &lpath,
+                format!("language `{lang}` is not one of the collection's languages"),
+                format!("the collection's languages are: {}", ctx.langs.join(", ")),
+            );
+            continue;
+        }
+        if n.audio.is_none() && n.transcript.is_none() {
+            ctx.err_hint(
+                &lpath,
+                format!("narration in `{lang}` has neither `audio` nor `transcript`"),
+                "add a recording, a transcript, or both",
+            );
+        }
+        let audio = n.audio.as_ref().map(|a| media(&format!("{lpath}.audio"), a, MediaKind::Audio));
+        let transcript = n.transcript.as_deref().map(nfc).filter(|t| !t.is_empty());
+        if n.credit.is_some() && n.audio.is_none() {
+            ctx.err_hint(
+                &format!("{lpath}.credit"),
+                "a credit is given but there is no recording",
+                "add `audio:`, or remove `credit:`: the phone's own voice needs no credit",
+            );
+        }
+        let credit = ctx.credit(&format!("{lpath}.credit"), &n.credit);
+        let captions = n.captions.as_ref().and_then(|file| {
+            let cpath = format!("{lpath}.captions");
+            if n.audio.is_none() {
+                ctx.err_hint(
+                    &cpath,
+                    "captions are given but there is no recording",
+                    "add `audio:` with the recording they follow, or remove `captions:`",
+                );
+            }
+            captions(ctx, root, stem, &cpath, file)
+        });
+        narration.insert(lang.clone(), Narration { audio, transcript, credit, captions });
+    }
+    if !raw.is_empty() {
+        for lang in ctx.langs {
+            if !raw.contains_key(lang) {
+                ctx.err_hint(
+                    path,
+                    format!("narration has no `{lang}` entry"),
+                    format!("add `{lang}:` with at least a `transcript`"),
+                );
+            }
+        }
+    }
+    narration
+}
+
+/// Reads and checks a captions file named at `path` (relative to `content/<stem>/`). Mistakes inside the
+/// file are reported at their line in it. The recording's length is not known while checking; the cues'
+/// end against it is checked once the recording is prepared ([`super::captions::past_end`]).
+fn captions(ctx: &mut Ctx, root: &Path, stem: &str, path: &str, file: &str) -> Option<Captions> {
+    let escapes = Path::new(file).components().any(|c| !matches!(c, std::path::Component::Normal(_)));
+    if file.trim().is_empty() || escapes || file.contains('\\') {
+        ctx.value_hint(
+            path,
+            format!("`{file}` is not a path inside the site's content folder"),
+            "write a path relative to content/<slug>/, such as `captions/gate-vi.vtt`, without `..`",
+        );
+        return None;
+    }
+    let shown = Path::new("content").join(stem).join(file);
+    let full = root.join(&shown);
+    if !full.is_file() {
+        ctx.value_hint(path, format!("file `{file}` not found"), format!("put the file at {}", shown.display()));
+        return None;
+    }
+    if !file.to_ascii_lowercase().ends_with(".vtt") {
+        ctx.value_hint(
+            path,
+            format!("captions `{file}` are not a WebVTT file"),
+            "save the captions as WebVTT, with the name ending in `.vtt`",
+        );
+        return None;
+    }
+    let len = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+    if len > super::captions::MAX_BYTES {
+        ctx.value_hint(
+            path,
+            format!("captions `{file}` are larger than 1 MB"),
+            "a captions file holds only text: check that this is the right file",
+        );
+        return None;
+    }
+    let text = match std::fs::read(&full).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            ctx.value_hint(path, format!("captions `{file}` are not UTF-8 text"), "save the captions as UTF-8");
+            return None;
+        }
+        Err(e) => {
+            ctx.value_hint(path, format!("captions `{file}` cannot be read: {e}"), "check the file's permissions");
+            return None;
+        }
+    };
+    match super::captions::check(&text, None) {
+        Ok(cues) => Some(Captions { path: full, cues }),
+        Err(problems) => {
+            for p in problems {
+                let d = crate::report::Diagnostic::at(&shown, &text, p.pos, p.width, p.message).with_hint(p.hint);
+                ctx.report.push(d);
+            }
+            None
+        }
     }
 }
 
