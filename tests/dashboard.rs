@@ -57,6 +57,10 @@ fn scans() -> Vec<Row> {
     for d in [3, 9, 17, 25] {
         rows.push(("t-2", "other", Some("san"), at(&format!("2026-09-{d:02}"), 9, 0), "vi", "phone"));
     }
+    // t-3 (other): a second placard at the other site, scanned through October.
+    for d in (2..=30).step_by(4) {
+        rows.push(("t-3", "other", Some("san"), at(&format!("2026-10-{d:02}"), 11, 45), "en", "phone"));
+    }
     // At the edges of October in local time.
     rows.push(("t-2", "other", Some("san"), at("2026-09-29", 10, 0), "en", "phone"));
     rows.push(("t-1", "demo", None, at("2026-09-30", 18, 30), "en", "phone"));
@@ -89,6 +93,16 @@ fn october() -> (u64, BTreeMap<&'static str, u64>) {
     (total, sites)
 }
 
+/// The valid fixture with a second placard at the `other` site.
+fn collection() -> tempfile::TempDir {
+    let dir = common::fixture();
+    let other = dir.path().join("sites/other.yaml");
+    let mut yaml = std::fs::read_to_string(&other).expect("other.yaml");
+    yaml.push_str("  - code: t-3\n    scene: san\n    label:\n      vi: Cổng chùa\n      en: Pagoda gate\n");
+    std::fs::write(&other, yaml).expect("write other.yaml");
+    dir
+}
+
 /// A fixture collection built and served with a seeded store and a stats token.
 struct Setup {
     dir: tempfile::TempDir,
@@ -97,7 +111,7 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let dir = common::fixture();
+    let dir = collection();
     let db = dir.path().join("data/scans.sqlite3");
     seed(&db);
     let server = common::Server::start_args(
@@ -341,7 +355,7 @@ fn shots() -> PathBuf {
 
 #[test]
 fn the_monthly_report_prints_the_same_figures() {
-    let dir = common::fixture();
+    let dir = collection();
     let built = common::disan(dir.path(), &["build"]);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     let db = dir.path().join("scans.sqlite3");
@@ -439,10 +453,16 @@ fn report_mistakes_get_clear_messages() {
 
 #[test]
 fn the_dashboard_looks_right_on_a_phone_and_a_desktop() {
-    let Setup { server, .. } = setup();
+    // The folder (and the database in it) lives as long as the test.
+    let Setup { dir: _dir, server, .. } = setup();
     let axe = std::env::var_os("DISAN_AXE").map(|p| std::fs::read_to_string(p).expect("read axe.min.js"));
     for (w, h) in [(390, 844), (1280, 900)] {
         let Some(browser) = common::browser::Browser::start(w, h) else { return };
+        // Exactly this viewport (a headless window has a minimum width wider than a phone).
+        browser.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({"width": w, "height": h, "deviceScaleFactor": 1, "mobile": w < 500}),
+        );
         browser.goto(&format!("{}/dashboard?lang=vi", server.base));
         browser.wait_for("the sign-in form", "return document.getElementById('token') ? 1 : null");
         if let Some(axe) = &axe {

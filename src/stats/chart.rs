@@ -90,12 +90,12 @@ pub struct Row {
     pub shown: String,
 }
 
-const LABEL_SIZE: f32 = 13.0;
-const ROW: f32 = 38.0;
+const LABEL_SIZE: f32 = 15.0;
+const ROW: f32 = 44.0;
 /// Room kept right of the longest bar for its number.
-const NUMBER_ROOM: f32 = 64.0;
+const NUMBER_ROOM: f32 = 72.0;
 /// Longest label, in characters, before it is cut with an ellipsis (the table keeps it whole).
-const LABEL_CHARS: usize = 52;
+const LABEL_CHARS: usize = 46;
 
 fn text(x: f32, y: f32, s: impl Into<String>, anchor: Anchor, size: f32) -> Shape {
     Shape::Text { x, y, text: s.into(), anchor, size, bold: false, muted: false }
@@ -127,13 +127,13 @@ pub fn bars_to(rows: &[Row], max: u64) -> Chart {
     let mut shapes = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let top = i as f32 * ROW;
-        shapes.push(text(0.0, top + 14.0, clip(&r.label), Anchor::Start, LABEL_SIZE));
+        shapes.push(text(0.0, top + 16.0, clip(&r.label), Anchor::Start, LABEL_SIZE));
         // A count above zero always shows a sliver, so it is not mistaken for none.
         let w = if r.value == 0 { 0.0 } else { (r.value as f32 / max * room).max(1.5) };
-        shapes.push(Shape::Bar { x: 0.0, y: top + 19.0, w, h: 14.0, key: r.key.clone(), value: r.value });
+        shapes.push(Shape::Bar { x: 0.0, y: top + 22.0, w, h: 15.0, key: r.key.clone(), value: r.value });
         shapes.push(Shape::Text {
             x: w + 6.0,
-            y: top + 31.0,
+            y: top + 35.0,
             text: r.shown.clone(),
             anchor: Anchor::Start,
             size: LABEL_SIZE,

@@ -25,7 +25,7 @@ const MARGIN: f32 = 50.0;
 /// Room kept at the foot of each page for its number.
 const FOOT: f32 = 36.0;
 /// Chart units to points.
-const CHART_SCALE: f32 = 0.86;
+const CHART_SCALE: f32 = 0.75;
 
 type Colour = (u8, u8, u8);
 const INK: Colour = (20, 22, 24);
@@ -227,7 +227,7 @@ pub fn report(stats: &Stats, labels: &Labels, month: &Month) -> Result<Vec<u8>> 
                 MUTED,
             );
         }
-        let row_h = 38.0 * CHART_SCALE;
+        let row_h = chart::bars(&[]).height * CHART_SCALE;
         l.heading(word(lang, "per_site"), row_h * 2.0);
         l.bars(&html::site_rows(stats, labels, lang));
         l.heading(word(lang, "per_placard"), row_h * 2.0);
