@@ -146,7 +146,7 @@ pub fn bars_to(rows: &[Row], max: u64) -> Chart {
 
 /// Columns for the 24 hours of the day, labelled every three hours, the busiest one with its number.
 pub fn hours(values: &[u64], shown_max: &str) -> Chart {
-    let (left, base, tall) = (4.0, 128.0, 104.0);
+    let (left, base, tall) = (4.0, 126.0, 100.0);
     let step = (WIDTH - left) / 24.0;
     let max = values.iter().copied().max().unwrap_or(0);
     let mut shapes = vec![Shape::Rule { from: (0.0, base), to: (WIDTH, base) }];
@@ -164,12 +164,12 @@ pub fn hours(values: &[u64], shown_max: &str) -> Chart {
                 value: v,
             });
         }
-        if h % 3 == 0 {
-            shapes.push(muted(x + step / 2.0, base + 17.0, format!("{h}h"), Anchor::Middle, 12.0));
+        if h.is_multiple_of(3) {
+            shapes.push(muted(x + step / 2.0, base + 18.0, format!("{h}h"), Anchor::Middle, 14.0));
         }
         if Some(h) == busiest {
             let x = (x + step / 2.0).clamp(20.0, WIDTH - 20.0);
-            shapes.push(text(x, base - height - 6.0, shown_max, Anchor::Middle, 12.0));
+            shapes.push(text(x, base - height - 6.0, shown_max, Anchor::Middle, 14.0));
         }
     }
     Chart { height: base + 24.0, shapes }
@@ -178,18 +178,18 @@ pub fn hours(values: &[u64], shown_max: &str) -> Chart {
 /// Scans per day over consecutive days as an area under a line, with the top count, zero and the first
 /// and last days marked. A single day is one bar.
 pub fn days(values: &[(String, u64)], shown_max: &str, first: &str, last: &str) -> Chart {
-    let (left, right, top, base) = (34.0, WIDTH - 6.0, 12.0, 132.0);
+    let (left, right, top, base) = (40.0, WIDTH - 6.0, 12.0, 132.0);
     let max = values.iter().map(|(_, v)| *v).max().unwrap_or(0);
     let y = |v: u64| if max == 0 { base } else { base - v as f32 / max as f32 * (base - top) };
     let mut shapes = vec![
         Shape::Rule { from: (left, base), to: (right, base) },
         Shape::Rule { from: (left, top), to: (right, top) },
-        muted(left - 5.0, top + 4.0, shown_max, Anchor::End, 12.0),
-        muted(left - 5.0, base + 4.0, "0", Anchor::End, 12.0),
-        muted(left, base + 18.0, first, Anchor::Start, 12.0),
+        muted(left - 5.0, top + 5.0, shown_max, Anchor::End, 14.0),
+        muted(left - 5.0, base + 5.0, "0", Anchor::End, 14.0),
+        muted(left, base + 19.0, first, Anchor::Start, 14.0),
     ];
     if values.len() > 1 {
-        shapes.push(muted(right, base + 18.0, last, Anchor::End, 12.0));
+        shapes.push(muted(right, base + 19.0, last, Anchor::End, 14.0));
         let step = (right - left) / (values.len() - 1) as f32;
         let line: Vec<(f32, f32)> =
             values.iter().enumerate().map(|(i, (_, v))| (left + i as f32 * step, y(*v))).collect();
