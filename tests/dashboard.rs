@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use common::wire::poppler;
 use serde_json::Value;
+use tokio_rustls::rustls;
 use unicode_normalization::UnicodeNormalization as _;
 
 const TOKEN: &str = "dash-s3cret-token";
@@ -498,4 +499,62 @@ fn the_dashboard_looks_right_on_a_phone_and_a_desktop() {
             std::fs::write(shots().join(format!("dashboard-{w}x{h}-full.png")), bytes).expect("save");
         }
     }
+}
+
+/// POSTs a form over TLS with a client that trusts only `root`; returns the raw response.
+fn https_post(addr: &str, root: &rustls::pki_types::CertificateDer<'static>, path: &str, body: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(root.clone()).expect("trust the test certificate");
+    let mut config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("protocols")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
+    let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).expect("client");
+    let tcp = std::net::TcpStream::connect(addr).expect("connect");
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(20))).expect("timeout");
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    write!(
+        tls,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut buf = Vec::new();
+    let _ = tls.read_to_end(&mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[test]
+fn over_tls_the_session_cookie_is_secure() {
+    let dir = collection();
+    let db = dir.path().join("scans.sqlite3");
+    seed(&db);
+    let (cert, key, der) = common::wire::self_signed(dir.path());
+    let server = common::Server::start_args(
+        dir.path(),
+        &[
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--stats-token"),
+            OsStr::new(TOKEN),
+            OsStr::new("--tls-cert"),
+            cert.as_os_str(),
+            OsStr::new("--tls-key"),
+            key.as_os_str(),
+        ],
+    );
+    let res = https_post(&server.addr(), &der, "/dashboard/login", &format!("token={TOKEN}"));
+    assert!(res.starts_with("HTTP/1.1 303"), "{res}");
+    let cookie = common::wire::header(&res, "set-cookie").expect("set-cookie");
+    for a in ["Secure", "HttpOnly", "SameSite=Strict"] {
+        assert!(cookie.split(';').any(|p| p.trim() == a), "{a} in {cookie}");
+    }
+    let wrong = https_post(&server.addr(), &der, "/dashboard/login", "token=nope");
+    assert!(wrong.starts_with("HTTP/1.1 401") && common::wire::header(&wrong, "set-cookie").is_none(), "{wrong}");
 }
