@@ -232,7 +232,9 @@ pub fn site_rows(stats: &Stats, labels: &Labels, lang: &str) -> Vec<Row> {
 pub fn placard_name(c: &Count, labels: &Labels, lang: &str) -> String {
     let site = c.site.as_deref().map(|s| labels.site(s, lang)).unwrap_or_default();
     match labels.placard(&c.key, lang) {
-        Some(label) => format!("{label} · {site} ({})", c.key),
+        // The code before the site: a chart cuts long names at the end, and the code is what a person
+        // replacing the placard looks for.
+        Some(label) => format!("{label} ({}) · {site}", c.key),
         None => format!("{site} ({})", c.key),
     }
 }
