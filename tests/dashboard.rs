@@ -238,6 +238,8 @@ fn the_dashboard_is_behind_the_token_and_agrees_with_the_command_line() {
         assert!(headers.get("set-cookie").is_none(), "{body}");
         assert!(html.contains("Mã truy cập không đúng") && html.contains("action=\"/dashboard/login\""), "{html}");
     }
+    // A form far larger than a sign-in: refused unread.
+    assert_eq!(post(b, "/dashboard/login", &format!("token={}", "x".repeat(20_000)), None).0, 413);
     // The token in a URL signs nobody in.
     assert_eq!(get(b, &format!("/dashboard?token={TOKEN}"), None).0, 401);
 
