@@ -11,6 +11,7 @@ pub mod report;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod stats;
 pub mod store;
 pub mod tiles;
 pub mod vi;

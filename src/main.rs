@@ -150,20 +150,35 @@ enum Command {
         #[arg(long)]
         logo: Option<PathBuf>,
     },
-    /// Prints placard scan counts per site, placard and day.
+    /// Prints placard scan counts per site, placard, day, language, device and hour, and the placards
+    /// gone quiet; or writes the monthly report (`--report 2026-11 --out report.pdf`).
     Stats {
         /// Scan store: a SQLite file (default: `scans.sqlite3` beside `dist`) or a `postgres://` URL.
         #[arg(long, env = "DISAN_DB", value_parser = disan::store::Db::parse)]
         db: Option<disan::store::Db>,
-        /// First day to count (YYYY-MM-DD, UTC).
+        /// First day to count (YYYY-MM-DD, the collection's local time).
         #[arg(long)]
         from: Option<String>,
-        /// Last day to count (YYYY-MM-DD, UTC).
+        /// Last day to count (YYYY-MM-DD, the collection's local time).
         #[arg(long)]
         to: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Writes the report of this month (YYYY-MM) to --out, as PDF or HTML by the file's extension,
+        /// in the collection's first language.
+        #[arg(long, value_name = "YYYY-MM", requires = "out", conflicts_with_all = ["from", "to"])]
+        report: Option<String>,
+        /// The report file (`report.pdf` or `report.html`).
+        #[arg(long, requires = "report")]
+        out: Option<PathBuf>,
+        /// The built website, whose names (sites, placards, organisation) and placard codes reports use.
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        /// Days without a scan after which a printed placard is listed as gone quiet.
+        #[arg(long, default_value_t = disan::store::stats::DEFAULT_QUIET_DAYS,
+              value_parser = clap::value_parser!(u32).range(1..=3650))]
+        quiet_days: u32,
     },
 }
 
@@ -405,11 +420,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Stats { db, from, to, format } => {
-            let db = db.unwrap_or_else(|| {
-                disan::store::Db::Sqlite(disan::store::default_path(&out_of(PathBuf::from("dist"))))
-            });
-            let stats = disan::store::stats::read(&db, from.as_deref(), to.as_deref())?;
+        Command::Stats { db, from, to, format, report, out, dist, quiet_days } => {
+            let dist = out_of(dist);
+            let db = db.unwrap_or_else(|| disan::store::Db::Sqlite(disan::store::default_path(&dist)));
+            if let (Some(month), Some(out)) = (report, out) {
+                let month = disan::stats::Month::parse(&month)?;
+                let out = out_of(out);
+                // Refused before reading anything: a mistyped name should not wait for the database.
+                disan::stats::ReportFormat::of(&out)?;
+                let labels = disan::stats::labels_for(&cli.root, &dist);
+                let query = disan::stats::query(&labels, Some(month.first_day()), Some(month.last_day()), quiet_days);
+                let stats = disan::store::stats::read_query(&db, &query)?;
+                disan::stats::write_report(&stats, &labels, &month, &out)?;
+                eprintln!("wrote {}: {} scans in {}", out.display(), stats.total, month.key());
+                return Ok(());
+            }
+            let labels = disan::stats::labels_for(&cli.root, &dist);
+            let query = disan::stats::query(&labels, from, to, quiet_days);
+            let stats = disan::store::stats::read_query(&db, &query)?;
             match format {
                 Format::Table => print!("{}", stats.table()),
                 Format::Csv => print!("{}", stats.csv()),

@@ -332,6 +332,11 @@ const TABLE: &[(&str, &str)] = &[
         "point it at a site that exists, so visitors with old prints still arrive somewhere",
         "trỏ mã tới một di tích có thật để khách quét biển cũ vẫn tới được nơi nào đó",
     ),
+    ("`utc_offset` `{}` is not an offset like +07:00", "`utc_offset` `{}` không phải độ lệch giờ như +07:00"),
+    (
+        "write the local time's offset from UTC, e.g. `+07:00` for Vietnam",
+        "ghi độ lệch của giờ địa phương so với giờ UTC, ví dụ `+07:00` cho Việt Nam",
+    ),
 ];
 
 /// The Vietnamese wording of an English message or hint, when the table knows its shape.

@@ -169,6 +169,8 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
     write(&tmp.join("404.html"), pages::not_found(&env, c)?.as_bytes())?;
     discovery::write(tmp, c, &icons, write)?;
     links::write(tmp, c, &env, write)?;
+    // Names for the scan dashboard and reports, from the same build as the code table.
+    write(&tmp.join(crate::stats::labels::LABELS_JSON), crate::stats::Labels::from_collection(c).to_json().as_bytes())?;
     offline::write(tmp, c, &media, options.preview, |lang| offline::render_page(&env, c, lang), write)?;
     compress::precompress(tmp)?;
     write(&tmp.join(STAMP), id.as_bytes())?;

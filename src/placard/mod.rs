@@ -8,11 +8,11 @@
 pub mod job;
 mod layout;
 mod marks;
-mod pdf;
+pub(crate) mod pdf;
 mod qr;
 mod sheet;
 mod spec;
-mod text;
+pub(crate) mod text;
 
 #[cfg(test)]
 mod tests;

@@ -25,14 +25,20 @@ pub async fn stats(
         let (scheme, token) = v.trim_start().split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then_some(token)
     });
-    if !given.is_some_and(|g| constant_time_eq(g.trim().as_bytes(), token.as_bytes())) {
+    if !given.is_some_and(|g| super::dashboard::token_matches(g.trim(), token)) {
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "a valid token is required\n")
             .into_response();
     }
     let db = recorder.db.clone();
-    let (from, to) = (q.get("from").cloned(), q.get("to").cloned());
-    let result =
-        tokio::task::spawn_blocking(move || crate::store::stats::read(&db, from.as_deref(), to.as_deref())).await;
+    // The same figures as `disan stats` and the dashboard: the build's local time and printed placards.
+    let labels = crate::stats::Labels::load(&state.dist).ok().flatten().unwrap_or_default();
+    let query = crate::stats::query(
+        &labels,
+        q.get("from").cloned(),
+        q.get("to").cloned(),
+        crate::store::stats::DEFAULT_QUIET_DAYS,
+    );
+    let result = tokio::task::spawn_blocking(move || crate::store::stats::read_query(&db, &query)).await;
     match result {
         Ok(Ok(stats)) => {
             let mut r = Json(stats).into_response();
@@ -42,9 +48,4 @@ pub async fn stats(
         Ok(Err(e)) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "stats failed\n").into_response(),
     }
-}
-
-/// Compares secrets without leaking through timing where they first differ.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -68,14 +68,19 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
     if !document {
         return;
     }
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    if !h.contains_key(header::X_FRAME_OPTIONS) {
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    }
     // One inline script, allowed by its hash (the tour's first lines, `static/tour-start.js`); pages carry
     // their data in JSON blocks, which CSP does not execute. Styles, media, fonts and fetches fall back to
     // `default-src 'self'`; only what differs is spelled out.
     static CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
         HeaderValue::from_str(&content_policy()).expect("the content policy is plain ASCII")
     });
-    h.insert(header::CONTENT_SECURITY_POLICY, CSP.clone());
+    // A route with a policy of its own (the dashboard's sign-in form) keeps it.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, CSP.clone());
+    }
     // Motion sensors and fullscreen are ours by default (their default allowlist is 'self', which the
     // gyroscope look-around needs); the position is ours for "sort by distance" on the home page (asked
     // only when tapped); everything a tour never uses is switched off.

@@ -57,9 +57,13 @@ impl Host {
     }
 
     /// Answers one request.
-    pub fn handle<B: http_body::Body>(&self, req: Request<B>) -> Reply {
+    pub fn handle<B>(&self, req: Request<B>) -> Reply
+    where
+        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
         let has_body = !req.body().is_end_stream();
-        let (parts, _body) = req.into_parts();
+        let (parts, body) = req.into_parts();
         let finish = Finish {
             log: self.log.as_ref().map(|log| (log.clone(), Instant::now(), parts.method.clone(), parts.uri.clone())),
             hsts: self.hsts,
@@ -81,6 +85,12 @@ impl Host {
             let mut r = plain(StatusCode::TOO_MANY_REQUESTS, "too many requests; try again in a moment\n");
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             return Reply::now(finish.done(r, None));
+        }
+        // The dashboard's sign-in and sign-out forms are the only requests with a body (read, with a
+        // size limit, by their handlers).
+        if parts.method == Method::POST && super::dashboard::takes_post(parts.uri.path()) {
+            let req = Request::from_parts(parts, axum::body::Body::new(body));
+            return route(self.router.clone(), req, finish);
         }
         if parts.method != Method::GET && parts.method != Method::HEAD {
             let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served here\n");
@@ -122,18 +132,22 @@ impl Host {
         if let Some(entry) = build.memory.get(path) {
             return Reply::now(finish.done(memory::respond(&entry, &parts.method, &parts.headers), None));
         }
-        let router = self.router.clone();
         let req = Request::from_parts(parts, axum::body::Body::empty());
-        Reply::later(async move {
-            let mut res = match tokio::time::timeout(REQUEST_TIMEOUT, router.oneshot(req)).await {
-                Ok(Ok(res)) => res.map(HostBody::stream),
-                Ok(Err(never)) => match never {},
-                Err(_) => plain(StatusCode::REQUEST_TIMEOUT, "the request took too long\n"),
-            };
-            headers::secure(res.headers_mut());
-            finish.done(res, None)
-        })
+        route(self.router.clone(), req, finish)
     }
+}
+
+/// Hands a request to the router under the time limit.
+fn route(router: Router, req: Request<axum::body::Body>, finish: Finish) -> Reply {
+    Reply::later(async move {
+        let mut res = match tokio::time::timeout(REQUEST_TIMEOUT, router.oneshot(req)).await {
+            Ok(Ok(res)) => res.map(HostBody::stream),
+            Ok(Err(never)) => match never {},
+            Err(_) => plain(StatusCode::REQUEST_TIMEOUT, "the request took too long\n"),
+        };
+        headers::secure(res.headers_mut());
+        finish.done(res, None)
+    })
 }
 
 /// The code in `/q/{code}` (or `/Q/{code}`, as upper-case QR codes send it), still percent-encoded.
@@ -229,7 +243,11 @@ impl hyper::service::Service<Request<hyper::body::Incoming>> for Host {
     }
 }
 
-impl<B: http_body::Body> tower::Service<Request<B>> for Host {
+impl<B> tower::Service<Request<B>> for Host
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
     type Response = Response<HostBody>;
     type Error = Infallible;
     type Future = Reply;

@@ -6,6 +6,7 @@ pub mod access_log;
 pub mod api;
 pub mod body;
 pub mod client;
+pub mod dashboard;
 pub mod headers;
 pub mod host;
 pub mod lang;
@@ -96,6 +97,8 @@ pub struct AppState {
     pub rates: client::Rates,
     /// Token for `/api/stats`.
     pub stats_token: Option<String>,
+    /// Who is signed in to `/dashboard`.
+    pub dashboard: dashboard::Sessions,
 }
 
 /// The host for a built website in `dist` (without its request log, which [`run`] adds).
@@ -109,11 +112,15 @@ pub fn host(dist: &Path, options: &Options) -> Result<Host> {
         tally: tally::Tally::new(options.max_scans_per_second),
         rates: client::Rates::new(f64::from(rate), f64::from(burst)),
         stats_token: options.stats_token.clone().filter(|t| !t.is_empty()),
+        dashboard: dashboard::Sessions::new(options.tls.is_some()),
     });
     site::watch(Arc::downgrade(&state));
     // What the host's front door does not answer itself. Placard codes are answered there.
     let router = Router::new()
         .route("/api/stats", get(api::stats))
+        .route("/dashboard", get(dashboard::page))
+        .route("/dashboard/login", axum::routing::post(dashboard::login))
+        .route("/dashboard/logout", axum::routing::post(dashboard::logout))
         .route("/healthz", get(healthz))
         .fallback(static_file)
         .layer(axum::middleware::from_fn_with_state(state.clone(), lang::to_visitors_language))

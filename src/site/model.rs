@@ -36,6 +36,8 @@ pub struct Collection {
     pub tiles: TileSettings,
     /// Sponsors and contributors, in display order.
     pub sponsors: Vec<Sponsor>,
+    /// Local time as minutes east of UTC (`utc_offset:`, default +07:00), for scan reports.
+    pub utc_offset_minutes: i32,
 }
 
 /// A sponsor or contributor of the collection.

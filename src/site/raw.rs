@@ -55,6 +55,12 @@ pub struct RawCollection {
     /// the foot of the home page, and in the small print of placards for those with `placard_credit: true`.
     #[serde(default)]
     pub sponsors: Vec<RawSponsor>,
+    /// The collection's local time as an offset from UTC, e.g. `+07:00`, used by the scan dashboard and
+    /// monthly report to count days and hours as visitors lived them. Leave out for `+07:00`: every
+    /// province of Vietnam keeps that time all year (no summer time). A fixed offset, not a time-zone name.
+    #[serde(default)]
+    #[schemars(regex(pattern = "^[+-](0[0-9]|1[0-4]):[0-5][0-9]$"))]
+    pub utc_offset: Option<String>,
 }
 
 /// A sponsor or contributor of the whole collection (`sponsors:` in the collection file).

@@ -383,6 +383,14 @@ pub fn collection(
         }
     }
     let sponsors = sponsors(root, &mut ctx, &raw.sponsors);
+    let utc_offset_minutes = match raw.utc_offset.as_deref().map(crate::stats::parse_utc_offset) {
+        None => crate::stats::DEFAULT_UTC_OFFSET_MINUTES,
+        Some(Ok(minutes)) => minutes,
+        Some(Err(why)) => {
+            ctx.value_hint("utc_offset", why, "write the local time's offset from UTC, e.g. `+07:00` for Vietnam");
+            crate::stats::DEFAULT_UTC_OFFSET_MINUTES
+        }
+    };
     let links = super::links::resolve(&resolved, links.as_ref().map(|(f, l)| (f, l)), report);
     Some(Collection {
         root: root.to_path_buf(),
@@ -396,6 +404,7 @@ pub fn collection(
         links,
         tiles,
         sponsors,
+        utc_offset_minutes,
     })
 }
 
