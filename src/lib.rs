@@ -6,6 +6,7 @@
 pub mod build;
 pub mod files;
 pub mod placard;
+pub mod messages;
 pub mod progress;
 pub mod report;
 pub mod scaffold;
@@ -13,4 +14,4 @@ pub mod serve;
 pub mod site;
 pub mod store;
 pub mod tiles;
-pub mod vi;
+pub mod words;

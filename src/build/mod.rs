@@ -17,7 +17,6 @@ pub mod pages;
 pub mod print_page;
 pub mod relic;
 pub mod share;
-pub mod strings;
 
 use std::fmt;
 use std::fs;

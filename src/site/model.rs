@@ -36,6 +36,11 @@ pub struct Collection {
     pub tiles: TileSettings,
     /// Sponsors and contributors, in display order.
     pub sponsors: Vec<Sponsor>,
+    /// The two languages placards are printed in, the headline's first.
+    pub placard_languages: (String, String),
+    /// What `check` warns about without refusing the collection (a language without interface words).
+    #[serde(skip)]
+    pub warnings: Vec<crate::report::Diagnostic>,
 }
 
 /// A sponsor or contributor of the collection.

@@ -55,6 +55,11 @@ pub struct RawCollection {
     /// the foot of the home page, and in the small print of placards for those with `placard_credit: true`.
     #[serde(default)]
     pub sponsors: Vec<RawSponsor>,
+    /// The two languages printed on placards, the headline's first, e.g. `[vi, fr]`; leave out for the
+    /// collection's first two languages.
+    #[serde(default)]
+    #[schemars(inner(regex(pattern = LANG_PATTERN)))]
+    pub placard_languages: Option<Vec<String>>,
 }
 
 /// A sponsor or contributor of the whole collection (`sponsors:` in the collection file).
