@@ -5,6 +5,15 @@
 //! The [`messages!`] table will not compile without both wordings, and nothing else makes a `Msg`, so a
 //! message cannot be reworded or added without its Vietnamese.
 //!
+//! ```
+//! // A message with both wordings is a type of its own (this is how the table below is written):
+//! disan::messages! {
+//!     /// A panorama taken upside down.
+//!     UpsideDown { file: String } => "panorama `{file}` is upside down", "ảnh toàn cảnh `{file}` bị lộn ngược";
+//! }
+//! assert_eq!(Msg::UpsideDown { file: "a.jpg".into() }.vi(), "ảnh toàn cảnh `a.jpg` bị lộn ngược");
+//! ```
+//!
 //! ```compile_fail
 //! // A new or reworded message given as English text alone is refused by the type:
 //! let d = disan::report::Diagnostic::file("sites/demo.yaml", "the panorama is upside down");
