@@ -5,8 +5,8 @@
 
 pub mod build;
 pub mod files;
-pub mod placard;
 pub mod messages;
+pub mod placard;
 pub mod progress;
 pub mod report;
 pub mod scaffold;

@@ -68,12 +68,7 @@ pub fn for_language(lang: &str) -> BTreeMap<&'static str, &'static str> {
 
 /// One interface word in `lang` (English where `lang` lacks it, empty for an unknown key).
 pub fn word(lang: &str, key: &str) -> &'static str {
-    [lang, REFERENCE]
-        .iter()
-        .filter_map(|code| language(code)?.words.get(key))
-        .map(String::as_str)
-        .next()
-        .unwrap_or("")
+    [lang, REFERENCE].iter().filter_map(|code| language(code)?.words.get(key)).map(String::as_str).next().unwrap_or("")
 }
 
 /// The language's name in itself, for the switcher; its code when disan does not know the language.

@@ -33,7 +33,8 @@ fn three_languages_check_without_warnings() {
 fn a_missing_french_text_is_located() {
     let dir = common::three_fixture();
     let site = dir.path().join("sites/den.yaml");
-    let text = fs::read_to_string(&site).expect("read").replace("      fr: Porte du temple\n    panorama", "    panorama");
+    let text =
+        fs::read_to_string(&site).expect("read").replace("      fr: Porte du temple\n    panorama", "    panorama");
     fs::write(&site, text).expect("write");
     let out = common::disan(dir.path(), &["check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -78,7 +79,8 @@ fn a_language_without_interface_words_gets_one_warning() {
 fn placard_languages_must_be_two_of_the_collection() {
     let dir = common::three_fixture();
     let path = dir.path().join("sites/collection.yaml");
-    let text = fs::read_to_string(&path).expect("read").replace("placard_languages: [vi, fr]", "placard_languages: [vi, ja]");
+    let text =
+        fs::read_to_string(&path).expect("read").replace("placard_languages: [vi, fr]", "placard_languages: [vi, ja]");
     fs::write(&path, text).expect("write");
     let out = common::disan(dir.path(), &["check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -97,9 +99,11 @@ fn three_languages_build_and_serve() {
     let dir = common::three_fixture();
     let server = common::Server::start(dir.path());
     let base = &server.base;
-    for (lang, home, name) in
-        [("vi", "Trang chủ", "Đền Độc Cước"), ("en", "Home", "Độc Cước Temple"), ("fr", "Accueil", "Temple de Độc Cước")]
-    {
+    for (lang, home, name) in [
+        ("vi", "Trang chủ", "Đền Độc Cước"),
+        ("en", "Home", "Độc Cước Temple"),
+        ("fr", "Accueil", "Temple de Độc Cước"),
+    ] {
         let (status, page, _) = get(base, &format!("/{lang}/den/"), None);
         assert_eq!(status, 200, "/{lang}/den/");
         assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{lang} page declares its language");

@@ -65,7 +65,8 @@ fn a_french_browser_lands_in_french_on_a_static_host() {
     }
     b.goto(&format!("{base}/fr/den/"));
     b.wait_for("the French page", "return document.readyState === 'complete'");
-    let words = b.js("return [document.querySelector('nav.langs').innerText, document.body.innerText.includes('Accueil')]");
+    let words =
+        b.js("return [document.querySelector('nav.langs').innerText, document.body.innerText.includes('Accueil')]");
     let nav = words[0].as_str().unwrap_or_default();
     for name in ["Tiếng Việt", "English", "Français"] {
         assert!(nav.contains(name), "the switcher lists {name}: {nav:?}");

@@ -161,12 +161,7 @@ pub(super) fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> Strin
     let langs: Vec<LangLink> = c
         .languages
         .iter()
-        .map(|l| LangLink {
-            code: l.clone(),
-            name: crate::words::native_name(l),
-            url: path_of(l),
-            current: l == lang,
-        })
+        .map(|l| LangLink { code: l.clone(), name: crate::words::native_name(l), url: path_of(l), current: l == lang })
         .collect();
     context! {
         lang,

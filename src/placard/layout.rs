@@ -184,7 +184,6 @@ struct Blocks {
     small: Vec<Setting>,
 }
 
-
 /// Lines a paragraph below the name may wrap into once it has shrunk to its floor.
 const MAX_LINES: usize = 3;
 
@@ -255,16 +254,8 @@ pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter, band_mm:
         } else {
             // The pin sits left of the first line, so the label gets a shorter measure.
             let pin_room = 2.0 * PIN_W * s.label.0;
-            let vi = block(
-                measure_pt - pin_room,
-                "label",
-                Weight::Bold,
-                first,
-                &spec.label,
-                sz(s.label),
-                MAX_LINES,
-                false,
-            )?;
+            let vi =
+                block(measure_pt - pin_room, "label", Weight::Bold, first, &spec.label, sz(s.label), MAX_LINES, false)?;
             let en = if spec.label_2.is_empty() {
                 None
             } else {
@@ -354,7 +345,10 @@ pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter, band_mm:
         return Err(refuse("site name", name_text, name_misfit.unwrap_or(Misfit::TooManyLines), s.name.1, max_lines));
     };
     // Everything is at its floor and still too tall: name the paragraph that takes the most lines.
-    let mut parts = vec![("site name", name_text.as_str(), &name), ("name in the second language", spec.name_2.as_str(), &b.name_2)];
+    let mut parts = vec![
+        ("site name", name_text.as_str(), &name),
+        ("name in the second language", spec.name_2.as_str(), &b.name_2),
+    ];
     if let Some((vi, en)) = &b.label {
         parts.push(("label", spec.label.as_str(), vi));
         if let Some(en) = en {

@@ -78,15 +78,15 @@ pub fn resolve(
         let live = table.get(&key).filter(|t| !t.retired).cloned();
         match (link.retired, live) {
             (false, Some(_)) => {}
-            (false, None) => report.push(
-                file.diag(&path, Msg::PublishedCodeLost { code: code.clone() }).with_hint(Msg::HintRetire {
+            (false, None) => report.push(file.diag(&path, Msg::PublishedCodeLost { code: code.clone() }).with_hint(
+                Msg::HintRetire {
                     target: format!(
                         "{}{}",
                         link.site,
                         link.scene.as_deref().map(|s| format!(" / {s}")).unwrap_or_default()
                     ),
-                }),
-            ),
+                },
+            )),
             (true, Some(t)) => report.push(
                 file.diag(&path, Msg::RetiredCodeReused { code: code.clone(), site: t.site.clone() })
                     .with_hint(Msg::HintNewCode),

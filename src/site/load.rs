@@ -159,9 +159,7 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
             let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let pos = pos_of_offset(&text, offset);
-            report.push(
-                Diagnostic::at(&file, &text, pos, 1, Msg::NotUtf8).with_hint(Msg::HintUtf8),
-            );
+            report.push(Diagnostic::at(&file, &text, pos, 1, Msg::NotUtf8).with_hint(Msg::HintUtf8));
             return None;
         }
     };
@@ -178,9 +176,7 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
     let mut structural = false;
     for pos in &source.locator.tabs {
         structural = true;
-        report.push(
-            Diagnostic::at(&file, &source.text, *pos, 1, Msg::TabIndentation).with_hint(Msg::HintTab),
-        );
+        report.push(Diagnostic::at(&file, &source.text, *pos, 1, Msg::TabIndentation).with_hint(Msg::HintTab));
     }
     let mut lines: Vec<String> = source.text.lines().map(str::to_owned).collect();
     for (path, first, second) in &source.locator.duplicates {
@@ -505,7 +501,10 @@ mod tests {
     #[test]
     fn hints_for_typos() {
         let hint = |m: &str| reader_message(m).and_then(|(_, h)| h).map(|h| h.en());
-        assert_eq!(hint("unknown field `titel`, expected one of `title`, `slug`").as_deref(), Some("did you mean `title`?"));
+        assert_eq!(
+            hint("unknown field `titel`, expected one of `title`, `slug`").as_deref(),
+            Some("did you mean `title`?")
+        );
         let m = "unknown variant `temple`, expected one of `scene`, `info`";
         assert_eq!(hint(m).as_deref(), Some("allowed here: scene, info"));
         assert_eq!(hint("missing field `name`").as_deref(), Some("add `name:` to this mapping"));

@@ -68,17 +68,16 @@ pub const AUDIO_EXTENSIONS: &[&str] = &["mp3", "m4a", "aac", "ogg", "opus", "wav
 pub fn check_all(refs: &[MediaRef]) -> Vec<MediaProblem> {
     refs.par_iter()
         .filter_map(|r| {
-            check(r).err().map(|(message, hint)| MediaProblem {
-                site: r.site,
-                yaml_path: r.yaml_path.clone(),
-                message,
-                hint,
+            check(r).err().map(|problem| {
+                let (message, hint) = *problem;
+                MediaProblem { site: r.site, yaml_path: r.yaml_path.clone(), message, hint }
             })
         })
         .collect()
 }
 
-type Problem = (Msg, Option<Msg>);
+/// What is wrong with a file, and how to fix it (boxed: messages are large and problems rare).
+type Problem = Box<(Msg, Option<Msg>)>;
 
 /// A file beside where `name` was looked for (at `path`) whose name is a small edit away, say
 /// `gate.jpeg` for `gate.jpg` or `Gate.JPG`: written as `name` would have been, folders included.
@@ -101,41 +100,45 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
     let name = &r.file;
     let escapes = Path::new(name).components().any(|c| !matches!(c, Component::Normal(_)));
     if name.trim().is_empty() || escapes || name.contains('\\') {
-        return Err((Msg::PathLeavesContent { file: name.clone() }, Some(Msg::HintContentPath)));
+        return Err(Box::new((Msg::PathLeavesContent { file: name.clone() }, Some(Msg::HintContentPath))));
     }
     if !r.path.is_file() {
         let hint = match near_match(name, &r.path) {
             Some(near) => Msg::DidYouMean { word: near },
             None => Msg::HintPutFile { path: r.shown.display().to_string() },
         };
-        return Err((Msg::FileNotFound { file: name.clone() }, Some(hint)));
+        return Err(Box::new((Msg::FileNotFound { file: name.clone() }, Some(hint))));
     }
     match r.kind {
         MediaKind::Panorama => {
             let (w, h) = decode_dimensions(&r.path)
-                .map_err(|e| (Msg::PanoramaUnreadable { file: name.clone(), why: e.boxed() }, None))?;
+                .map_err(|e| Box::new((Msg::PanoramaUnreadable { file: name.clone(), why: e.boxed() }, None)))?;
             if w.abs_diff(2 * h) > 2 {
                 let size = format!("{w}×{h}");
-                return Err((Msg::PanoramaNotTwoToOne { file: name.clone(), size }, Some(Msg::HintEquirect)));
+                return Err(Box::new((Msg::PanoramaNotTwoToOne { file: name.clone(), size }, Some(Msg::HintEquirect))));
             }
             if w < 512 {
                 let size = format!("{w}×{h}");
-                return Err((Msg::PanoramaTooSmall { file: name.clone(), size }, Some(Msg::HintPanoramaWidth)));
+                return Err(Box::new((
+                    Msg::PanoramaTooSmall { file: name.clone(), size },
+                    Some(Msg::HintPanoramaWidth),
+                )));
             }
             Ok(())
         }
         MediaKind::Photo => {
             decode_dimensions(&r.path)
-                .map_err(|e| (Msg::PhotoUnreadable { file: name.clone(), why: e.boxed() }, None))?;
+                .map_err(|e| Box::new((Msg::PhotoUnreadable { file: name.clone(), why: e.boxed() }, None)))?;
             Ok(())
         }
         MediaKind::Logo => {
-            decode_dimensions(&r.path)
-                .map_err(|e| (Msg::LogoUnreadable { file: name.clone(), why: e.boxed() }, Some(Msg::HintLogo)))?;
+            decode_dimensions(&r.path).map_err(|e| {
+                Box::new((Msg::LogoUnreadable { file: name.clone(), why: e.boxed() }, Some(Msg::HintLogo)))
+            })?;
             Ok(())
         }
         MediaKind::Audio => {
-            check_audio(&r.path).map_err(|e| (Msg::AudioProblem { file: name.clone(), why: e.boxed() }, None))
+            check_audio(&r.path).map_err(|e| Box::new((Msg::AudioProblem { file: name.clone(), why: e.boxed() }, None)))
         }
     }
 }

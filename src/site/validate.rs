@@ -127,11 +127,7 @@ impl Ctx<'_> {
         let unit_list = || units.iter().map(|u| u.symbol()).collect::<Vec<_>>().join(", ");
         let value = match (f.value, &f.text) {
             (Some(_), Some(_)) => {
-                self.err_hint(
-                    &format!("{path}.text"),
-                    Msg::FactValueAndText,
-                    Msg::HintFactKeepOne,
-                );
+                self.err_hint(&format!("{path}.text"), Msg::FactValueAndText, Msg::HintFactKeepOne);
                 return None;
             }
             (None, None) => {
@@ -148,23 +144,11 @@ impl Ctx<'_> {
                 let vpath = format!("{path}.value");
                 let whole = v.is_finite() && v.fract() == 0.0;
                 if f.kind.is_year() && !(whole && (1..=9999).contains(&(v as i64))) {
-                    self.value_hint(
-                        &vpath,
-                        Msg::NotAYear { value: v },
-                        Msg::HintYear { example: "1863".into() },
-                    );
+                    self.value_hint(&vpath, Msg::NotAYear { value: v }, Msg::HintYear { example: "1863".into() });
                 } else if units.is_empty() && !f.kind.is_year() && !(whole && v >= 0.0) {
-                    self.value_hint(
-                        &vpath,
-                        Msg::CountNotWhole { kind: kind.clone(), value: v },
-                        Msg::HintWholeCount,
-                    );
+                    self.value_hint(&vpath, Msg::CountNotWhole { kind: kind.clone(), value: v }, Msg::HintWholeCount);
                 } else if !v.is_finite() || (f.kind != FactKind::Altitude && v <= 0.0) {
-                    self.value_hint(
-                        &vpath,
-                        Msg::NotPositive { kind: kind.clone(), value: v },
-                        Msg::HintPositive,
-                    );
+                    self.value_hint(&vpath, Msg::NotPositive { kind: kind.clone(), value: v }, Msg::HintPositive);
                 }
                 let unit = match f.unit.as_deref().map(str::trim) {
                     None if !units.is_empty() && f.kind != FactKind::Other => {
@@ -227,11 +211,7 @@ impl Ctx<'_> {
 
     fn schema(&mut self, version: u32) {
         if version != SCHEMA_VERSION {
-            self.err_hint(
-                "schema",
-                Msg::SchemaUnsupported { version },
-                Msg::HintSchema { version: SCHEMA_VERSION },
-            );
+            self.err_hint("schema", Msg::SchemaUnsupported { version }, Msg::HintSchema { version: SCHEMA_VERSION });
         }
     }
 }
@@ -312,11 +292,7 @@ pub fn collection(
     let placard_languages = placard_languages(&mut ctx, &languages, raw.placard_languages.as_deref());
     let public_url = raw.public_url.trim().trim_end_matches('/').to_string();
     if let Err(why) = check_public_url(&public_url) {
-        ctx.value_hint(
-            "public_url",
-            Msg::PublicUrl { why: why.boxed() },
-            Msg::HintPublicUrl,
-        );
+        ctx.value_hint("public_url", Msg::PublicUrl { why: why.boxed() }, Msg::HintPublicUrl);
     }
     let title = ctx.text("title", &raw.title);
     let description = ctx.opt_text("description", &raw.description);
@@ -336,10 +312,7 @@ pub fn collection(
                 ctx.err_hint(
                     &format!("placards[{p}].code"),
                     Msg::PlacardCodeTwice { code: placard.code.clone() },
-                    Msg::HintCodeUsed {
-                        file: other.file.display().to_string(),
-                        line,
-                    },
+                    Msg::HintCodeUsed { file: other.file.display().to_string(), line },
                 );
             } else {
                 placard_codes.insert(placard.code.clone(), (idx, p));
@@ -376,11 +349,9 @@ pub fn collection(
         tiles.format = t.format;
         match t.quality {
             Some(q @ 1..=100) => tiles.quality = q as u8,
-            Some(q) => ctx.value_hint(
-                "tiles.quality",
-                Msg::TileQuality { quality: q.to_string() },
-                Msg::HintTileQuality,
-            ),
+            Some(q) => {
+                ctx.value_hint("tiles.quality", Msg::TileQuality { quality: q.to_string() }, Msg::HintTileQuality)
+            }
             None => {}
         }
     }
@@ -466,10 +437,7 @@ fn sponsors(root: &Path, ctx: &mut Ctx, raw: &[raw::RawSponsor]) -> Vec<Sponsor>
 }
 
 fn check_public_url(url: &str) -> Result<(), Msg> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or(Msg::UrlNeedsScheme)?;
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or(Msg::UrlNeedsScheme)?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() {
         return Err(Msg::UrlNoHost);
@@ -494,7 +462,6 @@ fn check_public_url(url: &str) -> Result<(), Msg> {
     Ok(())
 }
 
-
 /// Whether `url` may become a link on a page: an `http(s)` address with a host and nothing a browser
 /// would quietly drop or reinterpret (`javascript:`, `data:`, spaces, tabs or control characters that
 /// browsers strip before reading the scheme). Anything else would be a script or a page of the editor's
@@ -505,10 +472,7 @@ pub fn check_link(url: &str) -> Result<(), Msg> {
         return Err(Msg::LinkHasSpace);
     }
     let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-        .ok_or(Msg::LinkNotWeb)?;
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")).ok_or(Msg::LinkNotWeb)?;
     if rest.split(['/', '?', '#']).next().unwrap_or("").is_empty() {
         return Err(Msg::UrlNoHost);
     }
@@ -596,11 +560,7 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
             ctx.err_hint(&format!("{path}.id"), Msg::BadSceneId { id: s.id.clone() }, id_hint());
         }
         if !seen_ids.insert(s.id.as_str()) {
-            ctx.err_hint(
-                &format!("{path}.id"),
-                Msg::SceneIdTwice { id: s.id.clone() },
-                Msg::HintSceneIdTwice,
-            );
+            ctx.err_hint(&format!("{path}.id"), Msg::SceneIdTwice { id: s.id.clone() }, Msg::HintSceneIdTwice);
         }
         ctx.range(&format!("{path}.yaw"), s.yaw, -180.0, 180.0);
         ctx.range(&format!("{path}.pitch"), s.pitch, -90.0, 90.0);
@@ -623,11 +583,7 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
                     ctx.value_hint(&format!("{hp}.target"), Msg::HotspotToMissingScene { scene: t.clone() }, hint);
                 }
                 (raw::HotspotKind::Info, Some(_)) => {
-                    ctx.err_hint(
-                        &format!("{hp}.target"),
-                        Msg::InfoHotspotTarget,
-                        Msg::HintInfoTarget,
-                    );
+                    ctx.err_hint(&format!("{hp}.target"), Msg::InfoHotspotTarget, Msg::HintInfoTarget);
                 }
                 _ => {}
             }
@@ -668,20 +624,12 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
             continue;
         }
         if n.audio.is_none() && n.transcript.is_none() {
-            ctx.err_hint(
-                &path,
-                Msg::NarrationEmpty { lang: lang.clone() },
-                Msg::HintNarration,
-            );
+            ctx.err_hint(&path, Msg::NarrationEmpty { lang: lang.clone() }, Msg::HintNarration);
         }
         let audio = n.audio.as_ref().map(|a| media(&format!("{path}.audio"), a, MediaKind::Audio));
         let transcript = n.transcript.as_deref().map(nfc).filter(|t| !t.is_empty());
         if n.credit.is_some() && n.audio.is_none() {
-            ctx.err_hint(
-                &format!("{path}.credit"),
-                Msg::CreditWithoutRecording,
-                Msg::HintCreditNeedsAudio,
-            );
+            ctx.err_hint(&format!("{path}.credit"), Msg::CreditWithoutRecording, Msg::HintCreditNeedsAudio);
         }
         let credit = ctx.credit(&format!("{path}.credit"), &n.credit);
         narration.insert(lang.clone(), Narration { audio, transcript, credit });
@@ -703,11 +651,7 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
         let path = format!("placards[{i}]");
         let code = p.code.trim().to_ascii_lowercase();
         if !is_id(&code) || code.len() > 32 {
-            ctx.err_hint(
-                &format!("{path}.code"),
-                Msg::BadPlacardCode { code: p.code.clone() },
-                Msg::HintPlacardCode,
-            );
+            ctx.err_hint(&format!("{path}.code"), Msg::BadPlacardCode { code: p.code.clone() }, Msg::HintPlacardCode);
         }
         if !scene_ids.contains(&p.scene.as_str()) {
             let hint = match suggest(&p.scene, scene_ids.iter().copied()) {
