@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod files;
+pub mod messages;
 pub mod placard;
 pub mod progress;
 pub mod report;
@@ -14,4 +15,4 @@ pub mod site;
 pub mod stats;
 pub mod store;
 pub mod tiles;
-pub mod vi;
+pub mod words;

@@ -270,11 +270,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Check => {
             let collection = disan::site::load(&cli.root)?;
+            for warning in &collection.warnings {
+                eprintln!("{warning}");
+            }
             let scenes: usize = collection.sites.iter().map(|s| s.scenes.len()).sum();
             let sites = collection.sites.len();
-            eprintln!("ok: {sites} sites, {scenes} scenes, no problems found");
+            let ok = disan::messages::Msg::CheckOk { sites, scenes };
+            eprintln!("{}", ok.en());
             if disan::report::is_vietnamese() {
-                eprintln!("    {sites} di tích, {scenes} cảnh, không có lỗi");
+                eprintln!("    {}", ok.vi());
             }
             Ok(())
         }

@@ -4,9 +4,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::messages::Msg;
+
 static VIETNAMESE: AtomicBool = AtomicBool::new(false);
 
-/// Shows a Vietnamese explanation under each English message and hint (from `--lang vi`, `DISAN_LANG`
+/// Shows the Vietnamese wording under each English message and hint (from `--lang vi`, `DISAN_LANG`
 /// or a Vietnamese locale). A process-wide setting, like a locale.
 pub fn set_vietnamese(on: bool) {
     VIETNAMESE.store(on, Ordering::Relaxed);
@@ -36,54 +38,85 @@ pub struct Pos {
     pub col: usize,
 }
 
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// The collection cannot be built as it is.
+    #[default]
+    Error,
+    /// The collection builds, but something will not look as the editor expects.
+    Warning,
+}
+
 /// One problem found in the editors' input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     /// The file, as a path relative to the collection root when possible.
     pub file: PathBuf,
     /// Where in the file, when known.
     pub pos: Option<Pos>,
     /// What is wrong, in one sentence.
-    pub message: String,
+    pub message: Msg,
     /// How to fix it, when we can tell.
-    pub hint: Option<String>,
+    pub hint: Option<Msg>,
     /// The offending source line, kept so the report can show it with a caret.
     pub source_line: Option<String>,
     /// How many characters the caret underlines.
     pub width: usize,
+    /// An error, or only a warning.
+    pub severity: Severity,
 }
 
 impl Diagnostic {
     /// A problem with a whole file (missing, unreadable) rather than a place in it.
-    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.into(), pos: None, message: message.into(), hint: None, source_line: None, width: 1 }
+    pub fn file(file: impl Into<PathBuf>, message: Msg) -> Self {
+        Diagnostic {
+            file: file.into(),
+            pos: None,
+            message,
+            hint: None,
+            source_line: None,
+            width: 1,
+            severity: Severity::Error,
+        }
     }
 
     /// A problem at a place in a file whose text is `source`.
-    pub fn at(file: impl Into<PathBuf>, source: &str, pos: Pos, width: usize, message: impl Into<String>) -> Self {
+    pub fn at(file: impl Into<PathBuf>, source: &str, pos: Pos, width: usize, message: Msg) -> Self {
         let line = source.lines().nth(pos.line.saturating_sub(1)).map(str::to_owned);
         Diagnostic {
             file: file.into(),
             pos: Some(pos),
-            message: message.into(),
+            message,
             hint: None,
             source_line: line,
             width: width.max(1),
+            severity: Severity::Error,
         }
     }
 
     /// Adds a hint shown under the message.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn with_hint(mut self, hint: Msg) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// Makes this a warning: shown, but the collection still builds.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
         self
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
-        if let Some(vi) = is_vietnamese().then(|| crate::vi::translate(&self.message)).flatten() {
-            writeln!(f, "       {vi}")?;
+        let (label, pad) = match self.severity {
+            Severity::Error => ("error", "       "),
+            Severity::Warning => ("warning", "         "),
+        };
+        writeln!(f, "{label}: {}", self.message.en())?;
+        if is_vietnamese() {
+            writeln!(f, "{pad}{}", self.message.vi())?;
         }
         match self.pos {
             Some(pos) => writeln!(f, "  --> {}:{}:{}", self.file.display(), pos.line, pos.col)?,
@@ -102,9 +135,9 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {caret_pad}{}", "^".repeat(self.width))?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "  = hint: {hint}")?;
-            if let Some(vi) = is_vietnamese().then(|| crate::vi::translate(hint)).flatten() {
-                writeln!(f, "  = gợi ý: {vi}")?;
+            writeln!(f, "  = hint: {}", hint.en())?;
+            if is_vietnamese() {
+                writeln!(f, "  = gợi ý: {}", hint.vi())?;
             }
         }
         Ok(())
@@ -115,15 +148,24 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Default)]
 pub struct Report {
     diagnostics: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Report {
-    /// Records one problem.
+    /// Records one problem (a warning goes with the warnings).
     pub fn push(&mut self, d: Diagnostic) {
-        self.diagnostics.push(d);
+        match d.severity {
+            Severity::Error => self.diagnostics.push(d),
+            Severity::Warning => self.warnings.push(d),
+        }
     }
 
-    /// True when nothing was found.
+    /// The warnings, which do not stop a build, taken out of the report.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// True when no error was found (warnings do not count).
     pub fn is_empty(&self) -> bool {
         self.diagnostics.is_empty()
     }
@@ -139,19 +181,21 @@ impl Report {
     /// Takes the problems of another report.
     pub fn extend(&mut self, other: Report) {
         self.diagnostics.extend(other.diagnostics);
+        self.warnings.extend(other.warnings);
     }
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let all = self.diagnostics();
-        for d in &all {
+        for d in all.iter().chain(&self.warnings.iter().collect::<Vec<_>>()) {
             writeln!(f, "{d}")?;
         }
         let n = all.len();
-        write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })?;
+        let summary = Msg::ErrorsFound { n, s: if n == 1 { "" } else { "s" }.into() };
+        write!(f, "{}", summary.en())?;
         if is_vietnamese() {
-            write!(f, " · {n} lỗi")?;
+            write!(f, " · {}", summary.vi())?;
         }
         Ok(())
     }
@@ -219,9 +263,10 @@ mod tests {
     #[test]
     fn renders_caret_under_column() {
         let src = "a: 1\n  titel: x\n";
-        let d = Diagnostic::at("f.yaml", src, Pos { line: 2, col: 3 }, 5, "unknown field `titel`")
-            .with_hint("did you mean `title`?");
+        let d = Diagnostic::at("f.yaml", src, Pos { line: 2, col: 3 }, 5, Msg::UnknownKey { key: "titel".into() })
+            .with_hint(Msg::DidYouMean { word: "title".into() });
         let text = d.to_string();
+        assert!(text.contains("error: unknown key `titel`"), "{text}");
         assert!(text.contains("--> f.yaml:2:3"), "{text}");
         assert!(text.contains("2 |   titel: x"), "{text}");
         assert!(text.contains("  |   ^^^^^"), "{text}");

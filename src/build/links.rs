@@ -11,7 +11,6 @@ use minijinja::Environment;
 use serde_json::json;
 
 use super::pages::{self, Choice, pick, site_url};
-use super::strings;
 use crate::site::Collection;
 use crate::site::links::Target;
 
@@ -62,7 +61,7 @@ fn choices(c: &Collection, t: &Target) -> Vec<Choice> {
             Choice {
                 lang: lang.clone(),
                 url: target_url(lang, t),
-                name: strings::native_name(lang).to_string(),
+                name: crate::words::native_name(lang),
                 title: match scene {
                     Some(scene) => format!("{name}: {scene}"),
                     None => name,

@@ -18,7 +18,6 @@ pub mod pages;
 pub mod print_page;
 pub mod relic;
 pub mod share;
-pub mod strings;
 
 use std::fmt;
 use std::fs;
@@ -88,6 +87,10 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
 pub fn build_with(root: &Path, out: &Path, options: Options) -> Result<Summary> {
     let started = Instant::now();
     let collection = site::load(root)?;
+    // What `check` warns about is said at every build too (a language without interface words).
+    for warning in &collection.warnings {
+        eprintln!("{warning}");
+    }
     let id = build_id(root, options)?;
     if fs::read_to_string(out.join(STAMP)).is_ok_and(|s| s.trim() == id) {
         return Ok(Summary {

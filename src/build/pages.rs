@@ -11,7 +11,6 @@ use serde_json::json;
 
 use super::assets;
 use super::relic;
-use super::strings;
 use crate::site::model::{Collection, HotspotKind, Site, Text};
 
 /// URLs of the media made for one site.
@@ -145,9 +144,9 @@ struct LangLink {
     current: bool,
 }
 
-/// The Open Graph locale of a language (`vi_VN`), as the pages' speech language names its region.
+/// The Open Graph locale of a language (`vi_VN`).
 fn og_locale(lang: &str) -> String {
-    speech_lang(lang).replace('-', "_")
+    crate::words::locale(lang)
 }
 
 /// The language-choosing script's settings, for pages that send visitors on to their language: the
@@ -160,16 +159,11 @@ fn lang_script(c: &Collection, choices: &[Choice], sites: bool) -> Value {
 }
 
 pub(super) fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String, meta: Meta) -> Value {
-    let t = strings::for_language(lang);
+    let t = crate::words::for_language(lang);
     let langs: Vec<LangLink> = c
         .languages
         .iter()
-        .map(|l| LangLink {
-            code: l.clone(),
-            name: strings::native_name(l).to_string(),
-            url: path_of(l),
-            current: l == lang,
-        })
+        .map(|l| LangLink { code: l.clone(), name: crate::words::native_name(l), url: path_of(l), current: l == lang })
         .collect();
     context! {
         lang,
@@ -198,7 +192,7 @@ pub fn home(
     logos: &[Option<String>],
     lang: &str,
 ) -> Result<String> {
-    let t = strings::for_language(lang);
+    let t = crate::words::for_language(lang);
     let sites: Vec<_> = c
         .sites
         .iter()
@@ -249,7 +243,7 @@ fn script_json(v: &serde_json::Value) -> String {
 
 /// One site's page in `lang`.
 pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> Result<String> {
-    let t = strings::for_language(lang);
+    let t = crate::words::for_language(lang);
     let sections: Vec<_> = s
         .sections
         .iter()
@@ -276,9 +270,9 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
             t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
         let data = json!({
             "speech_lang": speech_lang(lang), "site": stories["site"], "scenes": stories["scenes"],
-            "labels": labels, "lang_name": strings::native_name(lang),
+            "labels": labels, "lang_name": crate::words::native_name(lang),
         });
-        json!({ "shown": stories["shown"], "speech_lang": speech_lang(lang), "data": script_json(&data), "lang_name": strings::native_name(lang) })
+        json!({ "shown": stories["shown"], "speech_lang": speech_lang(lang), "data": script_json(&data), "lang_name": crate::words::native_name(lang) })
     });
     let scenes: Vec<_> = s
         .scenes
@@ -390,7 +384,7 @@ pub fn not_found(env: &Environment, c: &Collection) -> Result<String> {
 pub fn choose(env: &Environment, c: &Collection, choices: &[Choice], meta: Meta) -> Result<String> {
     let lang = c.default_language();
     let heading: Vec<&str> =
-        c.languages.iter().filter_map(|l| strings::for_language(l).get("choose_language").copied()).collect();
+        c.languages.iter().filter_map(|l| crate::words::for_language(l).get("choose_language").copied()).collect();
     let titles: Vec<&str> = choices.iter().map(|ch| ch.title.as_str()).collect();
     let meta = Meta { title: titles.join(" · "), ..meta };
     let tmpl = env.get_template("choose.html")?;
@@ -412,7 +406,7 @@ pub fn choose_home(env: &Environment, c: &Collection, media: &[SiteMedia]) -> Re
         .map(|l| Choice {
             lang: l.clone(),
             url: format!("/{l}/"),
-            name: strings::native_name(l).to_string(),
+            name: crate::words::native_name(l),
             title: pick(&c.title, l),
             text: c.description.as_ref().map(|d| pick(d, l)),
         })
@@ -440,12 +434,8 @@ fn share_picture(c: &Collection, media: &[SiteMedia], lang: &str) -> (Option<Str
 }
 
 /// BCP 47 tag for the browser's speech synthesis.
-fn speech_lang(lang: &str) -> &str {
-    match lang {
-        "vi" => "vi-VN",
-        "en" => "en-GB",
-        other => other,
-    }
+fn speech_lang(lang: &str) -> String {
+    crate::words::speech_tag(lang)
 }
 
 /// MIME type of a narration file, from its URL.

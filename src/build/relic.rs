@@ -38,13 +38,13 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-/// A number as written in `lang`: Vietnamese uses a decimal comma and dots between thousands, English
-/// the other way round. Years are written without separators.
+/// A number as written in `lang` (separators from the language's data: Vietnamese uses a decimal comma
+/// and dots between thousands, English the other way round). Years are written without separators.
 pub fn number(v: f64, lang: &str, year: bool) -> String {
     if year {
         return format!("{}", v as i64);
     }
-    let (thousands, decimal) = if lang == "vi" { ('.', ',') } else { (',', '.') };
+    let (thousands, decimal) = crate::words::separators(lang);
     let rounded = (v * 100.0).round() / 100.0;
     let text = format!("{rounded}");
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
@@ -53,7 +53,7 @@ pub fn number(v: f64, lang: &str, year: bool) -> String {
     for (i, c) in digits.chars().enumerate() {
         // Four-digit numbers stay whole (1863 m reads better than 1.863 m).
         if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
-            grouped.push(thousands);
+            grouped.push_str(&thousands);
         }
         grouped.push(c);
     }
@@ -212,7 +212,7 @@ pub fn json_ld(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> String {
     if let Some(alt) = altitude {
         geo["elevation"] = json!(alt);
     }
-    let t = super::strings::for_language(lang);
+    let t = crate::words::for_language(lang);
     let properties: Vec<Value> = s
         .facts
         .iter()
@@ -292,11 +292,12 @@ mod tests {
         assert_eq!(number(150000.0, "vi", false), "150.000");
         assert_eq!(number(150000.0, "en", false), "150,000");
         assert_eq!(number(-3.5, "en", false), "-3.5");
+        assert_eq!(number(150000.5, "fr", false), "150\u{202F}000,5");
     }
 
     #[test]
     fn credits_read_as_one_line() {
-        let t = crate::build::strings::for_language("en");
+        let t = crate::words::for_language("en");
         let c = Credit {
             author: Some("An".into()),
             generated: false,

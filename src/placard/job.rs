@@ -47,10 +47,10 @@ pub fn specs(c: &Collection, site: Option<&str>) -> Result<Vec<PlacardSpec>> {
         let known: Vec<&str> = c.sites.iter().map(|s| s.slug.as_str()).collect();
         bail!("there is no site `{slug}`; sites: {}", known.join(", "));
     }
-    let first = c.default_language();
-    let second = c.languages.iter().find(|l| l.as_str() != first).map(String::as_str).unwrap_or(first);
+    // The collection's `placard_languages` (its first two languages unless chosen).
+    let (first, second) = (c.placard_languages.0.as_str(), c.placard_languages.1.as_str());
     let host = c.public_url.split_once("://").map(|(_, rest)| rest).unwrap_or(&c.public_url);
-    // Sponsors who asked to be printed, in the collection's first language.
+    // Sponsors who asked to be printed, in the placard's first language.
     let credit: Vec<String> = c.sponsors.iter().filter(|s| s.placard_credit).map(|s| pick(&s.name, first)).collect();
     let mut out = Vec::new();
     for s in c.sites.iter().filter(|s| site.is_none_or(|slug| s.slug == slug)) {
@@ -59,10 +59,11 @@ pub fn specs(c: &Collection, site: Option<&str>) -> Result<Vec<PlacardSpec>> {
                 code: p.code.clone(),
                 url: format!("{}/q/{}", c.public_url, p.code),
                 short_url: format!("{host}/q/{}", p.code),
-                name_vi: pick(&s.name, first),
-                name_en: pick(&s.name, second),
-                label_vi: pick(&p.label, first),
-                label_en: pick(&p.label, second),
+                languages: c.placard_languages.clone(),
+                name: pick(&s.name, first),
+                name_2: pick(&s.name, second),
+                label: pick(&p.label, first),
+                label_2: pick(&p.label, second),
                 organisation: pick(&c.organisation, first),
                 credit: credit.join(", "),
             });

@@ -80,11 +80,11 @@ pub(crate) struct Plan {
 struct Scale {
     margin: f32,
     name: (f32, f32),
-    name_en: (f32, f32),
+    name_2: (f32, f32),
     label: (f32, f32),
-    label_en: (f32, f32),
+    label_2: (f32, f32),
     cta: (f32, f32),
-    cta_en: (f32, f32),
+    cta_2: (f32, f32),
     url: (f32, f32),
     small: (f32, f32),
     gap: f32,
@@ -102,11 +102,11 @@ impl Scale {
         let a6 = Scale {
             margin: 6.5,
             name: (25.0, 12.0),
-            name_en: (11.5, 8.0),
+            name_2: (11.5, 8.0),
             label: (10.5, 8.0),
-            label_en: (9.5, 7.0),
+            label_2: (9.5, 7.0),
             cta: (9.5, 7.0),
-            cta_en: (9.0, 7.0),
+            cta_2: (9.0, 7.0),
             url: (9.5, 7.0),
             small: (6.5, 6.0),
             gap: 2.5,
@@ -120,11 +120,11 @@ impl Scale {
             Scale {
                 margin: a6.margin * k,
                 name: t(a6.name),
-                name_en: t(a6.name_en),
+                name_2: t(a6.name_2),
                 label: t(a6.label),
-                label_en: t(a6.label_en),
+                label_2: t(a6.label_2),
                 cta: t(a6.cta),
-                cta_en: t(a6.cta_en),
+                cta_2: t(a6.cta_2),
                 url: t(a6.url),
                 small: t(a6.small),
                 gap: a6.gap * k,
@@ -143,11 +143,11 @@ impl Scale {
             Format::Sticker => Scale {
                 margin: 4.0,
                 name: (11.0, 7.0),
-                name_en: (6.5, 6.0),
+                name_2: (6.5, 6.0),
                 label: (7.0, 6.0),
-                label_en: (6.5, 6.0),
+                label_2: (6.5, 6.0),
                 cta: (7.0, 6.0),
-                cta_en: (6.5, 6.0),
+                cta_2: (6.5, 6.0),
                 url: (7.0, 6.0),
                 small: (6.0, 6.0),
                 gap: 0.8,
@@ -176,19 +176,13 @@ fn pair_gap(first: &Setting, second: &Setting) -> f32 {
 
 /// Everything below the name, set at one shrink factor.
 struct Blocks {
-    name_en: Setting,
+    name_2: Setting,
     label: Option<(Setting, Option<Setting>)>,
     cta: Setting,
-    cta_en: Setting,
+    cta_2: Setting,
     url: Setting,
     small: Vec<Setting>,
 }
-
-/// Call to action, Vietnamese and English.
-const CTA_VI: &str = "Quét mã để tham quan 360° và nghe thuyết minh";
-const CTA_EN: &str = "Scan for the 360° tour and audio guide";
-/// Introduces the sponsors' names in the small print.
-const CREDIT_VI: &str = "Tài trợ";
 
 /// Lines a paragraph below the name may wrap into once it has shrunk to its floor.
 const MAX_LINES: usize = 3;
@@ -241,85 +235,82 @@ pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter, band_mm:
     };
 
     // One paragraph that wraps like any other: a long organisation name then costs one line, not two.
-    let mut small_texts = vec![("organisation", format!("Mã: {} · {}", spec.code, spec.organisation))];
+    // The placard's own words (call to action, "Code", "Sponsors") come from the languages' data.
+    let (first, second) = (spec.languages.0.as_str(), spec.languages.1.as_str());
+    let (cta, cta_2) = (crate::words::word(first, "placard_cta"), crate::words::word(second, "placard_cta"));
+    let code_word = crate::words::word(first, "placard_code");
+    let mut small_texts = vec![("organisation", format!("{code_word}: {} · {}", spec.code, spec.organisation))];
     // Sponsors who asked to be credited on placards: small print like the rest, never dropped.
     if !spec.credit.is_empty() {
-        small_texts.push(("sponsors' credit", format!("{CREDIT_VI}: {}", spec.credit)));
+        let credit_word = crate::words::word(first, "placard_sponsors");
+        small_texts.push(("sponsors' credit", format!("{credit_word}: {}", spec.credit)));
     }
     // Everything shrinks together by a common factor, keeping the hierarchy, until it fits; each
     // line stops at its own floor.
     let build = |factor: f32| -> Result<Blocks> {
         let sz = |(max, min): (f32, f32)| ((max * factor).max(min), min);
-        let label = if spec.label_vi.is_empty() {
+        let label = if spec.label.is_empty() {
             None
         } else {
             // The pin sits left of the first line, so the label gets a shorter measure.
             let pin_room = 2.0 * PIN_W * s.label.0;
-            let vi = block(
-                measure_pt - pin_room,
-                "label",
-                Weight::Bold,
-                Lang::Vi,
-                &spec.label_vi,
-                sz(s.label),
-                MAX_LINES,
-                false,
-            )?;
-            let en = if spec.label_en.is_empty() {
+            let vi =
+                block(measure_pt - pin_room, "label", Weight::Bold, first, &spec.label, sz(s.label), MAX_LINES, false)?;
+            let en = if spec.label_2.is_empty() {
                 None
             } else {
-                let en = &spec.label_en;
+                let en = &spec.label_2;
                 Some(block(
                     measure_pt,
-                    "English label",
+                    "label in the second language",
                     Weight::Regular,
-                    Lang::En,
+                    second,
                     en,
-                    sz(s.label_en),
+                    sz(s.label_2),
                     MAX_LINES,
                     false,
                 )?)
             };
             Some((vi, en))
         };
-        let en_name = &spec.name_en;
+        let en_name = &spec.name_2;
         Ok(Blocks {
-            name_en: block(
+            name_2: block(
                 measure_pt,
-                "English name",
+                "name in the second language",
                 Weight::Regular,
-                Lang::En,
+                second,
                 en_name,
-                sz(s.name_en),
+                sz(s.name_2),
                 MAX_LINES,
                 false,
             )?,
             label,
-            cta: block(measure_pt, "call to action", Weight::Bold, Lang::Vi, CTA_VI, sz(s.cta), MAX_LINES, false)?,
-            cta_en: block(
+            cta: block(measure_pt, "call to action", Weight::Bold, first, cta, sz(s.cta), MAX_LINES, false)?,
+            cta_2: block(
                 measure_pt,
-                "English call to action",
+                "call to action in the second language",
                 Weight::Regular,
-                Lang::En,
-                CTA_EN,
-                sz(s.cta_en),
+                second,
+                cta_2,
+                sz(s.cta_2),
                 MAX_LINES,
                 false,
             )?,
-            url: block(measure_pt, "short address", Weight::Regular, Lang::En, &spec.short_url, sz(s.url), 2, true)?,
+            url: block(measure_pt, "short address", Weight::Regular, second, &spec.short_url, sz(s.url), 2, true)?,
             small: small_texts
                 .iter()
-                .map(|(field, t)| block(measure_pt, field, Weight::Regular, Lang::Vi, t, sz(s.small), MAX_LINES, false))
+                .map(|(field, t)| block(measure_pt, field, Weight::Regular, first, t, sz(s.small), MAX_LINES, false))
                 .collect::<Result<_>>()?,
         })
     };
-    let name_text = &spec.name_vi;
+    let name_text = &spec.name;
     ts.check_coverage(Weight::Bold, name_text).map_err(|e| e.context(format!("in the site name \"{name_text}\"")))?;
 
     // The headline keeps a large size over few lines: it tries two balanced lines first, then more.
     let line_counts: &[usize] = if format == Format::Sticker { &[2, 3] } else { &[2, 3, 4] };
     // The factor at which every line has reached its smallest size: no point shrinking further.
-    let floor = [s.name, s.name_en, s.label, s.label_en, s.cta, s.cta_en, s.url, s.small]
+    let floor = [s.name, s.name_2, s.label, s.label_2, s.cta, s.cta_2, s.url, s.small]
         .iter()
         .map(|(max, min)| min / max)
         .fold(1.0, f32::min);
@@ -331,7 +322,7 @@ pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter, band_mm:
         let mut name_at_floor = None;
         for &max_lines in line_counts {
             let sizes = ((s.name.0 * factor).max(s.name.1), s.name.1);
-            let name = match ts.fit(Weight::Bold, Lang::Vi, name_text, sizes, measure_pt, max_lines, false) {
+            let name = match ts.fit(Weight::Bold, first, name_text, sizes, measure_pt, max_lines, false) {
                 Ok(name) => name,
                 Err(m) => {
                     name_misfit = Some(m);
@@ -354,11 +345,14 @@ pub(crate) fn plan(spec: &PlacardSpec, format: Format, ts: &Typesetter, band_mm:
         return Err(refuse("site name", name_text, name_misfit.unwrap_or(Misfit::TooManyLines), s.name.1, max_lines));
     };
     // Everything is at its floor and still too tall: name the paragraph that takes the most lines.
-    let mut parts = vec![("site name", name_text.as_str(), &name), ("English name", spec.name_en.as_str(), &b.name_en)];
+    let mut parts = vec![
+        ("site name", name_text.as_str(), &name),
+        ("name in the second language", spec.name_2.as_str(), &b.name_2),
+    ];
     if let Some((vi, en)) = &b.label {
-        parts.push(("label", spec.label_vi.as_str(), vi));
+        parts.push(("label", spec.label.as_str(), vi));
         if let Some(en) = en {
-            parts.push(("English label", spec.label_en.as_str(), en));
+            parts.push(("label in the second language", spec.label_2.as_str(), en));
         }
     }
     if let Some(small) = b.small.first() {
@@ -391,14 +385,14 @@ fn stack(
 
     // Header band: the name on heritage red. Its text starts at the safe margin, or is centred in a
     // band made taller to match its neighbours on a sheet.
-    let name_gap = pair_gap(name, &b.name_en);
-    let natural = s.margin + height(name) + name_gap + height(&b.name_en) + s.header_pad;
+    let name_gap = pair_gap(name, &b.name_2);
+    let natural = s.margin + height(name) + name_gap + height(&b.name_2) + s.header_pad;
     let header_bottom = band_min.map_or(natural, |m| m.max(natural));
     let mut y = s.margin + (header_bottom - natural) / 2.0;
     let mut text = Vec::new();
     y = set(&mut text, name, Ink::Gold, cx, y);
     y += name_gap;
-    set(&mut text, &b.name_en, Ink::White, cx, y);
+    set(&mut text, &b.name_2, Ink::White, cx, y);
     items.push(Item::Fill {
         ink: Ink::Cream,
         rect: Box2 { x: -bleed, y: -bleed, w: w + 2.0 * bleed, h: h + 2.0 * bleed },
@@ -430,7 +424,7 @@ fn stack(
         }
         groups.push(g);
     }
-    groups.push(vec![(&b.cta, 0.0), (&b.cta_en, pair_gap(&b.cta, &b.cta_en))]);
+    groups.push(vec![(&b.cta, 0.0), (&b.cta_2, pair_gap(&b.cta, &b.cta_2))]);
     let group_h = |g: &Vec<(&Setting, f32)>| g.iter().map(|(st, gap)| gap + height(st)).sum::<f32>();
     let url_gap = s.gap * 0.6;
     let qr_group = qr + url_gap + height(&b.url);
@@ -529,10 +523,11 @@ mod tests {
             code: "ss-ad1".into(),
             url: "https://disan.samson.example.vn/q/ss-ad1".into(),
             short_url: "disan.samson.example.vn/q/ss-ad1".into(),
-            name_vi: name.into(),
-            name_en: "Temple of King An Dương Vương and Princess Mỵ Châu".into(),
-            label_vi: "Sân trước đền".into(),
-            label_en: "Front courtyard".into(),
+            languages: ("vi".into(), "en".into()),
+            name: name.into(),
+            name_2: "Temple of King An Dương Vương and Princess Mỵ Châu".into(),
+            label: "Sân trước đền".into(),
+            label_2: "Front courtyard".into(),
             organisation: "Đoàn Thanh niên thành phố Sầm Sơn".into(),
             credit: String::new(),
         })

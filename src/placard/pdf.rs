@@ -19,7 +19,7 @@ use super::layout::{self, Box2, Ink, Item, PT_MM, Plan};
 use super::marks;
 use super::qr::{self, Logo, QUIET, Symbol};
 use super::spec::{self, Fonts, Options, PlacardSpec};
-use super::text::{Lang, Typesetter, Weight};
+use super::text::{Typesetter, Weight};
 
 /// Everything needed to draw a run of placards, checked before any PDF byte is written.
 pub(crate) struct Job<'a> {
@@ -224,7 +224,7 @@ impl Job<'_> {
         if self.ts.check_coverage(Weight::Regular, &text).is_err() {
             return;
         }
-        let line = self.ts.shape(Weight::Regular, Lang::Vi, &text);
+        let line = self.ts.shape(Weight::Regular, &self.placards[i].spec.languages.0, &text);
         let size = 6.0;
         surface.set_fill(Some(fill(Ink::Black)));
         surface.draw_glyphs(

@@ -12,14 +12,17 @@ pub struct PlacardSpec {
     pub url: String,
     /// The same address without the scheme, printed under the QR for typing by hand.
     pub short_url: String,
+    /// The two languages printed, as codes, the headline's first, e.g. `("vi", "en")`: the call to action
+    /// is printed in both, the small print's words in the first.
+    pub languages: (String, String),
     /// Site name in Vietnamese, e.g. "Đền Độc Cước"; the headline of the placard.
-    pub name_vi: String,
+    pub name: String,
     /// Site name in English, e.g. "Độc Cước Temple".
-    pub name_en: String,
+    pub name_2: String,
     /// Where the placard stands, in Vietnamese, e.g. "Cổng lên đền".
-    pub label_vi: String,
+    pub label: String,
     /// Where the placard stands, in English, e.g. "Temple gate".
-    pub label_en: String,
+    pub label_2: String,
     /// Who posts the placard (small print), e.g. "Đoàn Thanh niên thành phố Sầm Sơn".
     pub organisation: String,
     /// Sponsors credited in the small print (their names, comma-separated), or empty for none.
@@ -168,10 +171,11 @@ pub(crate) fn resolve(spec: &PlacardSpec) -> Result<PlacardSpec> {
         code: clean(&spec.code),
         url: spec.url.trim().to_string(),
         short_url: clean(&spec.short_url),
-        name_vi: clean(&spec.name_vi),
-        name_en: clean(&spec.name_en),
-        label_vi: clean(&spec.label_vi),
-        label_en: clean(&spec.label_en),
+        languages: spec.languages.clone(),
+        name: clean(&spec.name),
+        name_2: clean(&spec.name_2),
+        label: clean(&spec.label),
+        label_2: clean(&spec.label_2),
         organisation: clean(&spec.organisation),
         credit: clean(&spec.credit),
     };
@@ -179,8 +183,8 @@ pub(crate) fn resolve(spec: &PlacardSpec) -> Result<PlacardSpec> {
         ("code", &r.code),
         ("url", &r.url),
         ("short_url", &r.short_url),
-        ("name_vi", &r.name_vi),
-        ("name_en", &r.name_en),
+        ("name", &r.name),
+        ("name_2", &r.name_2),
         ("organisation", &r.organisation),
     ] {
         if value.is_empty() {
@@ -236,15 +240,16 @@ mod tests {
             code: "x".into(),
             url: "https://a.vn/q/x".into(),
             short_url: "a.vn/q/x".into(),
-            name_vi: "Đe\u{0302}\u{0300}n  Độc".into(),
-            name_en: "Temple".into(),
-            label_vi: String::new(),
-            label_en: String::new(),
+            languages: ("vi".into(), "en".into()),
+            name: "Đe\u{0302}\u{0300}n  Độc".into(),
+            name_2: "Temple".into(),
+            label: String::new(),
+            label_2: String::new(),
             organisation: "Org".into(),
             credit: String::new(),
         };
         let r = resolve(&spec).expect("resolves");
-        assert_eq!(r.name_vi, "Đền Độc");
+        assert_eq!(r.name, "Đền Độc");
     }
 
     #[test]

@@ -15,15 +15,16 @@ fn fonts() -> Fonts {
     crate::placard::job::shipped_fonts().expect("shipped fonts")
 }
 
-fn spec(code: &str, name_vi: &str, name_en: &str, label_vi: &str, label_en: &str) -> PlacardSpec {
+fn spec(code: &str, name: &str, name_2: &str, label: &str, label_2: &str) -> PlacardSpec {
     PlacardSpec {
         code: code.into(),
         url: format!("https://disan.samson.example.vn/q/{code}"),
         short_url: format!("disan.samson.example.vn/q/{code}"),
-        name_vi: name_vi.into(),
-        name_en: name_en.into(),
-        label_vi: label_vi.into(),
-        label_en: label_en.into(),
+        languages: ("vi".into(), "en".into()),
+        name: name.into(),
+        name_2: name_2.into(),
+        label: label.into(),
+        label_2: label_2.into(),
         organisation: "Đoàn Thanh niên thành phố Sầm Sơn".into(),
         credit: String::new(),
     }
@@ -294,12 +295,12 @@ fn a_logo_switches_to_level_h_stays_cmyk_and_still_decodes() {
 fn errors_name_the_placard_and_the_problem() {
     let fonts = fonts();
     let mut bad = samson();
-    bad[1].name_vi = "Tháp Chàm ᨀ".into();
+    bad[1].name = "Tháp Chàm ᨀ".into();
     let err = format!("{:#}", placards_pdf(&bad, &Options::default(), &fonts).expect_err("missing glyph"));
     assert!(err.starts_with("placard ss-ad1:") && err.contains("lacks the glyph 'ᨀ'"), "{err}");
 
     let mut long = samson();
-    long[2].name_vi = ["Khu di tích lịch sử văn hóa và danh lam thắng cảnh quốc gia đặc biệt"; 4].join(" ");
+    long[2].name = ["Khu di tích lịch sử văn hóa và danh lam thắng cảnh quốc gia đặc biệt"; 4].join(" ");
     let err = format!(
         "{:#}",
         placards_pdf(&long, &Options { format: Format::Sticker, ..Options::default() }, &fonts).expect_err("too long")
@@ -354,10 +355,10 @@ fn carries_every_word(text: &str, s: &PlacardSpec, what: &str) {
     let cta = ["Quét mã để tham quan 360° và nghe thuyết minh", "Scan for the 360° tour and audio guide"];
     let org = format!("Mã: {} · {}", s.code, s.organisation);
     for (field, needle) in [
-        ("name_vi", s.name_vi.as_str()),
-        ("name_en", &s.name_en),
-        ("label_vi", &s.label_vi),
-        ("label_en", &s.label_en),
+        ("name", s.name.as_str()),
+        ("name_2", &s.name_2),
+        ("label", &s.label),
+        ("label_2", &s.label_2),
         ("call to action", cta[0]),
         ("English call to action", cta[1]),
         ("code and organisation", &org),
@@ -436,6 +437,7 @@ fn stress() -> Vec<PlacardSpec> {
             code: code.into(),
             url: format!("https://disan.samson.example.vn/q/{code}"),
             short_url: format!("disan.samson.example.vn/q/{code}"),
+            languages: ("vi".into(), "en".into()),
             ..base.clone()
         };
         f(&mut s);
@@ -443,30 +445,30 @@ fn stress() -> Vec<PlacardSpec> {
     };
     vec![
         with("ss-long-name", &|s| {
-            s.name_vi = NAME_VI.into();
-            s.name_en = NAME_EN.into();
+            s.name = NAME_VI.into();
+            s.name_2 = NAME_EN.into();
         }),
         with("rt-long-name", &|s| {
-            s.name_vi = NAME_VI_2.into();
-            s.name_en = NAME_EN_2.into();
+            s.name = NAME_VI_2.into();
+            s.name_2 = NAME_EN_2.into();
         }),
         // A long label under a mid-length name (the longest name and the longest label together do not
         // fit a sticker: see the refusal test below).
         with("ss-long-label", &|s| {
-            s.name_vi = "Đền thờ Tô Hiến Thành".into();
-            s.name_en = "Tô Hiến Thành Temple".into();
-            s.label_vi = LABEL_VI.into();
-            s.label_en = LABEL_EN.into();
+            s.name = "Đền thờ Tô Hiến Thành".into();
+            s.name_2 = "Tô Hiến Thành Temple".into();
+            s.label = LABEL_VI.into();
+            s.label_2 = LABEL_EN.into();
         }),
         with("ss-long-org", &|s| s.organisation = ORG.into()),
         with("ss-long-name-org", &|s| {
-            s.name_vi = NAME_VI.into();
-            s.name_en = NAME_EN.into();
+            s.name = NAME_VI.into();
+            s.name_2 = NAME_EN.into();
             s.organisation = ORG.into();
         }),
         // Decomposed input with stacked marks: it must print, and extract, as NFC.
         with("ss-nfd", &|s| {
-            s.name_vi = "Đe\u{0302}\u{0300}n tho\u{031b}\u{0300} Tô Hiê\u{0301}n Tha\u{0300}nh".into();
+            s.name = "Đe\u{0302}\u{0300}n tho\u{031b}\u{0300} Tô Hiê\u{0301}n Tha\u{0300}nh".into();
         }),
     ]
 }
@@ -480,8 +482,8 @@ fn the_longest_realistic_names_print_in_full_everywhere() {
 fn a_sticker_that_cannot_hold_everything_is_refused_naming_the_field_and_text() {
     use longest::*;
     let mut all = stress()[0].clone();
-    all.label_vi = LABEL_VI.into();
-    all.label_en = LABEL_EN.into();
+    all.label = LABEL_VI.into();
+    all.label_2 = LABEL_EN.into();
     all.organisation = ORG.into();
     let fonts = fonts();
     // Every size from A6 up holds it all...
@@ -507,7 +509,7 @@ fn a_sticker_that_cannot_hold_everything_is_refused_naming_the_field_and_text() 
 
     // A single word wider than the placard names that word.
     let mut word = stress()[0].clone();
-    word.label_vi = "Nghinhmônđềnthờ".repeat(3);
+    word.label = "Nghinhmônđềnthờ".repeat(3);
     let err = format!("{:#}", placards_pdf(&[word], &sticker, &fonts).expect_err("too wide"));
     assert!(err.contains("the label \"Nghinhmôn") && err.contains("the word"), "{err}");
 }

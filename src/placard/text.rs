@@ -24,12 +24,9 @@ impl Weight {
     }
 }
 
-/// Language of a string: Vietnamese turns on the font's `locl` forms for stacked diacritics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Lang {
-    Vi,
-    En,
-}
+/// Language of a string, as its code (`vi`, `fr`): shaping follows the language's conventions, e.g.
+/// Vietnamese turns on the font's `locl` forms for stacked diacritics.
+pub(crate) type Lang<'l> = &'l str;
 
 /// One face, parsed once per document for both measuring (rustybuzz) and embedding (krilla).
 struct Face<'a> {
@@ -38,12 +35,10 @@ struct Face<'a> {
     upem: f32,
 }
 
-/// Both faces plus the languages' shaping settings.
+/// Both faces.
 pub(crate) struct Typesetter<'a> {
     regular: Face<'a>,
     bold: Face<'a>,
-    vi: rustybuzz::Language,
-    en: rustybuzz::Language,
 }
 
 /// A shaped line: glyphs in em units (size-independent), ready for `Surface::draw_glyphs`.
@@ -106,13 +101,7 @@ impl<'a> Typesetter<'a> {
             let upem = shaper.units_per_em() as f32;
             Ok(Face { shaper, font, upem })
         }
-        let lang = |s: &str| rustybuzz::Language::from_str(s).map_err(|e| anyhow!("language tag {s}: {e}"));
-        Ok(Typesetter {
-            regular: face(&fonts.regular, Weight::Regular)?,
-            bold: face(&fonts.bold, Weight::Bold)?,
-            vi: lang("vi")?,
-            en: lang("en")?,
-        })
+        Ok(Typesetter { regular: face(&fonts.regular, Weight::Regular)?, bold: face(&fonts.bold, Weight::Bold)? })
     }
 
     fn face(&self, weight: Weight) -> &Face<'a> {
@@ -143,10 +132,10 @@ impl<'a> Typesetter<'a> {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        buffer.set_language(match lang {
-            Lang::Vi => self.vi.clone(),
-            Lang::En => self.en.clone(),
-        });
+        // A code that is not a language tag leaves the language to be guessed from the text.
+        if let Ok(language) = rustybuzz::Language::from_str(lang) {
+            buffer.set_language(language);
+        }
         buffer.guess_segment_properties();
         let out = rustybuzz::shape(&face.shaper, &[], buffer);
         let infos = out.glyph_infos();
@@ -325,8 +314,8 @@ mod tests {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts parse");
         let name = "Đền thờ An Dương Vương và công chúa Mỵ Châu";
-        let full = ts.shape(Weight::Bold, Lang::Vi, name).width_em * 20.0;
-        let set = ts.fit(Weight::Bold, Lang::Vi, name, (20.0, 12.0), full * 0.7, 2, false).expect("fits");
+        let full = ts.shape(Weight::Bold, "vi", name).width_em * 20.0;
+        let set = ts.fit(Weight::Bold, "vi", name, (20.0, 12.0), full * 0.7, 2, false).expect("fits");
         assert_eq!(set.lines.len(), 2);
         assert_eq!(set.size_pt, 20.0);
         let (a, b) = (set.lines[0].width_em, set.lines[1].width_em);
@@ -340,8 +329,8 @@ mod tests {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts parse");
         let name = "Temple of King An Dương Vương and Princess Mỵ Châu";
-        let full = ts.shape(Weight::Regular, Lang::En, name).width_em * 10.0;
-        let set = ts.fit(Weight::Regular, Lang::En, name, (10.0, 10.0), full * 0.62, 2, false).expect("fits");
+        let full = ts.shape(Weight::Regular, "en", name).width_em * 10.0;
+        let set = ts.fit(Weight::Regular, "en", name, (10.0, 10.0), full * 0.62, 2, false).expect("fits");
         let lines: Vec<_> = set.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(lines, ["Temple of King An Dương Vương", "and Princess Mỵ Châu"]);
     }
@@ -350,11 +339,11 @@ mod tests {
     fn shrinks_then_reports_what_does_not_fit() {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts parse");
-        let w = ts.shape(Weight::Bold, Lang::Vi, "Đền Độc Cước").width_em;
-        let set = ts.fit(Weight::Bold, Lang::Vi, "Đền Độc Cước", (20.0, 10.0), w * 15.0, 1, false).expect("fits");
+        let w = ts.shape(Weight::Bold, "vi", "Đền Độc Cước").width_em;
+        let set = ts.fit(Weight::Bold, "vi", "Đền Độc Cước", (20.0, 10.0), w * 15.0, 1, false).expect("fits");
         assert!(set.size_pt <= 15.0 && set.size_pt >= 14.0, "{}", set.size_pt);
         assert!(matches!(
-            ts.fit(Weight::Bold, Lang::Vi, "Nghênhphongkhôngdấucách", (20.0, 10.0), 50.0, 3, false),
+            ts.fit(Weight::Bold, "vi", "Nghênhphongkhôngdấucách", (20.0, 10.0), 50.0, 3, false),
             Err(Misfit::WordTooWide(_))
         ));
     }
@@ -364,8 +353,8 @@ mod tests {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts parse");
         let url = "disan.samson.example.vn/q/ss-dc1";
-        let w = ts.shape(Weight::Regular, Lang::En, url).width_em * 8.0;
-        let set = ts.fit(Weight::Regular, Lang::En, url, (8.0, 8.0), w * 0.8, 2, true).expect("fits");
+        let w = ts.shape(Weight::Regular, "en", url).width_em * 8.0;
+        let set = ts.fit(Weight::Regular, "en", url, (8.0, 8.0), w * 0.8, 2, true).expect("fits");
         assert_eq!(set.lines[0].text, "disan.samson.example.vn/");
     }
 
@@ -382,7 +371,7 @@ mod tests {
     fn glyph_ranges_cover_the_text() {
         let fonts = fonts();
         let ts = Typesetter::new(&fonts).expect("fonts parse");
-        let s = ts.shape(Weight::Regular, Lang::Vi, "Mỵ Châu");
+        let s = ts.shape(Weight::Regular, "vi", "Mỵ Châu");
         assert_eq!(s.glyphs.first().map(|g| g.text_range.start), Some(0));
         assert_eq!(s.glyphs.last().map(|g| g.text_range.end), Some("Mỵ Châu".len()));
     }

@@ -20,6 +20,10 @@ const DOCS: &[(&str, &str)] = &[
         "sponsors",
         "Nhà tài trợ và đơn vị đóng góp nội dung (tên, vai trò, logo trong `content/`, địa chỉ web); hiện ở cuối trang chủ, và trên biển QR khi ghi `placard_credit: true`.",
     ),
+    (
+        "placard_languages",
+        "Hai ngôn ngữ in trên biển QR, ngôn ngữ của dòng tiêu đề trước, ví dụ `[vi, fr]`; bỏ trống thì dùng hai ngôn ngữ đầu của bộ sưu tập.",
+    ),
     // A site file
     (
         "slug",

@@ -170,23 +170,11 @@ pub fn unknown(links: &Links, raw_code: &str, headers: &HeaderMap) -> Response<H
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;");
-    // Vietnamese or English words; the link still leads to the visitor's own language.
-    let text_lang = if lang == "vi" { "vi" } else { "en" };
-    let (title, text, link) = if lang == "vi" {
-        (
-            "Không có mã này",
-            format!("Mã “{code}” không có trong hệ thống: có thể địa chỉ bị gõ sai, hoặc biển đã cũ."),
-            "Xem tất cả di tích",
-        )
-    } else {
-        (
-            "Unknown code",
-            format!(
-                "The code “{code}” is not known here: the address may be mistyped, or the placard may be out of date."
-            ),
-            "See all sites",
-        )
-    };
+    // The visitor's language's words (English for a language disan has no words for).
+    let title = crate::words::word(lang, "unknown_code_title");
+    let text = crate::words::word(lang, "unknown_code_text").replace("{code}", &code);
+    let link = crate::words::word(lang, "unknown_code_link");
+    let text_lang = if crate::words::language(lang).is_some() { lang } else { crate::words::REFERENCE };
     let page = format!(
         "<!doctype html><html lang=\"{text_lang}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><h1>{title}</h1><p>{text}</p><p><a href=\"/{lang}/\">{link}</a></p></html>\n"
     );

@@ -134,7 +134,7 @@ fn failed(generation: u64, e: &anyhow::Error) -> Status {
                 file: d.file.display().to_string(),
                 line: d.pos.map(|p| p.line),
                 column: d.pos.map(|p| p.col),
-                message: d.message.clone(),
+                message: d.message.en(),
             })
             .collect();
         return Status { generation, ok: false, report: invalid.report.to_string(), problems };

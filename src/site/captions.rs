@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::messages::Msg;
 use crate::report::Pos;
 
 /// Largest captions file read (a whole hour of dense cues is well under this).
@@ -38,12 +39,10 @@ pub struct Problem {
     /// How many characters to underline.
     pub width: usize,
     /// What is wrong.
-    pub message: String,
+    pub message: Msg,
     /// How to fix it.
-    pub hint: String,
+    pub hint: Msg,
 }
-
-const TIME_HINT: &str = "write times as minutes:seconds.milliseconds or hours:minutes:seconds.milliseconds, e.g. `01:02.500` or `00:01:02.500`";
 
 /// Reads `text` (a WebVTT file) and checks its cues against each other and against the recording's length
 /// in seconds, when known. Returns the cues, or every problem found.
@@ -51,20 +50,14 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     let mut problems = Vec::new();
-    let mut problem = |line: usize, col: usize, width: usize, message: String, hint: &str| {
-        problems.push(Problem { pos: Pos { line, col }, width, message, hint: hint.to_string() })
+    let mut problem = |line: usize, col: usize, width: usize, message: Msg, hint: Msg| {
+        problems.push(Problem { pos: Pos { line, col }, width, message, hint })
     };
     let first = lines.first().copied().unwrap_or("");
     let header_ok = first.strip_prefix("WEBVTT").is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']));
     if !header_ok {
         let width = first.chars().count().clamp(1, 20);
-        problem(
-            1,
-            1,
-            width,
-            "a captions file must start with the line `WEBVTT`".into(),
-            "save the captions as WebVTT (.vtt): the first line is `WEBVTT`, then a blank line, then the cues",
-        );
+        problem(1, 1, width, Msg::CaptionsNoHeader, Msg::HintVttHeader);
         return Err(problems);
     }
     // Blocks: runs of non-blank lines. The first is the header.
@@ -93,13 +86,7 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
         let timing_at = if block[0].contains("-->") { 0 } else { 1 };
         let Some(timing) = block.get(timing_at).filter(|l| l.contains("-->")) else {
             let at = start_line + timing_at.min(block.len() - 1);
-            problem(
-                at + 1,
-                1,
-                lines[at].chars().count().clamp(1, 40),
-                "this cue has no timing line".into(),
-                "each cue starts with its times, e.g. `00:01.000 --> 00:04.500`, then its text on the next lines",
-            );
+            problem(at + 1, 1, lines[at].chars().count().clamp(1, 40), Msg::CueNoTiming, Msg::HintCueTiming);
             continue;
         };
         let line_no = start_line + timing_at + 1;
@@ -114,12 +101,12 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
         let start = parse_time(start_text);
         let end = parse_time(end_text);
         if start.is_none() {
-            let message = format!("`{start_text}` is not a WebVTT time");
-            problem(line_no, sc, start_text.chars().count().max(1), message, TIME_HINT);
+            let message = Msg::CueBadTime { time: start_text.into() };
+            problem(line_no, sc, start_text.chars().count().max(1), message, Msg::HintCueTime);
         }
         if end.is_none() {
-            let message = format!("`{end_text}` is not a WebVTT time");
-            problem(line_no, ec, end_text.chars().count().max(1), message, TIME_HINT);
+            let message = Msg::CueBadTime { time: end_text.into() };
+            problem(line_no, ec, end_text.chars().count().max(1), message, Msg::HintCueTime);
         }
         let words: Vec<String> = block[timing_at + 1..].iter().map(|l| plain(l)).filter(|l| !l.is_empty()).collect();
         let (Some(start), Some(end)) = (start, end) else { continue };
@@ -128,8 +115,8 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
                 line_no,
                 ec,
                 end_text.chars().count(),
-                format!("this cue ends at {} but starts at {}", show(end), show(start)),
-                "a cue must end after it starts",
+                Msg::CueEndsBeforeStart { end: show(end), start: show(start) },
+                Msg::HintCueEndAfterStart,
             );
         }
         if let Some(prev) = cues.last() {
@@ -138,53 +125,31 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
                     line_no,
                     sc,
                     start_text.chars().count(),
-                    format!(
-                        "this cue starts at {}, before the cue above it (line {}, {})",
-                        show(start),
-                        prev.line,
-                        show(prev.start)
-                    ),
-                    "put the cues in the order they are spoken",
+                    Msg::CueBeforePrevious { start: show(start), line: prev.line, previous: show(prev.start) },
+                    Msg::HintCueOrder,
                 );
             } else if start < prev.end {
                 problem(
                     line_no,
                     sc,
                     start_text.chars().count(),
-                    format!(
-                        "this cue starts at {} while the cue above it (line {}) lasts until {}",
-                        show(start),
-                        prev.line,
-                        show(prev.end)
-                    ),
-                    "captions show one cue at a time: end the cue above at or before this one's start",
+                    Msg::CueOverlaps { start: show(start), line: prev.line, until: show(prev.end) },
+                    Msg::HintCueOneAtATime,
                 );
             }
         }
         if words.is_empty() {
-            problem(
-                line_no,
-                1,
-                timing.chars().count().max(1),
-                "this cue has no text".into(),
-                "write the words spoken under the timing line, or remove the cue",
-            );
+            problem(line_no, 1, timing.chars().count().max(1), Msg::CueNoText, Msg::HintCueWords);
         }
         let text = crate::site::validate::nfc(&words.join(" "));
         let cue = Cue { start, end, text, line: line_no, end_at: (ec, end_text.chars().count()) };
         if let Some(late) = duration.and_then(|d| past_end(std::slice::from_ref(&cue), d)) {
-            problem(late.pos.line, late.pos.col, late.width, late.message, &late.hint);
+            problem(late.pos.line, late.pos.col, late.width, late.message, late.hint);
         }
         cues.push(cue);
     }
     if cue_blocks == 0 {
-        problem(
-            1,
-            1,
-            6,
-            "this captions file has no cues".into(),
-            "add cues after the `WEBVTT` line and a blank line, e.g. `00:00.000 --> 00:03.000` and the words",
-        );
+        problem(1, 1, 6, Msg::CaptionsNoCues, Msg::HintAddCues);
     }
     if problems.is_empty() { Ok(cues) } else { Err(problems) }
 }
@@ -196,8 +161,8 @@ pub fn past_end(cues: &[Cue], duration: f64) -> Option<Problem> {
     Some(Problem {
         pos: Pos { line: c.line, col: c.end_at.0 },
         width: c.end_at.1.max(1),
-        message: format!("this cue ends at {}, after the recording ends ({})", show(c.end), show(duration)),
-        hint: "check that the captions belong to this recording, and end the last cue within it".into(),
+        message: Msg::CuePastEnd { end: show(c.end), length: show(duration) },
+        hint: Msg::HintCaptionsBelong,
     })
 }
 
@@ -299,7 +264,11 @@ mod tests {
     }
 
     fn problems(vtt: &str, duration: Option<f64>) -> Vec<(usize, usize, String)> {
-        check(vtt, duration).expect_err("invalid").into_iter().map(|p| (p.pos.line, p.pos.col, p.message)).collect()
+        check(vtt, duration)
+            .expect_err("invalid")
+            .into_iter()
+            .map(|p| (p.pos.line, p.pos.col, p.message.en()))
+            .collect()
     }
 
     #[test]
@@ -324,7 +293,8 @@ mod tests {
         assert_eq!(past_end(&cues, 4.0), None, "a few milliseconds over are tolerated");
         let p = past_end(&cues, 3.0).expect("past the end");
         assert_eq!((p.pos.line, p.pos.col, p.width), (6, 15, 9));
-        assert!(p.message.contains("ends at 00:04.100, after the recording ends (00:03.000)"), "{}", p.message);
+        let message = p.message.en();
+        assert!(message.contains("ends at 00:04.100, after the recording ends (00:03.000)"), "{message}");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::load::YamlFile;
 use super::model::Site;
+use crate::messages::Msg;
 use crate::report::Report;
 
 /// File name of the registry inside `sites/`.
@@ -69,7 +70,7 @@ pub fn resolve(
     }
     let Some((file, raw)) = registry else { return table };
     if raw.schema != 1 {
-        report.push(file.diag("schema", format!("schema version {} is not supported", raw.schema)));
+        report.push(file.diag("schema", Msg::SchemaUnsupported { version: raw.schema }));
     }
     for (code, link) in &raw.codes {
         let path = format!("codes.{code}");
@@ -77,26 +78,36 @@ pub fn resolve(
         let live = table.get(&key).filter(|t| !t.retired).cloned();
         match (link.retired, live) {
             (false, Some(_)) => {}
-            (false, None) => report.push(
-                file.diag(&path, format!("published code `{code}` no longer leads anywhere")).with_hint(format!(
-                    "it was printed for {}{}; put it back in that site's `placards`, or retire it: add `retired: true` and the site (and scene) it should open now",
-                    link.site,
-                    link.scene.as_deref().map(|s| format!(" / {s}")).unwrap_or_default()
-                )),
-            ),
+            (false, None) => report.push(file.diag(&path, Msg::PublishedCodeLost { code: code.clone() }).with_hint(
+                Msg::HintRetire {
+                    target: format!(
+                        "{}{}",
+                        link.site,
+                        link.scene.as_deref().map(|s| format!(" / {s}")).unwrap_or_default()
+                    ),
+                },
+            )),
             (true, Some(t)) => report.push(
-                file.diag(&path, format!("retired code `{code}` is used again by a placard of `{}`", t.site))
-                    .with_hint("give the new placard a new code; a retired code keeps leading to its old target"),
+                file.diag(&path, Msg::RetiredCodeReused { code: code.clone(), site: t.site.clone() })
+                    .with_hint(Msg::HintNewCode),
             ),
             (true, None) => match sites.iter().find(|s| s.slug == link.site) {
                 None => report.push(
-                    file.diag_value(&format!("{path}.site"), format!("retired code `{code}` points to site `{}`, which does not exist", link.site))
-                        .with_hint("point it at a site that exists, so visitors with old prints still arrive somewhere"),
+                    file.diag_value(
+                        &format!("{path}.site"),
+                        Msg::RetiredCodeToMissingSite { code: code.clone(), site: link.site.clone() },
+                    )
+                    .with_hint(Msg::HintRetiredTarget),
                 ),
                 Some(s) => {
                     let scene_ok = link.scene.as_ref().is_none_or(|sc| s.scenes.iter().any(|x| &x.id == sc));
                     if !scene_ok {
-                        report.push(file.diag_value(&format!("{path}.scene"), format!("retired code `{code}` points to a scene `{}` that `{}` does not have", link.scene.as_deref().unwrap_or(""), s.slug)));
+                        let message = Msg::RetiredCodeToMissingScene {
+                            code: code.clone(),
+                            scene: link.scene.clone().unwrap_or_default(),
+                            site: s.slug.clone(),
+                        };
+                        report.push(file.diag_value(&format!("{path}.scene"), message));
                     }
                     let scene = link.scene.clone().or_else(|| s.scenes.first().map(|x| x.id.clone()));
                     table.insert(key, Target { site: s.slug.clone(), scene, retired: true });

@@ -11,13 +11,8 @@ use super::locate::Locator;
 use super::model::Collection;
 use super::raw::{RawCollection, RawSite};
 use super::validate;
+use crate::messages::Msg;
 use crate::report::{Diagnostic, InvalidCollection, Pos, Report, relative, suggest};
-
-/// Said when the folder has no `sites/`.
-pub const NOT_A_COLLECTION: &str = "this folder is not a collection: it has no `sites/` folder";
-/// How to get to a collection from there.
-pub const NOT_A_COLLECTION_HINT: &str = "run disan in the collection's folder (the one holding sites/ and content/), \
-     point to it with `--root DIR`, or start one with `disan new collection DIR`";
 
 /// Name of the collection file inside `sites/`.
 pub const COLLECTION_FILE: &str = "collection.yaml";
@@ -34,7 +29,7 @@ pub struct YamlFile {
 
 impl YamlFile {
     /// A diagnostic underlining the value of the key `path` when it is on the key's line, else the key.
-    pub fn diag_value(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn diag_value(&self, path: &str, message: Msg) -> Diagnostic {
         let Some(pos) = self.locator.exact(path) else {
             return self.diag(path, message);
         };
@@ -51,7 +46,7 @@ impl YamlFile {
     }
 
     /// A diagnostic at the key `path` (or its nearest parent), underlining the key.
-    pub fn diag(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn diag(&self, path: &str, message: Msg) -> Diagnostic {
         match self.locator.find(path) {
             Some(pos) => {
                 let width = token_width(&self.text, pos);
@@ -71,7 +66,7 @@ pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
     if !sites_dir.is_dir() {
         // Most likely disan was started in the wrong folder: say so once instead of listing every file
         // that is missing.
-        report.push(Diagnostic::file(root, NOT_A_COLLECTION).with_hint(NOT_A_COLLECTION_HINT));
+        report.push(Diagnostic::file(root, Msg::NotACollection).with_hint(Msg::HintNotACollection));
         return Err(InvalidCollection { report });
     }
     let collection = read_yaml::<RawCollection>(root, &sites_dir.join(COLLECTION_FILE), &mut report);
@@ -87,7 +82,7 @@ pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
                 }
             }
         }
-        Err(e) => report.push(Diagnostic::file(relative(root, &sites_dir), e)),
+        Err(why) => report.push(Diagnostic::file(relative(root, &sites_dir), Msg::CannotReadSites { why })),
     }
     let links_path = sites_dir.join(super::links::LINKS_FILE);
     let mut links =
@@ -99,10 +94,13 @@ pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
     }
     let resolved = collection.and_then(|c| validate::collection(root, c, sites, links, &mut report));
     match resolved {
-        Some(c) if report.is_empty() => Ok(c),
+        Some(mut c) if report.is_empty() => {
+            c.warnings = report.take_warnings();
+            Ok(c)
+        }
         _ => {
             if report.is_empty() {
-                report.push(Diagnostic::file(relative(root, &sites_dir), "the collection could not be read"));
+                report.push(Diagnostic::file(relative(root, &sites_dir), Msg::CollectionUnreadable));
             }
             Err(InvalidCollection { report })
         }
@@ -111,7 +109,7 @@ pub fn load(root: &Path) -> Result<Collection, InvalidCollection> {
 
 /// The site files in `sites/`, sorted, without the collection file.
 fn site_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read the sites folder: {e}"))?;
+    let entries = fs::read_dir(dir).map_err(|e| e.to_string())?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -142,20 +140,16 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
         report.push(
             Diagnostic::file(
                 &file,
-                format!(
-                    "the file is {} KB, more than the {} KB a YAML file may be",
-                    meta.len().div_ceil(1024),
-                    limits::MAX_YAML_BYTES / 1024
-                ),
+                Msg::YamlTooBig { kb: meta.len().div_ceil(1024), limit_kb: limits::MAX_YAML_BYTES / 1024 },
             )
-            .with_hint(YAML_SIZE_HINT),
+            .with_hint(Msg::HintYamlSize),
         );
         return None;
     }
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            report.push(Diagnostic::file(&file, format!("cannot read the file: {e}")));
+            report.push(Diagnostic::file(&file, Msg::CannotReadFile { why: e.to_string() }));
             return None;
         }
     };
@@ -165,18 +159,15 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
             let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let pos = pos_of_offset(&text, offset);
-            report.push(
-                Diagnostic::at(&file, &text, pos, 1, "the file is not valid UTF-8 text")
-                    .with_hint("save the file as UTF-8 in your editor"),
-            );
+            report.push(Diagnostic::at(&file, &text, pos, 1, Msg::NotUtf8).with_hint(Msg::HintUtf8));
             return None;
         }
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
     if let Some(pos) = limits::too_deep(&text) {
         report.push(
-            Diagnostic::at(&file, &text, pos, 1, format!("the YAML nests more than {} levels deep", limits::MAX_DEPTH))
-                .with_hint(YAML_DEPTH_HINT),
+            Diagnostic::at(&file, &text, pos, 1, Msg::YamlTooDeep { depth: limits::MAX_DEPTH })
+                .with_hint(Msg::HintYamlDepth),
         );
         return None;
     }
@@ -185,17 +176,14 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
     let mut structural = false;
     for pos in &source.locator.tabs {
         structural = true;
-        report.push(
-            Diagnostic::at(&file, &source.text, *pos, 1, "a tab is used for indentation")
-                .with_hint("YAML indents with spaces only; replace the tab with spaces"),
-        );
+        report.push(Diagnostic::at(&file, &source.text, *pos, 1, Msg::TabIndentation).with_hint(Msg::HintTab));
     }
     let mut lines: Vec<String> = source.text.lines().map(str::to_owned).collect();
     for (path, first, second) in &source.locator.duplicates {
         let key = path.rsplit(['.', ']']).next().unwrap_or(path);
         report.push(
-            Diagnostic::at(&file, &source.text, *second, key.chars().count(), format!("duplicate key `{key}`"))
-                .with_hint(format!("`{key}` is already set on line {}; keep only one", first.line)),
+            Diagnostic::at(&file, &source.text, *second, key.chars().count(), Msg::DuplicateKey { key: key.into() })
+                .with_hint(Msg::HintDuplicate { key: key.into(), line: first.line }),
         );
         // The first value counts; the second is set aside so the rest of the file is still checked.
         set_aside(&mut lines, *second);
@@ -229,8 +217,8 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
             report.push(diag);
             return None;
         };
-        let quoted = diag.message.split('`').nth(1).unwrap_or_default().to_string();
-        if diag.message.starts_with("missing field") {
+        if let Msg::MissingField { key: quoted } = &diag.message {
+            let quoted = quoted.clone();
             match aside.iter().find(|(k, _)| *k == quoted) {
                 // The key set aside was required: drop the list item holding it, or stop here.
                 Some((_, Some(item))) => {
@@ -248,8 +236,13 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
                 }
             }
         }
-        if diag.message.starts_with("unknown key") {
-            let intended = diag.hint.as_deref().and_then(|h| h.strip_prefix("did you mean `")?.strip_suffix("`?"));
+        if let Msg::UnknownKey { key: quoted } = &diag.message {
+            let quoted = quoted.clone();
+            let intended = match &diag.hint {
+                Some(Msg::DidYouMean { word }) => Some(word.clone()),
+                _ => None,
+            };
+            let intended = intended.as_deref();
             report.push(diag.clone());
             let here = Locator::new(&working);
             let free = intended.filter(|s| {
@@ -284,12 +277,6 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, path: &Path, report: &mut Report)
     }
     None
 }
-
-/// Hint for a YAML file past the size limit.
-const YAML_SIZE_HINT: &str =
-    "a YAML file holds text only: keep photos, panoramas and recordings in content/ and name them here";
-/// Hint for a YAML file nested past the depth limit.
-const YAML_DEPTH_HINT: &str = "a site file nests about six levels; look for `[` or `{` that are never closed";
 
 /// Blanks the key or item starting at `pos` and everything nested under it, keeping line numbers.
 /// Returns false when there was nothing to blank.
@@ -383,42 +370,35 @@ fn item_of(lines: &[String], pos: Pos) -> Option<Pos> {
 /// `shifts` are keys renamed in the working copy the error comes from, so columns are mapped back.
 fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error, shifts: &[(usize, usize, isize)]) -> Diagnostic {
     let full = e.to_string();
-    let message = match full.find(" at line ") {
+    let said = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
     // serde prefixes the key path ("kind: unknown variant …"); the location already says where.
-    let message = match message
+    let said = match said
         .find(": unknown ")
-        .or_else(|| message.find(": invalid type"))
-        .or_else(|| message.find(": missing field"))
+        .or_else(|| said.find(": invalid type"))
+        .or_else(|| said.find(": missing field"))
     {
-        Some(i) => message[i + 2..].to_string(),
-        None => message,
+        Some(i) => said[i + 2..].to_string(),
+        None => said,
     };
-    let message = message.strip_prefix("invalid type: ").map(|m| format!("wrong type: {m}")).unwrap_or(message);
-    let message =
-        [("f64", "a number"), ("u32", "a whole number"), ("u16", "a whole number"), ("a boolean", "true or false")]
-            .iter()
-            .fold(message, |m, (rust, plain)| m.replace(&format!("expected {rust}"), &format!("expected {plain}")));
     let line = e.location().and_then(|l| source.text.lines().nth(l.line().saturating_sub(1)));
-    let hint = hint_for(&message).or_else(|| syntax_hint(&message, line?));
-    // The list of allowed names goes to the hint; the message itself stays one short line.
-    // serde says "expected one of `a`, `b`, `c`" but "expected `a` or `b`" when there are only two.
-    let unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
-    let message = match message.find(", expected one of").or_else(|| message.find(", expected `").filter(|_| unknown)) {
-        Some(i) if message.starts_with("unknown field") => message[..i].replacen("unknown field", "unknown key", 1),
-        Some(i) => message[..i].replacen("unknown variant", "unknown value", 1),
-        None => message,
+    let (message, hint) = match reader_message(&said) {
+        Some((message, hint)) => (message, hint),
+        None => match syntax_message(&said) {
+            Some(message) => (message, line.map(syntax_hint)),
+            None => (Msg::YamlError { said: said.clone() }, None),
+        },
     };
     let mut diag = match e.location() {
         Some(loc) if loc.line() > 0 => {
             let shift: isize =
                 shifts.iter().filter(|(l, c, _)| *l == loc.line() && loc.column() > *c).map(|(_, _, d)| d).sum();
             let pos = Pos { line: loc.line(), col: (loc.column() as isize - shift).max(1) as usize };
-            Diagnostic::at(&source.file, &source.text, pos, token_width(&source.text, pos), &message)
+            Diagnostic::at(&source.file, &source.text, pos, token_width(&source.text, pos), message)
         }
-        _ => Diagnostic::file(&source.file, &message),
+        _ => Diagnostic::file(&source.file, message),
     };
     if let Some(hint) = hint {
         diag = diag.with_hint(hint);
@@ -426,53 +406,67 @@ fn parse_diagnostic(source: &YamlFile, e: &yaml_serde::Error, shifts: &[(usize, 
     diag
 }
 
-/// A hint for the common serde messages: misspelt keys and values, missing fields.
-fn hint_for(message: &str) -> Option<String> {
-    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+/// The message (and hint) for what serde says about a file's content: misspelt keys and values, missing
+/// keys, values of the wrong kind. The list of allowed names goes to the hint; the message itself stays
+/// one short line.
+fn reader_message(said: &str) -> Option<(Msg, Option<Msg>)> {
+    if let Some(rest) = said.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.rsplit_once(", expected ")?;
+        let expected = match expected {
+            "f64" | "f32" => Msg::ANumber,
+            "u8" | "u16" | "u32" | "u64" | "usize" => Msg::AWholeNumber,
+            "a boolean" => Msg::TrueOrFalse,
+            other => Msg::ReaderSaid { said: other.to_string() },
+        };
+        return Some((Msg::WrongType { found: found.to_string(), expected: expected.boxed() }, None));
+    }
+    // serde quotes names with backticks: the first is the word written, the rest those allowed.
+    let quoted: Vec<&str> = said.split('`').skip(1).step_by(2).collect();
     let (word, expected) = quoted.split_first()?;
-    if message.starts_with("unknown variant") && expected.contains(&"all_rights_reserved") {
-        // A near miss between licences is a different licence, not a typo: list them instead of guessing.
-        return Some(format!("licences the pages can name and link: {}", expected.join(", ")));
+    let word = word.to_string();
+    if said.starts_with("missing field") {
+        return Some((Msg::MissingField { key: word.clone() }, Some(Msg::HintAddKey { key: word })));
     }
-    if message.starts_with("unknown field") || message.starts_with("unknown variant") {
-        let what = if message.starts_with("unknown field") { "key" } else { "value" };
-        return Some(match suggest(word, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None if expected.is_empty() => format!("this {what} is not allowed here"),
-            None => format!("allowed here: {}", expected.join(", ")),
-        });
-    }
-    if message.starts_with("missing field") {
-        return Some(format!("add `{word}:` to this mapping"));
-    }
-    None
-}
-
-/// Hint for a quoted value followed by more text, the YAML syntax error editors meet most.
-const QUOTE_HINT: &str =
-    "a value that starts with a quote ends at the closing quote; put the whole text in quotes, or remove them";
-/// Hint for other syntax errors.
-const SYNTAX_HINT: &str = "check this line's indentation and quotes: text containing `: ` or ` #`, or starting with a quote, must be quoted whole";
-
-/// A hint for a YAML syntax error, from the parser's message and the line it points at.
-fn syntax_hint(message: &str, line: &str) -> Option<String> {
-    const SYNTAX: [&str; 5] = [
-        "did not find expected key",
-        "mapping values are not allowed in this context",
-        "did not find expected '-' indicator",
-        "could not find expected ':'",
-        "found character that cannot start any token",
-    ];
-    if !SYNTAX.iter().any(|m| message.starts_with(m)) {
+    let key = said.starts_with("unknown field");
+    if !key && !said.starts_with("unknown variant") {
         return None;
     }
+    let hint = if !key && expected.contains(&"all_rights_reserved") {
+        // A near miss between licences is a different licence, not a typo: list them instead of guessing.
+        Msg::HintLicences { licences: expected.join(", ") }
+    } else {
+        match suggest(&word, expected.iter().copied()) {
+            Some(s) => Msg::DidYouMean { word: s.to_string() },
+            None if expected.is_empty() && key => Msg::HintKeyNotAllowed,
+            None if expected.is_empty() => Msg::HintValueNotAllowed,
+            None => Msg::HintAllowedHere { allowed: expected.join(", ") },
+        }
+    };
+    let message = if key { Msg::UnknownKey { key: word } } else { Msg::UnknownValue { value: word } };
+    Some((message, Some(hint)))
+}
+
+/// The message for a YAML syntax error editors meet, in the parser's words.
+fn syntax_message(said: &str) -> Option<Msg> {
+    let known = [
+        ("did not find expected key", Msg::SyntaxExpectedKey),
+        ("mapping values are not allowed in this context", Msg::SyntaxMappingValue),
+        ("did not find expected '-' indicator", Msg::SyntaxExpectedDash),
+        ("could not find expected ':'", Msg::SyntaxExpectedColon),
+        ("found character that cannot start any token", Msg::SyntaxBadCharacter),
+    ];
+    known.into_iter().find(|(words, _)| said.starts_with(words)).map(|(_, m)| m)
+}
+
+/// A hint for a YAML syntax error, from the line it points at.
+fn syntax_hint(line: &str) -> Msg {
     // `vi: "Một ngôi đền" di tích.`: a quoted start with more text after the closing quote.
     let value = line.split_once(": ").map(|(_, v)| v.trim()).unwrap_or_default();
     let quoted_start = ['"', '\''].iter().find(|q| value.starts_with(**q)).is_some_and(|q| {
         let rest = &value[1..];
         rest.find(*q).is_some_and(|end| !rest[end + 1..].trim().is_empty())
     });
-    Some(if quoted_start { QUOTE_HINT } else { SYNTAX_HINT }.to_string())
+    if quoted_start { Msg::HintQuote } else { Msg::HintSyntax }
 }
 
 /// Line and column of a byte offset.
@@ -506,11 +500,16 @@ mod tests {
 
     #[test]
     fn hints_for_typos() {
-        let m = "unknown field `titel`, expected one of `title`, `slug`";
-        assert_eq!(hint_for(m).as_deref(), Some("did you mean `title`?"));
+        let hint = |m: &str| reader_message(m).and_then(|(_, h)| h).map(|h| h.en());
+        assert_eq!(
+            hint("unknown field `titel`, expected one of `title`, `slug`").as_deref(),
+            Some("did you mean `title`?")
+        );
         let m = "unknown variant `temple`, expected one of `scene`, `info`";
-        assert_eq!(hint_for(m).as_deref(), Some("allowed here: scene, info"));
-        assert_eq!(hint_for("missing field `name`").as_deref(), Some("add `name:` to this mapping"));
+        assert_eq!(hint(m).as_deref(), Some("allowed here: scene, info"));
+        assert_eq!(hint("missing field `name`").as_deref(), Some("add `name:` to this mapping"));
+        let (m, _) = reader_message("invalid type: string \"left\", expected f64").expect("a message");
+        assert_eq!(m.en(), "wrong type: string \"left\", expected a number");
     }
 
     #[test]

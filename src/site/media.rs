@@ -8,6 +8,8 @@ use std::path::{Component, Path, PathBuf};
 use image::ImageReader;
 use rayon::prelude::*;
 
+use crate::messages::Msg;
+
 /// Largest panorama side accepted; beyond this decoding would exhaust a small server's memory.
 pub const MAX_SIDE: u32 = 32_768;
 /// Memory budget for one decoded image: a 16384×8192 panorama in 8-bit RGB (384 MB). Images needing more
@@ -54,9 +56,9 @@ pub struct MediaProblem {
     /// Where in the YAML.
     pub yaml_path: String,
     /// What is wrong.
-    pub message: String,
+    pub message: Msg,
     /// How to fix it.
-    pub hint: Option<String>,
+    pub hint: Option<Msg>,
 }
 
 /// Audio formats browsers play, by extension.
@@ -66,17 +68,16 @@ pub const AUDIO_EXTENSIONS: &[&str] = &["mp3", "m4a", "aac", "ogg", "opus", "wav
 pub fn check_all(refs: &[MediaRef]) -> Vec<MediaProblem> {
     refs.par_iter()
         .filter_map(|r| {
-            check(r).err().map(|(message, hint)| MediaProblem {
-                site: r.site,
-                yaml_path: r.yaml_path.clone(),
-                message,
-                hint,
+            check(r).err().map(|problem| {
+                let (message, hint) = *problem;
+                MediaProblem { site: r.site, yaml_path: r.yaml_path.clone(), message, hint }
             })
         })
         .collect()
 }
 
-type Problem = (String, Option<String>);
+/// What is wrong with a file, and how to fix it (boxed: messages are large and problems rare).
+type Problem = Box<(Msg, Option<Msg>)>;
 
 /// A file beside where `name` was looked for (at `path`) whose name is a small edit away, say
 /// `gate.jpeg` for `gate.jpg` or `Gate.JPG`: written as `name` would have been, folders included.
@@ -99,62 +100,62 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
     let name = &r.file;
     let escapes = Path::new(name).components().any(|c| !matches!(c, Component::Normal(_)));
     if name.trim().is_empty() || escapes || name.contains('\\') {
-        return Err((
-            format!("`{name}` is not a path inside the site's content folder"),
-            Some("write a path relative to content/<slug>/, such as `panoramas/gate.jpg`, without `..`".into()),
-        ));
+        return Err(Box::new((Msg::PathLeavesContent { file: name.clone() }, Some(Msg::HintContentPath))));
     }
     if !r.path.is_file() {
         let hint = match near_match(name, &r.path) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("put the file at {}", r.shown.display()),
+            Some(near) => Msg::DidYouMean { word: near },
+            None => Msg::HintPutFile { path: r.shown.display().to_string() },
         };
-        return Err((format!("file `{name}` not found"), Some(hint)));
+        return Err(Box::new((Msg::FileNotFound { file: name.clone() }, Some(hint))));
     }
     match r.kind {
         MediaKind::Panorama => {
-            let (w, h) =
-                decode_dimensions(&r.path).map_err(|e| (format!("panorama `{name}` cannot be read: {e}"), None))?;
+            let (w, h) = decode_dimensions(&r.path)
+                .map_err(|e| Box::new((Msg::PanoramaUnreadable { file: name.clone(), why: e.boxed() }, None)))?;
             if w.abs_diff(2 * h) > 2 {
-                return Err((
-                    format!("panorama `{name}` is {w}×{h}, not 2:1"),
-                    Some("export the full 360° × 180° equirectangular image (width = 2 × height)".into()),
-                ));
+                let size = format!("{w}×{h}");
+                return Err(Box::new((Msg::PanoramaNotTwoToOne { file: name.clone(), size }, Some(Msg::HintEquirect))));
             }
             if w < 512 {
-                return Err((
-                    format!("panorama `{name}` is only {w}×{h}"),
-                    Some("use an image at least 1024 pixels wide".into()),
-                ));
+                let size = format!("{w}×{h}");
+                return Err(Box::new((
+                    Msg::PanoramaTooSmall { file: name.clone(), size },
+                    Some(Msg::HintPanoramaWidth),
+                )));
             }
             Ok(())
         }
         MediaKind::Photo => {
-            decode_dimensions(&r.path).map_err(|e| (format!("photo `{name}` cannot be read: {e}"), None))?;
+            decode_dimensions(&r.path)
+                .map_err(|e| Box::new((Msg::PhotoUnreadable { file: name.clone(), why: e.boxed() }, None)))?;
             Ok(())
         }
         MediaKind::Logo => {
             decode_dimensions(&r.path).map_err(|e| {
-                (format!("logo `{name}` cannot be read: {e}"), Some("use a PNG or JPEG image as the logo".into()))
+                Box::new((Msg::LogoUnreadable { file: name.clone(), why: e.boxed() }, Some(Msg::HintLogo)))
             })?;
             Ok(())
         }
-        MediaKind::Audio => check_audio(&r.path).map_err(|e| (format!("audio `{name}` {e}"), None)),
+        MediaKind::Audio => {
+            check_audio(&r.path).map_err(|e| Box::new((Msg::AudioProblem { file: name.clone(), why: e.boxed() }, None)))
+        }
     }
 }
 
 /// Opens an image with size limits, decodes it fully and returns its size.
-pub fn decode_dimensions(path: &Path) -> Result<(u32, u32), String> {
+pub fn decode_dimensions(path: &Path) -> Result<(u32, u32), Msg> {
     let img = open_image(path)?;
     Ok((img.width(), img.height()))
 }
 
 /// Decodes an image, refusing oversized headers before allocating and honouring EXIF orientation.
-pub fn open_image(path: &Path) -> Result<image::DynamicImage, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut reader = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(|e| e.to_string())?;
+pub fn open_image(path: &Path) -> Result<image::DynamicImage, Msg> {
+    let io = |e: std::io::Error| Msg::ImageIo { why: e.to_string() };
+    let file = File::open(path).map_err(io)?;
+    let mut reader = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(io)?;
     if reader.format().is_none() {
-        return Err("not a JPEG or PNG image".into());
+        return Err(Msg::NotJpegOrPng);
     }
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -162,14 +163,14 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage, String> {
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
     if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(path)? {
-        return Err("the JPEG is truncated: its end marker is missing (copy the file again)".into());
+        return Err(Msg::JpegTruncated);
     }
     let (w, h) = reader.into_dimensions().map_err(describe)?;
     if w > MAX_SIDE || h > MAX_SIDE {
-        return Err(format!("{w}×{h} is larger than the {MAX_SIDE}-pixel limit"));
+        return Err(Msg::ImageTooLarge { w, h, limit: MAX_SIDE });
     }
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut reader = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(|e| e.to_string())?;
+    let file = File::open(path).map_err(io)?;
+    let mut reader = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(io)?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
@@ -178,11 +179,13 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage, String> {
     let needs = decoder.total_bytes();
     if needs > DECODE_BUDGET {
         const MB: u64 = 1024 * 1024;
-        return Err(format!(
-            "{w}×{h} needs {} MB to decode, more than the {} MB budget (the largest 2:1 panorama that fits is 16384×8192)",
-            needs.div_ceil(MB),
-            DECODE_BUDGET / MB
-        ));
+        return Err(Msg::ImageOverBudget {
+            w,
+            h,
+            needs_mb: needs.div_ceil(MB),
+            budget_mb: DECODE_BUDGET / MB,
+            largest: "16384×8192".into(),
+        });
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = image::DynamicImage::from_decoder(decoder).map_err(describe)?;
@@ -192,34 +195,34 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage, String> {
 
 /// JPEG decoders quietly fill a cut-off file with grey; a complete file ends with the EOI marker
 /// (possibly followed by a little padding).
-fn jpeg_is_complete(path: &Path) -> Result<bool, String> {
+fn jpeg_is_complete(path: &Path) -> Result<bool, Msg> {
     use std::io::{Seek, SeekFrom};
-    let mut f = File::open(path).map_err(|e| e.to_string())?;
-    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    let io = |e: std::io::Error| Msg::ImageIo { why: e.to_string() };
+    let mut f = File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
     let tail_len = len.min(1024);
-    f.seek(SeekFrom::Start(len - tail_len)).map_err(|e| e.to_string())?;
+    f.seek(SeekFrom::Start(len - tail_len)).map_err(io)?;
     let mut tail = Vec::with_capacity(tail_len as usize);
-    f.read_to_end(&mut tail).map_err(|e| e.to_string())?;
+    f.read_to_end(&mut tail).map_err(io)?;
     Ok(tail.windows(2).any(|w| w == [0xFF, 0xD9]))
 }
 
-fn describe(e: image::ImageError) -> String {
+fn describe(e: image::ImageError) -> Msg {
     match e {
-        image::ImageError::Limits(_) => {
-            format!("too large to decode safely (limit {MAX_SIDE} pixels a side)")
-        }
-        other => format!("{other} (the file may be truncated or not an image)"),
+        image::ImageError::Limits(_) => Msg::ImageOverLimits { limit: MAX_SIDE },
+        other => Msg::ImageDecoder { said: other.to_string() },
     }
 }
 
-fn check_audio(path: &Path) -> Result<(), String> {
+fn check_audio(path: &Path) -> Result<(), Msg> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if !AUDIO_EXTENSIONS.contains(&ext.as_str()) {
-        return Err(format!("has an unsupported format; use one of: {}", AUDIO_EXTENSIONS.join(", ")));
+        return Err(Msg::AudioUnsupported { formats: AUDIO_EXTENSIONS.join(", ") });
     }
     let mut head = [0u8; 12];
-    let mut f = File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
-    let n = f.read(&mut head).map_err(|e| format!("cannot be read: {e}"))?;
+    let cannot = |e: std::io::Error| Msg::AudioCannotRead { why: e.to_string() };
+    let mut f = File::open(path).map_err(cannot)?;
+    let n = f.read(&mut head).map_err(cannot)?;
     let head = &head[..n];
     let ok = match ext.as_str() {
         "mp3" => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0),
@@ -229,5 +232,5 @@ fn check_audio(path: &Path) -> Result<(), String> {
         "aac" => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xF0 == 0xF0),
         _ => false,
     };
-    if ok { Ok(()) } else { Err(format!("is empty or not a real .{ext} file")) }
+    if ok { Ok(()) } else { Err(Msg::AudioNotReal { ext }) }
 }

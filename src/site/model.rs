@@ -38,6 +38,11 @@ pub struct Collection {
     pub sponsors: Vec<Sponsor>,
     /// Local time as minutes east of UTC (`utc_offset:`, default +07:00), for scan reports.
     pub utc_offset_minutes: i32,
+    /// The two languages placards are printed in, the headline's first.
+    pub placard_languages: (String, String),
+    /// What `check` warns about without refusing the collection (a language without interface words).
+    #[serde(skip)]
+    pub warnings: Vec<crate::report::Diagnostic>,
 }
 
 /// A sponsor or contributor of the collection.

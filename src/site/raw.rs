@@ -61,6 +61,11 @@ pub struct RawCollection {
     #[serde(default)]
     #[schemars(regex(pattern = "^[+-](0[0-9]|1[0-4]):[0-5][0-9]$"))]
     pub utc_offset: Option<String>,
+    /// The two languages printed on placards, the headline's first, e.g. `[vi, fr]`; leave out for the
+    /// collection's first two languages.
+    #[serde(default)]
+    #[schemars(inner(regex(pattern = LANG_PATTERN)))]
+    pub placard_languages: Option<Vec<String>>,
 }
 
 /// A sponsor or contributor of the whole collection (`sponsors:` in the collection file).

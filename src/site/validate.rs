@@ -10,6 +10,7 @@ use super::load::YamlFile;
 use super::media::{self, MediaKind, MediaRef};
 use super::model::*;
 use super::raw::{self, LangText, RawCollection, RawSite, SCHEMA_VERSION};
+use crate::messages::Msg;
 use crate::report::{Report, suggest};
 
 /// Text as every later stage wants it: NFC, trimmed of surrounding blank space.
@@ -25,17 +26,17 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, path: &str, message: impl Into<String>) {
+    fn err(&mut self, path: &str, message: Msg) {
         let d = self.src.diag(path, message);
         self.report.push(d);
     }
 
-    fn value_hint(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
+    fn value_hint(&mut self, path: &str, message: Msg, hint: Msg) {
         let d = self.src.diag_value(path, message).with_hint(hint);
         self.report.push(d);
     }
 
-    fn err_hint(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
+    fn err_hint(&mut self, path: &str, message: Msg, hint: Msg) {
         let d = self.src.diag(path, message).with_hint(hint);
         self.report.push(d);
     }
@@ -47,15 +48,15 @@ impl Ctx<'_> {
             let key = format!("{path}.{lang}");
             if !self.langs.contains(lang) {
                 let hint = match suggest(lang, self.langs.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the collection's languages are: {}", self.langs.join(", ")),
+                    Some(s) => Msg::DidYouMean { word: s.into() },
+                    None => Msg::HintLanguages { langs: self.langs.join(", ") },
                 };
-                self.err_hint(&key, format!("language `{lang}` is not one of the collection's languages"), hint);
+                self.err_hint(&key, Msg::UnknownLanguage { lang: lang.clone() }, hint);
                 continue;
             }
             let v = nfc(value);
             if v.is_empty() {
-                self.err(&key, format!("`{path}` is empty in `{lang}`"));
+                self.err(&key, Msg::EmptyText { path: path.into(), lang: lang.clone() });
             }
             out.insert(lang.clone(), v);
         }
@@ -63,8 +64,8 @@ impl Ctx<'_> {
             if !raw.contains_key(lang) {
                 self.err_hint(
                     path,
-                    format!("`{path}` has no `{lang}` text"),
-                    format!("add `{lang}: …` under `{path}`; every language of the collection needs its text"),
+                    Msg::MissingText { path: path.into(), lang: lang.clone() },
+                    Msg::HintAddLanguage { lang: lang.clone(), path: path.into() },
                 );
             }
         }
@@ -79,8 +80,8 @@ impl Ctx<'_> {
         if !(min..=max).contains(&value) || !value.is_finite() {
             self.value_hint(
                 path,
-                format!("`{path}` is {value}, outside {min} to {max}"),
-                format!("use a value from {min} to {max} (degrees)"),
+                Msg::OutOfRange { path: path.into(), value, min, max },
+                Msg::HintDegrees { min, max },
             );
         }
     }
@@ -90,11 +91,7 @@ impl Ctx<'_> {
         let url = nfc(url.as_deref()?);
         let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or("");
         if host.is_empty() || host.starts_with('/') || url.contains(char::is_whitespace) {
-            self.value_hint(
-                path,
-                format!("`{url}` is not a web address"),
-                "write the full address, starting with https://",
-            );
+            self.value_hint(path, Msg::NotAWebAddress { url: url.clone() }, Msg::HintFullAddress);
         }
         Some(url)
     }
@@ -104,18 +101,14 @@ impl Ctx<'_> {
         let c = raw.as_ref()?;
         let author = c.author.as_deref().map(nfc).filter(|a| !a.is_empty());
         if author.is_none() && !c.generated {
-            self.err_hint(
-                path,
-                "a credit needs an `author`",
-                "write who took the photo or speaks in the recording, or add `generated: true` for generated media",
-            );
+            self.err_hint(path, Msg::CreditNeedsAuthor, Msg::HintCreditAuthor);
         }
         let holder = c.holder.as_deref().map(nfc).filter(|h| !h.is_empty());
         if c.licence == Some(Licence::AllRightsReserved) && holder.is_none() {
             self.value_hint(
                 &format!("{path}.licence"),
-                "`all_rights_reserved` needs a `holder`",
-                "add `holder:` with who owns the rights, or choose an open licence: cc_by, cc_by_sa, cc0",
+                Msg::ReservedNeedsHolder,
+                Msg::HintHolder { licences: "cc_by, cc_by_sa, cc0".into() },
             );
         }
         let url = self.web_url(&format!("{path}.url"), &c.url);
@@ -127,35 +120,23 @@ impl Ctx<'_> {
         let kind = yaml_name(f.kind);
         let label = self.opt_text(&format!("{path}.label"), &f.label);
         if f.kind == FactKind::Other && label.is_none() {
-            self.err_hint(
-                path,
-                "a fact of kind `other` needs a `label`",
-                "add `label:` saying what the fact is, per language",
-            );
+            self.err_hint(path, Msg::OtherFactNeedsLabel, Msg::HintFactLabel);
         }
         let note = self.opt_text(&format!("{path}.note"), &f.note);
         let units = f.kind.units();
         let unit_list = || units.iter().map(|u| u.symbol()).collect::<Vec<_>>().join(", ");
         let value = match (f.value, &f.text) {
             (Some(_), Some(_)) => {
-                self.err_hint(
-                    &format!("{path}.text"),
-                    "a fact has both `value` and `text`",
-                    "keep one: `value` for a number, `text` for words",
-                );
+                self.err_hint(&format!("{path}.text"), Msg::FactValueAndText, Msg::HintFactKeepOne);
                 return None;
             }
             (None, None) => {
-                self.err_hint(
-                    path,
-                    "a fact needs a `value` or a `text`",
-                    "write a number with `value:`, or words per language with `text:`",
-                );
+                self.err_hint(path, Msg::FactNeedsValue, Msg::HintFactValue);
                 return None;
             }
             (None, Some(text)) => {
                 if f.unit.is_some() {
-                    self.err_hint(&format!("{path}.unit"), "a fact in words has no `unit`", "remove `unit:`");
+                    self.err_hint(&format!("{path}.unit"), Msg::FactTextUnit, Msg::HintRemoveUnit);
                 }
                 FactValue::Text(self.text(&format!("{path}.text"), text))
             }
@@ -163,41 +144,30 @@ impl Ctx<'_> {
                 let vpath = format!("{path}.value");
                 let whole = v.is_finite() && v.fract() == 0.0;
                 if f.kind.is_year() && !(whole && (1..=9999).contains(&(v as i64))) {
-                    self.value_hint(
-                        &vpath,
-                        format!("`{v}` is not a year"),
-                        "write the year as a whole number, e.g. `value: 1863`; use `text:` for an era or a full date",
-                    );
+                    self.value_hint(&vpath, Msg::NotAYear { value: v }, Msg::HintYear { example: "1863".into() });
                 } else if units.is_empty() && !f.kind.is_year() && !(whole && v >= 0.0) {
-                    self.value_hint(
-                        &vpath,
-                        format!("`{kind}` is a count, and {v} is not a whole number"),
-                        "count buildings or steps in whole numbers",
-                    );
+                    self.value_hint(&vpath, Msg::CountNotWhole { kind: kind.clone(), value: v }, Msg::HintWholeCount);
                 } else if !v.is_finite() || (f.kind != FactKind::Altitude && v <= 0.0) {
-                    self.value_hint(
-                        &vpath,
-                        format!("`{kind}` is {v}, not a positive number"),
-                        "write the size as a number above 0",
-                    );
+                    self.value_hint(&vpath, Msg::NotPositive { kind: kind.clone(), value: v }, Msg::HintPositive);
                 }
                 let unit = match f.unit.as_deref().map(str::trim) {
                     None if !units.is_empty() && f.kind != FactKind::Other => {
                         self.err_hint(
                             path,
-                            format!("`{kind}` needs a `unit`"),
-                            format!("add `unit:` with one of: {}", unit_list()),
+                            Msg::NeedsUnit { kind: kind.clone() },
+                            Msg::HintAddUnit { units: unit_list() },
                         );
                         None
                     }
                     None => None,
                     Some(u) if units.is_empty() => {
-                        let what = if f.kind.is_year() { "a year" } else { "a count" };
-                        self.value_hint(
-                            &format!("{path}.unit"),
-                            format!("`{kind}` is {what} and takes no unit, not `{u}`"),
-                            "remove `unit:` and write the number alone",
-                        );
+                        let (kind, unit) = (kind.clone(), u.to_string());
+                        let message = if f.kind.is_year() {
+                            Msg::YearTakesNoUnit { kind, unit }
+                        } else {
+                            Msg::CountTakesNoUnit { kind, unit }
+                        };
+                        self.value_hint(&format!("{path}.unit"), message, Msg::HintNumberAlone);
                         None
                     }
                     Some(u) => match Unit::parse(u) {
@@ -205,8 +175,8 @@ impl Ctx<'_> {
                         Some(_) => {
                             self.value_hint(
                                 &format!("{path}.unit"),
-                                format!("unit `{u}` does not fit `{kind}`"),
-                                format!("units for `{kind}`: {}", unit_list()),
+                                Msg::UnitDoesNotFit { unit: u.into(), kind: kind.clone() },
+                                Msg::HintUnits { kind: kind.clone(), units: unit_list() },
                             );
                             None
                         }
@@ -225,10 +195,10 @@ impl Ctx<'_> {
                                 )
                                 .and_then(Unit::parse)
                             }) {
-                                Some(unit) if units.contains(&unit) => format!("did you mean `{}`?", unit.symbol()),
-                                _ => format!("units for `{kind}`: {}", unit_list()),
+                                Some(unit) if units.contains(&unit) => Msg::DidYouMean { word: unit.symbol().into() },
+                                _ => Msg::HintUnits { kind: kind.clone(), units: unit_list() },
                             };
-                            self.value_hint(&format!("{path}.unit"), format!("unit `{u}` is not known"), hint);
+                            self.value_hint(&format!("{path}.unit"), Msg::UnknownUnit { unit: u.into() }, hint);
                             None
                         }
                     },
@@ -241,11 +211,7 @@ impl Ctx<'_> {
 
     fn schema(&mut self, version: u32) {
         if version != SCHEMA_VERSION {
-            self.err_hint(
-                "schema",
-                format!("schema version {version} is not supported"),
-                format!("this version of disan reads `schema: {SCHEMA_VERSION}`"),
-            );
+            self.err_hint("schema", Msg::SchemaUnsupported { version }, Msg::HintSchema { version: SCHEMA_VERSION });
         }
     }
 }
@@ -278,7 +244,10 @@ fn unit_synonym(s: &str) -> Option<Unit> {
     })
 }
 
-const ID_HINT: &str = "use lowercase letters a–z without diacritics, digits and hyphens, e.g. `den-doc-cuoc`";
+/// What an id looks like.
+fn id_hint() -> Msg {
+    Msg::HintId { example: "den-doc-cuoc".into() }
+}
 
 /// Checks the collection file and every site, and resolves them when all is well.
 pub fn collection(
@@ -292,7 +261,7 @@ pub fn collection(
     let mut ctx = Ctx { src: &src, langs: &languages, report };
     ctx.schema(raw.schema);
     if languages.is_empty() {
-        ctx.err_hint("languages", "no languages are listed", "write `languages: [vi, en]`");
+        ctx.err_hint("languages", Msg::NoLanguages, Msg::HintListLanguages);
     }
     let mut seen = HashSet::new();
     for (i, lang) in languages.iter().enumerate() {
@@ -300,21 +269,30 @@ pub fn collection(
         if !valid {
             ctx.err_hint(
                 &format!("languages[{i}]"),
-                format!("`{lang}` is not a language code"),
-                "use two-letter codes such as `vi` or `en`",
+                Msg::NotALanguageCode { code: lang.clone() },
+                Msg::HintLanguageCode,
             );
         }
         if !seen.insert(lang) {
-            ctx.err(&format!("languages[{i}]"), format!("language `{lang}` is listed twice"));
+            ctx.err(&format!("languages[{i}]"), Msg::LanguageTwice { lang: lang.clone() });
         }
     }
+    // A language disan has no interface words for still works, with English buttons: said once, as a warning.
+    let known = crate::words::known();
+    for (i, lang) in languages.iter().enumerate() {
+        if !known.contains(&lang.as_str()) && !languages[..i].contains(lang) {
+            let d = ctx
+                .src
+                .diag_value(&format!("languages[{i}]"), Msg::NoInterfaceWords { lang: lang.clone() })
+                .with_hint(Msg::HintInterfaceWords { lang: lang.clone(), known: known.join(", ") })
+                .warning();
+            ctx.report.push(d);
+        }
+    }
+    let placard_languages = placard_languages(&mut ctx, &languages, raw.placard_languages.as_deref());
     let public_url = raw.public_url.trim().trim_end_matches('/').to_string();
     if let Err(why) = check_public_url(&public_url) {
-        ctx.value_hint(
-            "public_url",
-            format!("`public_url` {why}"),
-            "write the address where the tour is published, e.g. `https://disan.example.vn`",
-        );
+        ctx.value_hint("public_url", Msg::PublicUrl { why: why.boxed() }, Msg::HintPublicUrl);
     }
     let title = ctx.text("title", &raw.title);
     let description = ctx.opt_text("description", &raw.description);
@@ -333,11 +311,8 @@ pub fn collection(
                 let line = other.locator.find(&format!("placards[{other_p}].code")).map(|p| p.line).unwrap_or(0);
                 ctx.err_hint(
                     &format!("placards[{p}].code"),
-                    format!("placard code `{}` is already used", placard.code),
-                    format!(
-                        "it is used in {} line {line}; every printed code must lead to one place",
-                        other.file.display()
-                    ),
+                    Msg::PlacardCodeTwice { code: placard.code.clone() },
+                    Msg::HintCodeUsed { file: other.file.display().to_string(), line },
                 );
             } else {
                 placard_codes.insert(placard.code.clone(), (idx, p));
@@ -360,12 +335,12 @@ pub fn collection(
         let exists = ["yaml", "yml"].iter().any(|ext| root.join("sites").join(format!("{slug}.{ext}")).is_file());
         if !exists {
             let hint = match suggest(slug, resolved.iter().map(|s| s.slug.as_str())) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "list the slugs of files in sites/".to_string(),
+                Some(s) => Msg::DidYouMean { word: s.into() },
+                None => Msg::HintOrderSlugs,
             };
-            ctx.value_hint(&format!("order[{i}]"), format!("`order` names `{slug}`, which is not a site"), hint);
+            ctx.value_hint(&format!("order[{i}]"), Msg::OrderNamesNoSite { slug: slug.clone() }, hint);
         } else if rank.insert(slug.as_str(), i).is_some() {
-            ctx.err(&format!("order[{i}]"), format!("`{slug}` is listed twice in `order`"));
+            ctx.err(&format!("order[{i}]"), Msg::OrderTwice { slug: slug.clone() });
         }
     }
     resolved.sort_by_key(|s| rank.get(s.slug.as_str()).copied().unwrap_or(usize::MAX));
@@ -374,11 +349,9 @@ pub fn collection(
         tiles.format = t.format;
         match t.quality {
             Some(q @ 1..=100) => tiles.quality = q as u8,
-            Some(q) => ctx.value_hint(
-                "tiles.quality",
-                format!("tile quality {q} is out of range"),
-                "use 1 to 100; 75 is usual",
-            ),
+            Some(q) => {
+                ctx.value_hint("tiles.quality", Msg::TileQuality { quality: q.to_string() }, Msg::HintTileQuality)
+            }
             None => {}
         }
     }
@@ -387,7 +360,9 @@ pub fn collection(
         None => crate::stats::DEFAULT_UTC_OFFSET_MINUTES,
         Some(Ok(minutes)) => minutes,
         Some(Err(why)) => {
-            ctx.value_hint("utc_offset", why, "write the local time's offset from UTC, e.g. `+07:00` for Vietnam");
+            let _ = why;
+            let value = raw.utc_offset.clone().unwrap_or_default();
+            ctx.value_hint("utc_offset", Msg::UtcOffsetBad { value }, Msg::HintUtcOffset);
             crate::stats::DEFAULT_UTC_OFFSET_MINUTES
         }
     };
@@ -405,7 +380,37 @@ pub fn collection(
         tiles,
         sponsors,
         utc_offset_minutes,
+        placard_languages,
+        warnings: Vec::new(),
     })
+}
+
+/// The two languages placards are printed in: `placard_languages` when given (two different languages of
+/// the collection), else the collection's first two (the only one twice for a one-language collection).
+fn placard_languages(ctx: &mut Ctx, languages: &[String], chosen: Option<&[String]>) -> (String, String) {
+    let first = languages.first().cloned().unwrap_or_else(|| "vi".into());
+    let default = (first.clone(), languages.get(1).cloned().unwrap_or(first));
+    let Some(chosen) = chosen else { return default };
+    let example = || languages.iter().take(2).cloned().collect::<Vec<_>>().join(", ");
+    let mut ok = true;
+    for (i, lang) in chosen.iter().enumerate() {
+        if !languages.contains(lang) {
+            let hint = Msg::HintLanguages { langs: languages.join(", ") };
+            ctx.value_hint(&format!("placard_languages[{i}]"), Msg::UnknownLanguage { lang: lang.clone() }, hint);
+            ok = false;
+        }
+    }
+    if chosen.len() != 2 {
+        let hint = Msg::HintPlacardLanguages { langs: example() };
+        ctx.err_hint("placard_languages", Msg::PlacardLanguagesCount { count: chosen.len() }, hint);
+        return default;
+    }
+    if chosen[0] == chosen[1] {
+        let hint = Msg::HintPlacardLanguages { langs: example() };
+        ctx.err_hint("placard_languages", Msg::PlacardLanguagesSame { lang: chosen[0].clone() }, hint);
+        return default;
+    }
+    if ok { (chosen[0].clone(), chosen[1].clone()) } else { default }
 }
 
 /// Checks the collection's sponsors, their links and logos (files under `content/`).
@@ -423,7 +428,7 @@ fn sponsors(root: &Path, ctx: &mut Ctx, raw: &[raw::RawSponsor]) -> Vec<Sponsor>
                 kind: MediaKind::Logo,
             };
             if let Some(p) = media::check_all(std::slice::from_ref(&r)).pop() {
-                let d = ctx.src.diag_value(&p.yaml_path, p.message);
+                let d = ctx.src.diag_value(&p.yaml_path, p.message.clone());
                 ctx.report.push(match p.hint {
                     Some(h) => d.with_hint(h),
                     None => d,
@@ -442,14 +447,11 @@ fn sponsors(root: &Path, ctx: &mut Ctx, raw: &[raw::RawSponsor]) -> Vec<Sponsor>
     out
 }
 
-fn check_public_url(url: &str) -> Result<(), &'static str> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or("must start with https:// (or http://)")?;
+fn check_public_url(url: &str) -> Result<(), Msg> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or(Msg::UrlNeedsScheme)?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() {
-        return Err("has no host name");
+        return Err(Msg::UrlNoHost);
     }
     // Printed codes outlive any laptop: a local address on a placard would never work for a visitor.
     let name = host.rsplit_once('@').map_or(host, |(_, h)| h);
@@ -463,34 +465,27 @@ fn check_public_url(url: &str) -> Result<(), &'static str> {
         || name == "::1"
         || name.ends_with(".local");
     if local {
-        return Err("is a local address that visitors' phones cannot reach");
+        return Err(Msg::UrlLocal);
     }
     if url.contains(['?', '#', ' ', '\\']) {
-        return Err("must be a plain address without spaces, `?` or `#`");
+        return Err(Msg::UrlNotPlain);
     }
     Ok(())
 }
-
-/// Hint for a link that is not a web address.
-const LINK_HINT: &str =
-    "write the full web address, starting with https:// (or http://), e.g. `https://example.vn/bai-viet`";
 
 /// Whether `url` may become a link on a page: an `http(s)` address with a host and nothing a browser
 /// would quietly drop or reinterpret (`javascript:`, `data:`, spaces, tabs or control characters that
 /// browsers strip before reading the scheme). Anything else would be a script or a page of the editor's
 /// making under the tour's name.
-pub fn check_link(url: &str) -> Result<(), &'static str> {
+pub fn check_link(url: &str) -> Result<(), Msg> {
     let url = url.trim();
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("contains a space, tab or control character");
+        return Err(Msg::LinkHasSpace);
     }
     let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-        .ok_or("is not a web address: only http:// and https:// links are published")?;
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")).ok_or(Msg::LinkNotWeb)?;
     if rest.split(['/', '?', '#']).next().unwrap_or("").is_empty() {
-        return Err("has no host name");
+        return Err(Msg::UrlNoHost);
     }
     Ok(())
 }
@@ -499,12 +494,12 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
     ctx.schema(raw.schema);
     let stem = ctx.src.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if !is_id(&raw.slug) {
-        ctx.value_hint("slug", format!("slug `{}` is not a valid address segment", raw.slug), ID_HINT);
+        ctx.value_hint("slug", Msg::BadSlug { slug: raw.slug.clone() }, id_hint());
     } else if raw.slug != stem {
         ctx.value_hint(
             "slug",
-            format!("slug `{}` differs from the file name `{stem}.yaml`", raw.slug),
-            format!("rename the file to `{}.yaml` or set `slug: {stem}`", raw.slug),
+            Msg::SlugDiffers { slug: raw.slug.clone(), file: format!("{stem}.yaml") },
+            Msg::HintRenameFile { slug: raw.slug.clone(), stem: stem.clone() },
         );
     }
     // Media live in the folder named like the file, so a slug typo is reported once, not per file.
@@ -547,7 +542,7 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
     for (i, s) in raw.sections.iter().enumerate() {
         let path = format!("sections[{i}]");
         if !kinds.insert(s.kind) {
-            ctx.err_hint(&format!("{path}.kind"), "this section kind appears twice", "merge the two sections into one");
+            ctx.err_hint(&format!("{path}.kind"), Msg::SectionTwice, Msg::HintMergeSections);
         }
         sections.push(Section {
             kind: s.kind,
@@ -573,14 +568,10 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
     for (i, s) in raw.scenes.iter().enumerate() {
         let path = format!("scenes[{i}]");
         if !is_id(&s.id) {
-            ctx.err_hint(&format!("{path}.id"), format!("scene id `{}` is not valid", s.id), ID_HINT);
+            ctx.err_hint(&format!("{path}.id"), Msg::BadSceneId { id: s.id.clone() }, id_hint());
         }
         if !seen_ids.insert(s.id.as_str()) {
-            ctx.err_hint(
-                &format!("{path}.id"),
-                format!("scene id `{}` is used twice in this site", s.id),
-                "give each scene its own id",
-            );
+            ctx.err_hint(&format!("{path}.id"), Msg::SceneIdTwice { id: s.id.clone() }, Msg::HintSceneIdTwice);
         }
         ctx.range(&format!("{path}.yaw"), s.yaw, -180.0, 180.0);
         ctx.range(&format!("{path}.pitch"), s.pitch, -90.0, 90.0);
@@ -593,30 +584,22 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
             ctx.range(&format!("{hp}.pitch"), h.pitch, -90.0, 90.0);
             match (h.kind, &h.target) {
                 (raw::HotspotKind::Scene, None) => {
-                    ctx.err_hint(&hp, "a scene hotspot needs a `target`", "add `target: <scene id>`");
+                    ctx.err_hint(&hp, Msg::SceneHotspotNeedsTarget, Msg::HintAddTarget);
                 }
                 (raw::HotspotKind::Scene, Some(t)) if !scene_ids.contains(&t.as_str()) => {
                     let hint = match suggest(t, scene_ids.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("scenes of this site: {}", scene_ids.join(", ")),
+                        Some(s) => Msg::DidYouMean { word: s.into() },
+                        None => Msg::HintScenes { scenes: scene_ids.join(", ") },
                     };
-                    ctx.value_hint(
-                        &format!("{hp}.target"),
-                        format!("hotspot points to scene `{t}`, which does not exist"),
-                        hint,
-                    );
+                    ctx.value_hint(&format!("{hp}.target"), Msg::HotspotToMissingScene { scene: t.clone() }, hint);
                 }
                 (raw::HotspotKind::Info, Some(_)) => {
-                    ctx.err_hint(
-                        &format!("{hp}.target"),
-                        "an info hotspot has no `target`",
-                        "use `type: scene` to link to a scene, or remove `target`",
-                    );
+                    ctx.err_hint(&format!("{hp}.target"), Msg::InfoHotspotTarget, Msg::HintInfoTarget);
                 }
                 _ => {}
             }
             if h.kind == raw::HotspotKind::Info && h.text.is_none() {
-                ctx.err_hint(&hp, "an info hotspot needs a `text`", "add `text:` with the words to show, per language");
+                ctx.err_hint(&hp, Msg::InfoHotspotNeedsText, Msg::HintInfoText);
             }
             hotspots.push(Hotspot {
                 kind: h.kind,
@@ -648,22 +631,14 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
         let path = format!("placards[{i}]");
         let code = p.code.trim().to_ascii_lowercase();
         if !is_id(&code) || code.len() > 32 {
-            ctx.err_hint(
-                &format!("{path}.code"),
-                format!("placard code `{}` is not valid", p.code),
-                "use up to 32 lowercase letters, digits and hyphens, e.g. `ss-dc1`",
-            );
+            ctx.err_hint(&format!("{path}.code"), Msg::BadPlacardCode { code: p.code.clone() }, Msg::HintPlacardCode);
         }
         if !scene_ids.contains(&p.scene.as_str()) {
             let hint = match suggest(&p.scene, scene_ids.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("scenes of this site: {}", scene_ids.join(", ")),
+                Some(s) => Msg::DidYouMean { word: s.into() },
+                None => Msg::HintScenes { scenes: scene_ids.join(", ") },
             };
-            ctx.value_hint(
-                &format!("{path}.scene"),
-                format!("placard opens scene `{}`, which does not exist", p.scene),
-                hint,
-            );
+            ctx.value_hint(&format!("{path}.scene"), Msg::PlacardToMissingScene { scene: p.scene.clone() }, hint);
         }
         placards.push(Placard { code, scene: p.scene.clone(), label: ctx.text(&format!("{path}.label"), &p.label) });
     }
@@ -673,7 +648,11 @@ fn site(root: &Path, ctx: &mut Ctx, raw: RawSite, media_refs: &mut Vec<MediaRef>
             && let Err(why) = check_link(url)
         {
             let shown: String = url.trim().escape_debug().collect();
-            ctx.value_hint(&format!("sources[{i}].url"), format!("source link `{shown}` {why}"), LINK_HINT);
+            ctx.value_hint(
+                &format!("sources[{i}].url"),
+                Msg::SourceLink { url: shown, why: why.boxed() },
+                Msg::HintLink { example: "https://example.vn/bai-viet".into() },
+            );
         }
     }
     let sources = raw
@@ -718,36 +697,24 @@ fn narrations(
         if !ctx.langs.contains(lang) {
             ctx.err_hint(
                 &lpath,
-                format!("language `{lang}` is not one of the collection's languages"),
-                format!("the collection's languages are: {}", ctx.langs.join(", ")),
+                Msg::UnknownLanguage { lang: lang.clone() },
+                Msg::HintLanguages { langs: ctx.langs.join(", ") },
             );
             continue;
         }
         if n.audio.is_none() && n.transcript.is_none() {
-            ctx.err_hint(
-                &lpath,
-                format!("narration in `{lang}` has neither `audio` nor `transcript`"),
-                "add a recording, a transcript, or both",
-            );
+            ctx.err_hint(&lpath, Msg::NarrationEmpty { lang: lang.clone() }, Msg::HintNarration);
         }
         let audio = n.audio.as_ref().map(|a| media(&format!("{lpath}.audio"), a, MediaKind::Audio));
         let transcript = n.transcript.as_deref().map(nfc).filter(|t| !t.is_empty());
         if n.credit.is_some() && n.audio.is_none() {
-            ctx.err_hint(
-                &format!("{lpath}.credit"),
-                "a credit is given but there is no recording",
-                "add `audio:`, or remove `credit:`: the phone's own voice needs no credit",
-            );
+            ctx.err_hint(&format!("{lpath}.credit"), Msg::CreditWithoutRecording, Msg::HintCreditNeedsAudio);
         }
         let credit = ctx.credit(&format!("{lpath}.credit"), &n.credit);
         let captions = n.captions.as_ref().and_then(|file| {
             let cpath = format!("{lpath}.captions");
             if n.audio.is_none() {
-                ctx.err_hint(
-                    &cpath,
-                    "captions are given but there is no recording",
-                    "add `audio:` with the recording they follow, or remove `captions:`",
-                );
+                ctx.err_hint(&cpath, Msg::CaptionsWithoutRecording, Msg::HintCaptionsNeedAudio);
             }
             captions(ctx, root, stem, &cpath, file)
         });
@@ -758,8 +725,8 @@ fn narrations(
             if !raw.contains_key(lang) {
                 ctx.err_hint(
                     path,
-                    format!("narration has no `{lang}` entry"),
-                    format!("add `{lang}:` with at least a `transcript`"),
+                    Msg::NarrationMissingLanguage { lang: lang.clone() },
+                    Msg::HintNarrationLanguage { lang: lang.clone() },
                 );
             }
         }
@@ -773,44 +740,34 @@ fn narrations(
 fn captions(ctx: &mut Ctx, root: &Path, stem: &str, path: &str, file: &str) -> Option<Captions> {
     let escapes = Path::new(file).components().any(|c| !matches!(c, std::path::Component::Normal(_)));
     if file.trim().is_empty() || escapes || file.contains('\\') {
-        ctx.value_hint(
-            path,
-            format!("`{file}` is not a path inside the site's content folder"),
-            "write a path relative to content/<slug>/, such as `captions/gate-vi.vtt`, without `..`",
-        );
+        ctx.value_hint(path, Msg::PathLeavesContent { file: file.into() }, Msg::HintCaptionsPath);
         return None;
     }
     let shown = Path::new("content").join(stem).join(file);
     let full = root.join(&shown);
     if !full.is_file() {
-        ctx.value_hint(path, format!("file `{file}` not found"), format!("put the file at {}", shown.display()));
+        let put = Msg::HintPutFile { path: shown.display().to_string() };
+        ctx.value_hint(path, Msg::FileNotFound { file: file.into() }, put);
         return None;
     }
     if !file.to_ascii_lowercase().ends_with(".vtt") {
-        ctx.value_hint(
-            path,
-            format!("captions `{file}` are not a WebVTT file"),
-            "save the captions as WebVTT, with the name ending in `.vtt`",
-        );
+        ctx.value_hint(path, Msg::CaptionsNotVtt { file: file.into() }, Msg::HintVttName);
         return None;
     }
     let len = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
     if len > super::captions::MAX_BYTES {
-        ctx.value_hint(
-            path,
-            format!("captions `{file}` are larger than 1 MB"),
-            "a captions file holds only text: check that this is the right file",
-        );
+        ctx.value_hint(path, Msg::CaptionsTooLarge { file: file.into() }, Msg::HintCaptionsText);
         return None;
     }
     let text = match std::fs::read(&full).map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => {
-            ctx.value_hint(path, format!("captions `{file}` are not UTF-8 text"), "save the captions as UTF-8");
+            ctx.value_hint(path, Msg::CaptionsNotUtf8 { file: file.into() }, Msg::HintCaptionsUtf8);
             return None;
         }
         Err(e) => {
-            ctx.value_hint(path, format!("captions `{file}` cannot be read: {e}"), "check the file's permissions");
+            let why = e.to_string();
+            ctx.value_hint(path, Msg::CaptionsUnreadable { file: file.into(), why }, Msg::HintPermissions);
             return None;
         }
     };

@@ -44,7 +44,7 @@ enum Op {
 /// Pages being laid out, and where the next block goes.
 struct Layout<'a> {
     ts: &'a Typesetter<'a>,
-    lang: Lang,
+    lang: Lang<'a>,
     pages: Vec<Vec<Op>>,
     y: f32,
 }
@@ -187,7 +187,7 @@ pub fn report(stats: &Stats, labels: &Labels, month: &Month) -> Result<Vec<u8>> 
     let fonts = shipped_fonts()?;
     let ts = Typesetter::new(&fonts)?;
     let lang = labels.first_language();
-    let mut l = Layout { ts: &ts, lang: if lang == "vi" { Lang::Vi } else { Lang::En }, pages: Vec::new(), y: MARGIN };
+    let mut l = Layout { ts: &ts, lang, pages: Vec::new(), y: MARGIN };
     let title = format!("{} {}", word(lang, "report_title"), words::month(lang, month.year, month.month));
     let org = labels.organisation(lang);
     if !org.is_empty() {

@@ -77,7 +77,7 @@ pub fn device(lang: &str, class: &str) -> String {
 
 /// A language code as its own name (`vi` → Tiếng Việt).
 pub fn language(code: &str) -> String {
-    crate::build::strings::native_name(code).to_string()
+    crate::words::native_name(code)
 }
 
 /// A whole number with thousands grouped as each language writes them (`1.234` / `1,234`).

@@ -96,6 +96,17 @@ pub fn tour_fixture() -> tempfile::TempDir {
     dir
 }
 
+/// A fresh copy of the three-language fixture (`tests/fixtures/three`: Vietnamese, English and French,
+/// placards in Vietnamese and French), with small generated panoramas.
+pub fn three_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&repo().join("tests/fixtures/three"), dir.path());
+    let c = dir.path().join("content/den/panoramas");
+    save_jpeg(&panorama(1024, 512, 10), &c.join("cong.jpg"));
+    save_jpeg(&panorama(1024, 512, 120), &c.join("san.jpg"));
+    dir
+}
+
 /// A copy of the sample collection (`sites/` and `content/` of the repository) in a temporary folder.
 pub fn sample() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
