@@ -100,11 +100,12 @@ pub struct AppState {
 
 /// The host for a built website in `dist` (without its request log, which [`run`] adds).
 pub fn host(dist: &Path, options: &Options) -> Result<Host> {
+    let site = site::Current::load(dist)?;
     let recorder = options.db.as_deref().map(crate::store::Recorder::start).transpose()?;
     let (rate, burst) = options.client_rate;
     let state = Arc::new(AppState {
         dist: dist.to_path_buf(),
-        site: site::Current::load(dist),
+        site,
         recorder,
         tally: tally::Tally::new(options.max_scans_per_second),
         rates: client::Rates::new(f64::from(rate), f64::from(burst)),

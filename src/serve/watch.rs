@@ -54,6 +54,9 @@ pub struct Status {
     pub report: String,
     /// The problems of a failed build, one by one.
     pub problems: Vec<Problem>,
+    /// Counts settled bursts of changes the watcher saw, including those that needed no build (an
+    /// editor's swap file), so a caller can tell that a change was looked at.
+    pub changes: u64,
 }
 
 /// One problem of a failed build.
@@ -85,7 +88,7 @@ pub fn run(addr: &str, watch: &Watch) -> Result<()> {
     let status = match &first {
         Ok(summary) => {
             eprintln!("{summary}");
-            Status { generation: 1, ok: true, report: String::new(), problems: Vec::new() }
+            Status { generation: 1, ok: true, report: String::new(), problems: Vec::new(), changes: 0 }
         }
         Err(e) => {
             let s = failed(1, e);
@@ -93,10 +96,12 @@ pub fn run(addr: &str, watch: &Watch) -> Result<()> {
             s
         }
     };
-    let shared = Arc::new(Shared {
-        status: tokio::sync::watch::Sender::new(status),
-        site: RwLock::new(super::app(&watch.out, &super::Options::default())?),
-    });
+    // With nothing built yet (the first build failed), pages are not found until the fix is saved.
+    let site = match first {
+        Err(_) if super::site::read_id(&watch.out).is_none() => Router::new(),
+        _ => super::app(&watch.out, &super::Options::default())?,
+    };
+    let shared = Arc::new(Shared { status: tokio::sync::watch::Sender::new(status), site: RwLock::new(site) });
     // Watching starts before the address is announced, so no edit made after that can be missed.
     let (watcher, events) = start_watching(watch)?;
     let watcher_shared = shared.clone();
@@ -137,11 +142,11 @@ fn failed(generation: u64, e: &anyhow::Error) -> Status {
                 message: d.message.clone(),
             })
             .collect();
-        return Status { generation, ok: false, report: invalid.report.to_string(), problems };
+        return Status { generation, ok: false, report: invalid.report.to_string(), problems, changes: 0 };
     }
     let report = format!("error: {e:#}");
     let problem = Problem { file: String::new(), line: None, column: None, message: format!("{e:#}") };
-    Status { generation, ok: false, report, problems: vec![problem] }
+    Status { generation, ok: false, report, problems: vec![problem], changes: 0 }
 }
 
 fn router(shared: Arc<Shared>) -> Router {
@@ -273,21 +278,24 @@ fn watch_loop(watch: &Watch, rx: &Events, shared: &Shared) -> Result<()> {
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
         }
+        let changes = shared.status.borrow().changes + 1;
         if !changed {
+            shared.status.send_modify(|s| s.changes = changes);
             continue;
         }
         match build_once(watch) {
-            Ok(summary) if summary.reused => {}
+            Ok(summary) if summary.reused => shared.status.send_modify(|s| s.changes = changes),
             Ok(summary) => {
                 let site = super::app(&watch.out, &super::Options::default())?;
                 *shared.site.write().unwrap_or_else(|e| e.into_inner()) = site;
                 generation += 1;
-                shared.status.send_replace(Status { generation, ok: true, report: String::new(), problems: vec![] });
+                let ok = Status { generation, ok: true, report: String::new(), problems: vec![], changes };
+                shared.status.send_replace(ok);
                 eprintln!("{summary}; open pages reload");
             }
             Err(e) => {
                 generation += 1;
-                let s = failed(generation, &e);
+                let s = Status { changes, ..failed(generation, &e) };
                 eprintln!("{}\n{}", s.report, keeping(&watch.out));
                 shared.status.send_replace(s);
             }
