@@ -230,6 +230,23 @@ impl Drop for Server {
     }
 }
 
+/// True when CI asks every external tool (browser, poppler, nginx) to be present: `DISAN_REQUIRE_TOOLS`
+/// set to `1`, `true` or `yes` (`0`, `false`, `no` or empty leave missing tools as skips).
+pub fn tools_required() -> bool {
+    std::env::var("DISAN_REQUIRE_TOOLS").is_ok_and(|v| asks_for_yes(&v))
+}
+
+/// `1`, `true` or `yes`, in any case and with spaces around.
+pub fn asks_for_yes(value: &str) -> bool {
+    matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+}
+
+/// Skips a test for a missing tool with the reason, or fails it when CI requires the tool.
+pub fn skip(why: &str) {
+    assert!(!tools_required(), "{why} (DISAN_REQUIRE_TOOLS is set)");
+    eprintln!("{why}");
+}
+
 /// An HTTP client that reports every status instead of failing on 4xx/5xx and never follows redirects.
 pub fn client() -> ureq::Agent {
     ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
