@@ -186,7 +186,10 @@ fn preview_picker_places_hotspots_and_shows_errors() {
         "return window.beforeReload === undefined && document.readyState === 'complete'",
     );
     // The reloaded page has heard the build status once (the overlay marks the generation it showed).
-    b.wait_for("the status after the reload", "var o=document.querySelector('.pv-error');return !!o&&!!o.dataset.generation");
+    b.wait_for(
+        "the status after the reload",
+        "var o=document.querySelector('.pv-error');return !!o&&!!o.dataset.generation",
+    );
     let hidden = b.js("var o=document.querySelector('.pv-error');return !o||o.hidden");
     assert_eq!(hidden, json!(true), "the overlay stays after the fix");
     drop(server);
