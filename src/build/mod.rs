@@ -9,6 +9,7 @@ pub mod assets;
 pub mod compress;
 pub mod discovery;
 pub mod hash;
+pub mod html;
 pub mod icons;
 pub mod links;
 pub mod media;
@@ -17,8 +18,10 @@ pub mod pages;
 pub mod print_page;
 pub mod relic;
 pub mod share;
+pub mod site_media;
 pub mod stamp;
 pub mod strings;
+pub mod urls;
 
 use std::fmt;
 use std::fs;

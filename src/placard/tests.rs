@@ -12,7 +12,7 @@ use super::*;
 
 /// The fonts the program ships, as `disan placards` uses them.
 fn fonts() -> Fonts {
-    crate::placard::job::shipped_fonts().expect("shipped fonts")
+    crate::placard::fonts::shipped_fonts().expect("shipped fonts")
 }
 
 fn spec(code: &str, name_vi: &str, name_en: &str, label_vi: &str, label_en: &str) -> PlacardSpec {

@@ -103,13 +103,14 @@ impl Current {
     }
 }
 
-/// Looks for a new build every second on a thread of its own, for as long as the host's state lives.
-pub fn watch(state: Weak<super::AppState>) {
+/// Looks for a new build every second on a thread of its own, for as long as the host's state lives
+/// (`current` finds the served build inside it).
+pub fn watch<S: Send + Sync + 'static>(state: Weak<S>, current: fn(&S) -> &Current) {
     let started = std::thread::Builder::new().name("build-watch".into()).spawn(move || {
         loop {
             std::thread::sleep(LOOK_EVERY);
             let Some(state) = state.upgrade() else { return };
-            let current = &state.site;
+            let current = current(&state);
             if current.refresh() {
                 eprintln!("serving the new build {}", current.get().id);
             }
