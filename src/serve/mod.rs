@@ -20,7 +20,6 @@ pub mod stall;
 pub mod state;
 pub mod tally;
 pub mod tls;
-pub mod watch;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
