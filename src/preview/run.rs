@@ -67,7 +67,7 @@ pub fn run(addr: &str, watch: &Watch) -> Result<()> {
 /// Starts watching `sites/` and `content/`: the system's notifications, or the poller on its own thread
 /// when asked for or when the system has none. Changes arrive on the returned channel while the watcher
 /// (if any) lives.
-fn start_watching(watch: &Watch) -> Result<(Option<Box<dyn notify::Watcher + Send>>, Receiver<Change>)> {
+fn start_watching(watch: &Watch) -> Result<(Option<watcher::Running>, Receiver<Change>)> {
     let (tx, rx) = mpsc::channel::<Change>();
     let dirs: Vec<PathBuf> = ["sites", "content"].iter().map(|d| watch.root.join(d)).filter(|d| d.is_dir()).collect();
     if !watch.poll {
