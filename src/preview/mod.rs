@@ -14,7 +14,21 @@ pub mod run;
 pub mod status;
 pub mod watcher;
 
-pub use run::{Watch, run};
+use std::path::PathBuf;
+
+pub use run::run;
 
 /// What a watcher or the poller saw change: files, or that watching itself failed.
 pub type Change = notify::Result<notify::Event>;
+
+/// What to watch and where to build.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    /// The collection folder.
+    pub root: PathBuf,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Poll for changes instead of relying on the operating system's notifications (network drives,
+    /// some virtual machines and containers do not deliver them).
+    pub poll: bool,
+}

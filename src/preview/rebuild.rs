@@ -7,10 +7,9 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::Change;
 use super::pages::Shared;
-use super::run::Watch;
 use super::status::Status;
+use super::{Change, Watch};
 use crate::build::{self, Summary};
 
 /// Changes closer together than this are one edit (editors save several files, or write one twice).

@@ -11,19 +11,7 @@ use axum::Router;
 use super::pages::{self, Shared};
 use super::rebuild::{build_once, keeping, rebuild_on_change};
 use super::status::Status;
-use super::{Change, poller, watcher};
-
-/// What to watch and where to build.
-#[derive(Debug, Clone)]
-pub struct Watch {
-    /// The collection folder.
-    pub root: PathBuf,
-    /// The output folder.
-    pub out: PathBuf,
-    /// Poll for changes instead of relying on the operating system's notifications (network drives,
-    /// some virtual machines and containers do not deliver them).
-    pub poll: bool,
-}
+use super::{Change, Watch, poller, watcher};
 
 /// Builds, serves and rebuilds on change until Ctrl-C or SIGTERM.
 pub fn run(addr: &str, watch: &Watch) -> Result<()> {
