@@ -177,8 +177,57 @@ fn squeeze_css(text: &str) -> String {
     out
 }
 
+/// Every file under `dir`, in a stable order (paths relative to the package, `/`-separated).
+fn files_under(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.filter_map(|e| e.ok()) {
+        let path = e.path();
+        if path.is_dir() {
+            files_under(&path, into);
+        } else {
+            into.push(path);
+        }
+    }
+}
+
+/// A hash of the program's own sources — Rust code, templates and assets, the build script and the locked
+/// dependency versions — so an output built by any other program (an upgrade, or a rebuilt binary with a
+/// changed template or page code) is not taken as up to date. Written as `PROGRAM`: `disan/VERSION+HASH`.
+fn program_id() -> String {
+    let mut files = Vec::new();
+    for dir in ["src", "static"] {
+        println!("cargo:rerun-if-changed={dir}");
+        files_under(Path::new(dir), &mut files);
+    }
+    for file in ["build.rs", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={file}");
+        files.push(file.into());
+    }
+    files.sort();
+    let mut h = Sha256::new();
+    for f in &files {
+        let name = f.to_string_lossy().replace('\\', "/");
+        let bytes = fs::read(f).unwrap_or_default();
+        for piece in [name.as_bytes(), &bytes] {
+            h.update((piece.len() as u64).to_le_bytes());
+            h.update(piece);
+        }
+    }
+    let hex: String = h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("disan/{}+{hex}", env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION"))
+}
+
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    fs::write(
+        Path::new(&out).join("program.rs"),
+        format!(
+            "/// The program that writes a build: its version and a hash of its sources (see `build.rs`).\n\
+             pub const PROGRAM: &str = {:?};\n",
+            program_id()
+        ),
+    )
+    .expect("write program.rs");
     let dir = Path::new("static");
     println!("cargo:rerun-if-changed=static");
     println!("cargo:rerun-if-changed=static/viewer");

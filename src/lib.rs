@@ -1,12 +1,14 @@
 //! disan: turns YAML descriptions of heritage sites into a fast 360° tour website with narration, and hosts it.
 //!
 //! The modules follow the data flow: [`site`] reads and checks what editors write, [`build`] compiles it
-//! into static files, [`serve`] hosts them.
+//! into static files, [`serve`] hosts them; [`preview`] is the editors' live preview, rebuilding and serving
+//! on every edit.
 
 pub mod build;
 pub mod files;
 pub mod messages;
 pub mod placard;
+pub mod preview;
 pub mod progress;
 pub mod report;
 pub mod scaffold;

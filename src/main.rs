@@ -346,8 +346,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { addr, out, watch: true, poll, .. } => {
             port_is_free(&addr)?;
-            let watch = disan::serve::watch::Watch { root: cli.root.clone(), out: out_of(out), poll };
-            disan::serve::watch::run(&addr, &watch)
+            let watch = disan::preview::Watch { root: cli.root.clone(), out: out_of(out), poll };
+            disan::preview::run(&addr, &watch)
         }
         Command::Serve {
             addr,

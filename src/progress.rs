@@ -1,37 +1,23 @@
-//! Progress bars on stderr for long work (tiling panoramas), one line per task running at once, redrawn
-//! in place. Drawn only when stderr is a terminal: logs, pipes and CI get the plain start and finish lines
-//! and no carriage-return noise. Hand-written because it needs a few dozen lines, not a dependency.
+//! Progress lines on stderr for long work (tiling panoramas), one line per task running at once, redrawn
+//! in place by indicatif: a step is an atomic count (no lock per tile), redraws are limited to ten a
+//! second, and every line is fitted to the terminal's width (the label is cut, never wrapped, so the
+//! redraw stays in place). Drawn only when stderr is a terminal: logs, pipes and CI get the plain start
+//! and finish lines and no carriage-return noise.
 
-use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
-/// Shortest time between two redraws, so thousands of tiles a second do not flood the terminal.
-const REDRAW: Duration = Duration::from_millis(100);
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+
+/// Redraws a second at most, so thousands of tiles a second do not flood the terminal.
+const REDRAWS_PER_SECOND: u8 = 10;
 
 /// The set of tasks in progress, drawn together below any messages.
 pub struct Progress {
     enabled: bool,
-    state: Mutex<State>,
-}
-
-#[derive(Default)]
-struct State {
-    tasks: Vec<TaskState>,
-    next_id: u64,
-    /// Lines of bars currently on screen.
-    drawn: usize,
-    last_draw: Option<Instant>,
-}
-
-struct TaskState {
-    id: u64,
-    label: String,
-    unit: &'static str,
-    done: u64,
-    total: u64,
-    faces: u32,
-    started: Instant,
+    bars: MultiProgress,
 }
 
 impl Default for Progress {
@@ -44,12 +30,17 @@ impl Progress {
     /// Bars on stderr when it is a terminal (and `TERM` is not `dumb`); otherwise only messages.
     pub fn new() -> Progress {
         let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-        Progress { enabled: std::io::stderr().is_terminal() && !dumb, state: Mutex::default() }
+        if std::io::stderr().is_terminal() && !dumb {
+            let target = ProgressDrawTarget::stderr_with_hz(REDRAWS_PER_SECOND);
+            Progress { enabled: true, bars: MultiProgress::with_draw_target(target) }
+        } else {
+            Progress::hidden()
+        }
     }
 
     /// Never draws bars (messages still go to stderr).
     pub fn hidden() -> Progress {
-        Progress { enabled: false, state: Mutex::default() }
+        Progress { enabled: false, bars: MultiProgress::with_draw_target(ProgressDrawTarget::hidden()) }
     }
 
     /// True when bars are drawn (stderr is a terminal).
@@ -59,102 +50,78 @@ impl Progress {
 
     /// Starts a task of `total` steps counted in `unit`s; it disappears when the handle is dropped.
     pub fn task(&self, label: impl Into<String>, total: u64, unit: &'static str) -> Task<'_> {
-        let mut s = self.lock();
-        let id = s.next_id;
-        s.next_id += 1;
-        s.tasks.push(TaskState { id, label: label.into(), unit, done: 0, total, faces: 0, started: Instant::now() });
-        self.draw(&mut s, true);
-        Task { progress: self, id }
+        let faces = Arc::new(AtomicU32::new(0));
+        let shown = faces.clone();
+        // `{wide_msg}` takes what the terminal has left and cuts the label to it.
+        let style = ProgressStyle::with_template("[{bar:24}] {pos}/{len} {unit}, {faces}/6 faces, {left} · {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("#.")
+            .with_key("unit", move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(unit);
+            })
+            .with_key("faces", move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", shown.load(Ordering::Relaxed));
+            })
+            .with_key("left", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&time_left(s.pos(), s.len().unwrap_or(0), s.elapsed()));
+            });
+        let bar = ProgressBar::with_draw_target(Some(total.max(1)), ProgressDrawTarget::hidden())
+            .with_style(style)
+            .with_message(label.into());
+        let bar = self.bars.add(bar);
+        bar.tick();
+        Task { progress: self, bar, faces }
     }
 
     /// Prints a line above the bars (or just prints it when there are none).
     pub fn println(&self, message: &str) {
-        let mut s = self.lock();
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{}\x1b[J{message}", up(s.drawn));
-            s.drawn = 0;
-            drop(err);
-            self.draw(&mut s, true);
-        } else {
-            eprintln!("{message}");
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn draw(&self, s: &mut State, force: bool) {
-        if !self.enabled || (!force && s.last_draw.is_some_and(|t| t.elapsed() < REDRAW)) {
+        if self.enabled && self.bars.println(message).is_ok() {
             return;
         }
-        let mut text = up(s.drawn);
-        for t in &s.tasks {
-            text.push_str("\r\x1b[2K");
-            text.push_str(&render(&t.label, t.done, t.total, t.unit, t.faces, t.started.elapsed()));
-            text.push('\n');
-        }
-        text.push_str("\x1b[J");
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
-        s.drawn = s.tasks.len();
-        s.last_draw = Some(Instant::now());
+        eprintln!("{message}");
     }
-}
-
-/// Moves the cursor to the first of `lines` bar lines.
-fn up(lines: usize) -> String {
-    if lines == 0 { "\r".into() } else { format!("\r\x1b[{lines}A") }
 }
 
 /// One task in a [`Progress`].
 pub struct Task<'a> {
     progress: &'a Progress,
-    id: u64,
+    bar: ProgressBar,
+    faces: Arc<AtomicU32>,
 }
 
 impl Task<'_> {
     /// One more step done.
     pub fn step(&self) {
-        self.update(|t| t.done += 1);
+        self.bar.inc(1);
     }
 
     /// One more cube face finished (shown beside the step count).
     pub fn face_done(&self) {
-        self.update(|t| t.faces += 1);
+        self.faces.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn update(&self, f: impl FnOnce(&mut TaskState)) {
-        let mut s = self.progress.lock();
-        if let Some(t) = s.tasks.iter_mut().find(|t| t.id == self.id) {
-            f(t);
-        }
-        self.progress.draw(&mut s, false);
+    /// Steps done so far.
+    pub fn done(&self) -> u64 {
+        self.bar.position()
     }
 }
 
 impl Drop for Task<'_> {
     fn drop(&mut self) {
-        let mut s = self.progress.lock();
-        s.tasks.retain(|t| t.id != self.id);
-        self.progress.draw(&mut s, true);
+        self.bar.finish_and_clear();
+        self.progress.bars.remove(&self.bar);
     }
 }
 
-/// `label [#######.........] 120/306 tiles, 2/6 faces, 3 s left`.
-fn render(label: &str, done: u64, total: u64, unit: &str, faces: u32, elapsed: Duration) -> String {
-    const WIDTH: u64 = 24;
+/// `3 s left`, `3 min 18 s left`, or `estimating…` before the first step, from the pace so far.
+fn time_left(done: u64, total: u64, elapsed: Duration) -> String {
     let total = total.max(1);
     let done = done.min(total);
-    let filled = (done * WIDTH / total) as usize;
-    let bar = format!("{}{}", "#".repeat(filled), ".".repeat(WIDTH as usize - filled));
-    let left = if done == 0 {
-        "estimating…".to_string()
-    } else {
-        let secs = (elapsed.as_secs_f64() * (total - done) as f64 / done as f64).round() as u64;
-        if secs >= 60 { format!("{} min {:02} s left", secs / 60, secs % 60) } else { format!("{secs} s left") }
-    };
-    format!("{label} [{bar}] {done}/{total} {unit}, {faces}/6 faces, {left}")
+    if done == 0 {
+        return "estimating…".to_string();
+    }
+    let secs = (elapsed.as_secs_f64() * (total - done) as f64 / done as f64).round() as u64;
+    if secs >= 60 { format!("{} min {:02} s left", secs / 60, secs % 60) } else { format!("{secs} s left") }
 }
 
 #[cfg(test)]
@@ -162,24 +129,77 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_counts_and_time_left() {
-        let line = render("media/a/b", 0, 306, "tiles", 0, Duration::ZERO);
-        assert_eq!(line, "media/a/b [........................] 0/306 tiles, 0/6 faces, estimating…");
-        let line = render("x", 153, 306, "tiles", 3, Duration::from_secs(10));
-        assert_eq!(line, "x [############............] 153/306 tiles, 3/6 faces, 10 s left");
-        let line = render("x", 1, 100, "tiles", 0, Duration::from_secs(2));
-        assert!(line.ends_with("3 min 18 s left"), "{line}");
-        assert!(render("x", 9, 5, "tiles", 6, Duration::from_secs(1)).contains("5/5 tiles, 6/6 faces, 0 s left"));
+    fn time_left_from_the_pace_so_far() {
+        assert_eq!(time_left(0, 306, Duration::ZERO), "estimating…");
+        assert_eq!(time_left(153, 306, Duration::from_secs(10)), "10 s left");
+        assert_eq!(time_left(1, 100, Duration::from_secs(2)), "3 min 18 s left");
+        assert_eq!(time_left(9, 5, Duration::from_secs(1)), "0 s left", "never negative past the end");
     }
 
     #[test]
     fn hidden_progress_counts_without_drawing() {
         let p = Progress::hidden();
+        assert!(!p.shows_bars());
         let t = p.task("x", 3, "tiles");
         t.step();
+        t.step();
         t.face_done();
-        assert_eq!(p.lock().tasks[0].done, 1);
-        drop(t);
-        assert!(p.lock().tasks.is_empty());
+        assert_eq!(t.done(), 2);
+        assert_eq!(t.faces.load(Ordering::Relaxed), 1);
+    }
+
+    /// A terminal 100 columns wide that keeps what is written to it.
+    #[derive(Debug, Clone, Default)]
+    struct Screen(Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl indicatif::TermLike for Screen {
+        fn width(&self) -> u16 {
+            100
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.0.lock().expect("screen").push(s.to_string());
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_line_shows_counts_faces_and_time_left_within_the_width() {
+        let screen = Screen::default();
+        let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
+        let p = Progress { enabled: true, bars: MultiProgress::with_draw_target(target) };
+        let t = p.task("tiling content/den-doc-cuoc/panoramas/a-very-long-panorama-name.jpg", 306, "files");
+        for _ in 0..153 {
+            t.step();
+        }
+        t.face_done();
+        t.bar.tick();
+        let written = screen.0.lock().expect("screen").clone();
+        let line = written.iter().rev().find(|l| l.contains("153/306")).unwrap_or_else(|| panic!("{written:?}"));
+        assert!(line.starts_with("[############............] 153/306 files, 1/6 faces, "), "{line}");
+        // The label takes the rest of the line and is cut there: 100 columns, not the 137 it would need.
+        assert!(line.contains("· tiling content/den-doc-cuoc/"), "{line}");
+        assert!(!line.contains("panorama-name.jpg"), "{line}");
+        assert!(line.chars().count() <= 100, "{line:?} is wider than the terminal");
     }
 }

@@ -45,6 +45,7 @@
       generation = s.generation;
       report.textContent = s.ok ? '' : s.report;
       overlay.hidden = !!s.ok;
+      overlay.dataset.generation = s.generation;
     }
   }
   watch();

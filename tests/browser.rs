@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::browser::{Browser, distinct_colours, mean_difference, tour_pixels};
+use common::browser::{Browser, distinct_colours, mean_difference};
 
 use std::fs;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -19,8 +18,7 @@ fn tour_draws_moves_and_changes_scene() {
 
     b.wait_for("the viewer", "return !!(window.disanTour && document.querySelector('#tour canvas'))");
     b.wait_for("the first panorama drawn", "return document.getElementById('tour').classList.contains('tour--ready')");
-    std::thread::sleep(Duration::from_millis(300));
-    let before = tour_pixels(&b);
+    let before = b.still_tour();
     assert!(distinct_colours(&before) > 20, "the panorama canvas looks blank ({} colours)", distinct_colours(&before));
 
     let view0 = b.js("return window.disanTour.view()");
@@ -31,8 +29,7 @@ fn tour_draws_moves_and_changes_scene() {
     let view1 = b.js("return window.disanTour.view()");
     assert_ne!(view0["yaw"], view1["yaw"], "dragging turns the view");
     assert!(hash.as_str().expect("hash").contains("scene=cong"), "{hash}");
-    std::thread::sleep(Duration::from_millis(300));
-    let after = tour_pixels(&b);
+    let after = b.still_tour();
     assert!(mean_difference(&before, &after) > 5.0, "the picture changes when dragged");
 
     // Look towards the scene link (yaw 90) through the deep link, then click it like a visitor.
@@ -66,7 +63,7 @@ fn tiles_stream_by_zoom_and_follow_scene_changes() {
         !t["loaded"].as_array().expect("list").iter().any(|k| k.as_str().is_some_and(|k| k.starts_with("2/"))),
         "no deeper tiles yet: {t}"
     );
-    let coarse = tour_pixels(&b);
+    let coarse = b.still_tour();
 
     // Zoom in: the deeper level is chosen and its tiles arrive.
     b.js("location.hash='#scene=cong&yaw=0&pitch=0&hfov=40';return 1");
@@ -74,8 +71,7 @@ fn tiles_stream_by_zoom_and_follow_scene_changes() {
         "level 2 tiles",
         "var t=disanTour.tiles();return t.level===2 && t.loaded.some(function(k){return k.indexOf('2/f')===0;})",
     );
-    std::thread::sleep(Duration::from_millis(300));
-    let sharp = tour_pixels(&b);
+    let sharp = b.still_tour();
     assert!(mean_difference(&coarse, &sharp) > 5.0, "zooming changed the picture");
     assert!(distinct_colours(&sharp) > 20, "tiled rendering is not blank");
 
@@ -99,8 +95,7 @@ fn webp_tiles_load_and_draw() {
     let names = b.js("return performance.getEntriesByType('resource').map(function(e){return e.name;}).filter(function(n){return n.indexOf('/1/f0_0.')>0;})");
     let names = names.as_array().expect("list");
     assert!(!names.is_empty() && names.iter().all(|n| n.as_str().is_some_and(|n| n.ends_with(".webp"))), "{names:?}");
-    std::thread::sleep(Duration::from_millis(300));
-    let shot = tour_pixels(&b);
+    let shot = b.still_tour();
     assert!(distinct_colours(&shot) > 20, "WebP tiles drew a picture ({} colours)", distinct_colours(&shot));
 }
 
@@ -140,7 +135,7 @@ fn preview_picker_places_hotspots_and_shows_errors() {
     b.goto(&format!("{}/vi/demo/#scene=cong&yaw=20&pitch=5&hfov=90", server.base));
     b.wait_for("the first panorama drawn", "return document.getElementById('tour').classList.contains('tour--ready')");
     b.wait_for("the picker", "return !!document.querySelector('.pv-pick')");
-    std::thread::sleep(Duration::from_millis(300));
+    b.still_tour();
 
     let rect = b.js(
         "var r=document.querySelector('#tour canvas').getBoundingClientRect();return [r.left,r.top,r.width,r.height];",
@@ -190,7 +185,11 @@ fn preview_picker_places_hotspots_and_shows_errors() {
         "the reload after the fix",
         "return window.beforeReload === undefined && document.readyState === 'complete'",
     );
-    std::thread::sleep(Duration::from_millis(500));
+    // The reloaded page has heard the build status once (the overlay marks the generation it showed).
+    b.wait_for(
+        "the status after the reload",
+        "var o=document.querySelector('.pv-error');return !!o&&!!o.dataset.generation",
+    );
     let hidden = b.js("var o=document.querySelector('.pv-error');return !o||o.hidden");
     assert_eq!(hidden, json!(true), "the overlay stays after the fix");
     drop(server);

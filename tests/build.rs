@@ -1,5 +1,6 @@
 //! `disan build` on the fixture: what it writes, that content is escaped and normalised, that an unchanged
-//! collection is not rebuilt, and that a failed build leaves the last good output untouched.
+//! collection is not rebuilt (unless another version of disan built it), and that a failed build leaves the
+//! last good output untouched.
 
 mod common;
 
@@ -132,4 +133,38 @@ fn identical_input_gives_identical_pages() {
     for page in ["vi/demo/index.html", "en/index.html", "404.html"] {
         assert_eq!(read(&a.path().join("dist").join(page)), read(&b.path().join("dist").join(page)), "{page}");
     }
+}
+
+/// An output built by another version of disan is rendered again, by `build` and by `serve` (which builds
+/// before it serves): the stamp names the program, and an upgrade must not keep serving old pages.
+#[test]
+fn another_program_version_renders_pages_again() {
+    let dir = common::fixture();
+    assert!(common::disan(dir.path(), &["build"]).status.success());
+    let stamp_path = dir.path().join("dist/_/build-id.txt");
+    let stamp = read(&stamp_path);
+    let (program, inputs) = stamp.trim().split_once(' ').expect("stamp: program and inputs");
+    let version = format!("disan/{}+", env!("CARGO_PKG_VERSION"));
+    assert!(program.starts_with(&version), "the stamp names the program's version: {stamp}");
+    // The same inputs, as an older disan would have stamped and rendered them.
+    let page = dir.path().join("dist/en/demo/index.html");
+    let pretend_old = |what: &str| {
+        fs::write(&stamp_path, format!("disan/0.0.1+000000000000 {inputs}\n")).expect("write old stamp");
+        fs::write(&page, format!("rendered by disan 0.0.1 ({what})")).expect("write old page");
+    };
+    pretend_old("build");
+    let rebuilt = common::disan(dir.path(), &["build"]);
+    let said = String::from_utf8_lossy(&rebuilt.stderr);
+    assert!(rebuilt.status.success() && said.contains("built"), "{said}");
+    assert!(read(&page).contains("Test Temple"), "the page is rendered again");
+    assert_eq!(read(&stamp_path).trim(), stamp.trim(), "and stamped by this program");
+    let again = common::disan(dir.path(), &["build"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("up to date"), "the same program and inputs are reused");
+
+    pretend_old("serve");
+    let server = common::Server::start(dir.path());
+    let mut res = common::client().get(&format!("{}/en/demo/", server.base)).call().expect("page");
+    assert_eq!(res.status(), 200);
+    let body = res.body_mut().read_to_string().expect("body");
+    assert!(body.contains("Test Temple") && !body.contains("disan 0.0.1"), "serve renders it again: {body}");
 }

@@ -212,7 +212,7 @@ fn a_client_that_stops_reading_is_dropped() {
     let mut s: TcpStream = socket.into();
     let one = format!("GET {audio} HTTP/1.1\r\nHost: x\r\n\r\n");
     s.write_all(one.repeat(100).as_bytes()).expect("send");
-    std::thread::sleep(Duration::from_secs(4));
+    wait_until_the_host_closes(&s, Duration::from_secs(4));
     s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     let mut total = 0usize;
     let mut chunk = vec![0u8; 64 * 1024];
@@ -513,6 +513,30 @@ fn answers_complete(bytes: &[u8]) -> usize {
     usize::from(bytes.len() >= end + 4 + len)
 }
 
+/// Waits (at most 30 s) until the host's end of `s` is no longer an open connection — it closed it, or
+/// reset it — as the system's TCP table shows it; where there is no such table, waits `otherwise`.
+fn wait_until_the_host_closes(s: &TcpStream, otherwise: Duration) {
+    let (host, client) = (s.peer_addr().expect("peer").port(), s.local_addr().expect("local").port());
+    let port = |field: &str| field.rsplit(':').next().and_then(|p| u16::from_str_radix(p, 16).ok());
+    let started = Instant::now();
+    loop {
+        let Ok(table) = std::fs::read_to_string("/proc/net/tcp") else {
+            std::thread::sleep(otherwise);
+            return;
+        };
+        // `local_address rem_address st` as hex; state 01 is ESTABLISHED.
+        let open = table.lines().skip(1).any(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.len() > 3 && port(f[1]) == Some(host) && port(f[2]) == Some(client) && f[3] == "01"
+        });
+        if !open {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the host kept the connection open for 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn a_refused_body_does_not_reset_the_answer() {
     let dir = common::fixture();
@@ -521,9 +545,9 @@ fn a_refused_body_does_not_reset_the_answer() {
     s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     s.write_all(b"GET /vi/demo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n").expect("head");
     s.write_all(&[b'x'; 200_000]).expect("body");
-    // By now the host has answered and closed its side. Closing the socket with the body unread would send
-    // a reset, which some clients' systems answer by discarding a response they have not read yet.
-    std::thread::sleep(Duration::from_millis(300));
+    // Once the host has answered and closed its side: closing the socket with the body unread would send a
+    // reset, which some clients' systems answer by discarding a response they have not read yet.
+    wait_until_the_host_closes(&s, Duration::from_millis(300));
     let mut got = Vec::new();
     s.read_to_end(&mut got).expect("the answer, then an orderly close");
     assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 413 "), "{}", String::from_utf8_lossy(&got));

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::browser::{Browser, axe, distinct_colours, free_port, tour_pixels};
+use common::browser::{Browser, axe, distinct_colours, free_port};
 use serde_json::{Value, json};
 
 /// `disan serve` on a port chosen by the test, so a stopped host can come back at the same address (a
@@ -102,8 +102,7 @@ fn scene_drawn(b: &Browser, scene: &str) -> image::RgbaImage {
         ),
     );
     // The frame after the last texture arrived.
-    std::thread::sleep(Duration::from_millis(300));
-    tour_pixels(b)
+    b.still_tour()
 }
 
 fn state(b: &Browser) -> Value {

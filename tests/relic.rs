@@ -226,14 +226,14 @@ fn directions_and_structured_data_in_a_browser() {
     fs::create_dir_all(&shots).expect("shots dir");
     b.screenshot().save(shots.join("site-390-top.png")).expect("save");
     b.js("document.querySelector('.tour-credits').scrollIntoView();return 1");
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    b.next_frames();
     b.screenshot().save(shots.join("site-390-facts.png")).expect("save");
     b.js("document.querySelector('.photos').scrollIntoView();return 1");
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    b.next_frames();
     b.screenshot().save(shots.join("site-390-credits.png")).expect("save");
     b.goto(&format!("{}/vi/", server.base));
     b.js("window.scrollTo(0,document.body.scrollHeight);return 1");
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    b.next_frames();
     b.screenshot().save(shots.join("home-390-foot.png")).expect("save");
     drop(b);
 
@@ -250,6 +250,6 @@ fn directions_and_structured_data_in_a_browser() {
     );
     b.screenshot().save(shots.join("site-1280-top.png")).expect("save");
     b.js("document.querySelector('.keyfacts').scrollIntoView();return 1");
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    b.next_frames();
     b.screenshot().save(shots.join("site-1280-facts.png")).expect("save");
 }

@@ -168,3 +168,55 @@ fn hostile_paths_never_leave_dist() {
     let (status, _) = raw_status(&server.base, "/vi/demo/");
     assert_eq!(status, 200, "server still healthy after hostile requests");
 }
+
+/// Runs `disan serve` on a free port and waits (at most a minute) for it to exit by itself; returns its
+/// status and standard error. A host that starts instead of refusing fails the test.
+fn serve_expecting_exit(root: &std::path::Path) -> (std::process::ExitStatus, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_disan"))
+        .env("DISAN_LANG", "en")
+        .arg("--root")
+        .arg(root)
+        .args(["serve", "--addr", "127.0.0.1:0", "--no-scans"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start disan serve");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for disan serve") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("disan serve kept running instead of refusing to start");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("read stderr");
+    (status, stderr)
+}
+
+/// A missing or corrupt code table would make every placard open the unknown-code page: the host refuses to
+/// start instead, naming the file and what is wrong with it.
+#[test]
+fn refuses_to_start_without_a_readable_code_table() {
+    let dir = common::fixture();
+    assert!(common::disan(dir.path(), &["build"]).status.success());
+    let table = dir.path().join("dist/_/links.json");
+    let good = std::fs::read_to_string(&table).expect("links.json");
+    assert!(good.contains("\"codes\""), "{good}");
+
+    std::fs::write(&table, &good[..good.len() / 2]).expect("corrupt links.json");
+    let (status, stderr) = serve_expecting_exit(dir.path());
+    assert!(!status.success(), "{stderr}");
+    assert!(stderr.contains(&table.display().to_string()) && stderr.contains("is corrupt"), "{stderr}");
+    assert!(stderr.contains("EOF while parsing"), "says what is wrong: {stderr}");
+    assert!(!stderr.contains("serving "), "{stderr}");
+
+    std::fs::remove_file(&table).expect("remove links.json");
+    let (status, stderr) = serve_expecting_exit(dir.path());
+    assert!(!status.success(), "{stderr}");
+    assert!(stderr.contains(&table.display().to_string()) && stderr.contains("No such file"), "{stderr}");
+}

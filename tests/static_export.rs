@@ -35,8 +35,7 @@ impl StaticServer {
         let nginx = Path::new("/usr/sbin/nginx");
         if !nginx.exists() {
             let why = "skipping the 404-page test: nginx is not installed";
-            assert!(std::env::var_os("DISAN_REQUIRE_TOOLS").is_none(), "{why}");
-            eprintln!("{why}");
+            common::skip(why);
             return None;
         }
         let port = free_port();
@@ -76,8 +75,7 @@ impl StaticServer {
             .spawn();
         let Ok(child) = child else {
             let why = "skipping static export test: python3 is not installed";
-            assert!(std::env::var_os("DISAN_REQUIRE_TOOLS").is_none(), "{why}");
-            eprintln!("{why}");
+            common::skip(why);
             return None;
         };
         Some(StaticServer { child, base: format!("http://127.0.0.1:{port}") }.wait_until_up())

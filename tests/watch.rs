@@ -110,10 +110,21 @@ fn edit_break_fix(poll: bool) {
     assert_eq!(s["ok"], true, "{s}");
     assert_eq!(s["report"], "", "{s}");
 
-    // Editors' scratch files do not trigger builds: a swap file, then a real edit, is one generation.
+    // Editors' scratch files do not trigger builds: the watcher sees a swap file and builds nothing, then a
+    // real edit is one generation.
     let before = s["generation"].as_u64().expect("generation");
+    let seen = s["changes"].as_u64().expect("changes");
     fs::write(root.join("sites/.demo.yaml.swp"), b"swap").expect("swap file");
-    std::thread::sleep(std::time::Duration::from_millis(600));
+    let started = std::time::Instant::now();
+    let s = loop {
+        let s = status(&server.base, None);
+        if s["changes"].as_u64() > Some(seen) {
+            break s;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the swap file was never looked at: {s}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(s["generation"].as_u64(), Some(before), "a swap file is no reason to build: {s}");
     edit(&yaml, "en: Test Temple", "en: Edited Temple");
     let s = next_status(&server.base, before);
     assert_eq!(s["generation"].as_u64(), Some(before + 1), "{s}");

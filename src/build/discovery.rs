@@ -8,8 +8,9 @@ use std::path::Path;
 use anyhow::Result;
 use serde_json::json;
 
+use super::html::{escape_html, pick};
 use super::icons::{self, Icons};
-use super::pages::{escape_html, pick, site_url};
+use super::urls::site_url;
 use crate::site::Collection;
 
 /// Where a language's manifest is, e.g. `/vi/manifest.webmanifest`.

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod compress;
 pub mod discovery;
 pub mod hash;
+pub mod html;
 pub mod icons;
 pub mod links;
 pub mod media;
@@ -18,6 +19,9 @@ pub mod pages;
 pub mod print_page;
 pub mod relic;
 pub mod share;
+pub mod site_media;
+pub mod stamp;
+pub mod urls;
 
 use std::fmt;
 use std::fs;
@@ -28,12 +32,10 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::site::{self, Collection};
-use hash::StableHash;
 use media::MediaOut;
 use pages::SiteMedia;
 
-/// File inside the output recording which inputs it was built from.
-pub const STAMP: &str = "_/build-id.txt";
+pub use stamp::STAMP;
 /// How long files of earlier builds are kept in the output after a build stops using them.
 pub const KEEP_RETIRED: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 /// File inside the output listing the earlier builds' files it keeps, and since when (hidden: never served).
@@ -91,8 +93,8 @@ pub fn build_with(root: &Path, out: &Path, options: Options) -> Result<Summary> 
     for warning in &collection.warnings {
         eprintln!("{warning}");
     }
-    let id = build_id(root, options)?;
-    if fs::read_to_string(out.join(STAMP)).is_ok_and(|s| s.trim() == id) {
+    let id = stamp::stamp(root, options.preview)?;
+    if stamp::read(out).is_some_and(|s| s == id) {
         return Ok(Summary {
             out: out.to_path_buf(),
             sites: collection.sites.len(),
@@ -274,44 +276,6 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<()> {
         fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
     }
     Ok(())
-}
-
-/// A hash of everything a build depends on: the program's assets, the YAML text, and each media file's
-/// size and modification time.
-fn build_id(root: &Path, options: Options) -> Result<String> {
-    let mut h = StableHash::new().with(env!("CARGO_PKG_VERSION")).with([u8::from(options.preview)]);
-    for (name, file) in assets::ASSET_NAMES {
-        h = h.with(name).with(file);
-    }
-    for name in pages::TEMPLATES {
-        h = h.with(assets::template(name).unwrap_or_default());
-    }
-    h = h.with(assets::bytes(offline::SERVICE_WORKER).unwrap_or_default());
-    for dir in ["sites", "content"] {
-        let d = root.join(dir);
-        if !d.is_dir() {
-            continue;
-        }
-        for f in crate::files::walk(&d)? {
-            // Editors' swap files come and go while they work: they are not content, and one that vanished
-            // between listing and reading must not fail the build.
-            if crate::files::is_scratch(f.strip_prefix(root).unwrap_or(&f)) {
-                continue;
-            }
-            let meta = fs::metadata(&f).with_context(|| format!("cannot read {}", f.display()))?;
-            let mtime = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
-            h = h.with(f.to_string_lossy().as_bytes()).with(meta.len().to_le_bytes()).with(mtime.to_le_bytes());
-            if dir == "sites" {
-                h = h.with(fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?);
-            }
-        }
-    }
-    Ok(h.hex(32))
 }
 
 /// Removes the half-written output of builds that were killed (`.dist.building-<pid>` whose process is

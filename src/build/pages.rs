@@ -11,22 +11,12 @@ use serde_json::json;
 
 use super::assets;
 use super::relic;
-use crate::site::model::{Collection, HotspotKind, Site, Text};
-
-/// URLs of the media made for one site.
-#[derive(Debug, Default, Clone)]
-pub struct SiteMedia {
-    /// Per scene: flat image, inline preview and tile pyramid.
-    pub panoramas: Vec<super::media::PanoramaOut>,
-    /// Per photo: (URL, thumbnail URL, width, height).
-    pub photos: Vec<(String, String, u32, u32)>,
-    /// Per language: recording URL.
-    pub audio: Vec<(String, String)>,
-    /// The link-preview picture (the first scene's opening view), for a site with scenes.
-    pub share: Option<String>,
-    /// Each scene's recordings and every captions file.
-    pub narration: super::narration::NarrationMedia,
-}
+// Their homes are their own files (so the parts of a page need not import the page); named here too for
+// the callers that know them as `pages::…`.
+pub use super::html::{escape_html, paragraphs, pick};
+pub use super::site_media::SiteMedia;
+pub use super::urls::{map_url, site_url};
+use crate::site::model::{Collection, HotspotKind, Site};
 
 /// What a page tells link previews (Open Graph) and search engines about itself.
 #[derive(Debug, Default, Serialize)]
@@ -98,42 +88,6 @@ pub fn environment(preview: bool) -> Result<Environment<'static>> {
 /// Makes the home-screen icons known to every page.
 pub fn add_icons(env: &mut Environment, icons: &super::icons::Icons) {
     env.add_global("apple_touch_icon", icons.apple_180.clone());
-}
-
-/// Escapes text for HTML content and double- or single-quoted attributes.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Splits text into paragraphs on blank lines.
-pub fn paragraphs(s: &str) -> Vec<String> {
-    s.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
-}
-
-/// The text in `lang` (validation guarantees every language is present).
-pub fn pick(t: &Text, lang: &str) -> String {
-    t.get(lang).cloned().unwrap_or_default()
-}
-
-/// An OpenStreetMap page centred on the place, with a marker.
-pub fn map_url(lat: f64, lon: f64) -> String {
-    format!("https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=16/{lat:.5}/{lon:.5}")
-}
-
-/// URL of a site page.
-pub fn site_url(lang: &str, slug: &str) -> String {
-    format!("/{lang}/{slug}/")
 }
 
 #[derive(Serialize)]

@@ -4,7 +4,8 @@
 use anyhow::Result;
 use serde_json::json;
 
-use super::pages::{SiteMedia, site_url};
+use super::site_media::SiteMedia;
+use super::urls::site_url;
 use crate::placard::{EcLevel, qr_svg};
 use crate::site::Collection;
 use crate::site::model::Site;

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::pages::{SiteMedia, pick, site_url};
+use super::html::pick;
+use super::site_media::SiteMedia;
+use super::urls::site_url;
 use crate::site::model::{Collection, Credit, Fact, FactKind, FactValue, Licence, Scene, Site, Unit};
 
 /// The three ways to ask for the way to a place. The page links the OpenStreetMap one, which works
@@ -247,7 +249,7 @@ pub fn json_ld(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> String {
         "url": page,
         "inLanguage": lang,
         "geo": geo,
-        "hasMap": super::pages::map_url(s.location.lat, s.location.lon),
+        "hasMap": super::urls::map_url(s.location.lat, s.location.lon),
     });
     if !others.is_empty() {
         ld["alternateName"] = json!(others);

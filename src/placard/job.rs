@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::{EcLevel, Fonts, Format, Options, PlacardSpec, Sheet, placards_pdf, qr_png, qr_svg, sheet_pdf};
-use crate::build::assets;
+pub use super::fonts::shipped_fonts;
+use super::{EcLevel, Format, Options, PlacardSpec, Sheet, placards_pdf, qr_png, qr_svg, sheet_pdf};
 use crate::build::pages::pick;
 use crate::site::{Collection, links};
 
@@ -31,14 +31,6 @@ pub struct Written {
     pub files: Vec<PathBuf>,
     /// Codes printed for the first time (added to the registry).
     pub new_codes: Vec<String>,
-}
-
-/// The fonts shipped in `static/fonts/`.
-pub fn shipped_fonts() -> Result<Fonts> {
-    let get = |name: &str| {
-        assets::bytes(&format!("fonts/{name}")).with_context(|| format!("font {name} is missing from the program"))
-    };
-    Ok(Fonts { regular: get("NotoSans-Regular.ttf")?, bold: get("NotoSans-Bold.ttf")? })
 }
 
 /// The placards of the collection (or of one site), ready to set.

@@ -5,6 +5,7 @@
 //! krilla, and `marks` adds crop and cut marks. Every public function checks all its placards
 //! (fonts cover the text, the text fits, each QR decodes back to its URL) before writing a byte.
 
+pub mod fonts;
 pub mod job;
 mod layout;
 mod marks;

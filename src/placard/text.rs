@@ -306,7 +306,7 @@ mod tests {
 
     /// The fonts the program ships, as `disan placards` uses them.
     fn fonts() -> Fonts {
-        crate::placard::job::shipped_fonts().expect("shipped fonts")
+        crate::placard::fonts::shipped_fonts().expect("shipped fonts")
     }
 
     #[test]

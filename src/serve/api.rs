@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode, header};
 
-use super::AppState;
+use super::state::AppState;
 
 /// `GET /api/stats?from=YYYY-MM-DD&to=YYYY-MM-DD` with `Authorization: Bearer <token>`.
 pub async fn stats(
@@ -18,7 +18,7 @@ pub async fn stats(
 ) -> Response {
     let (Some(token), Some(recorder)) = (&state.stats_token, &state.recorder) else {
         // Not configured: the endpoint does not exist, rather than being open.
-        return super::not_found(&state).await;
+        return super::not_found::answer(&state).await;
     };
     // The scheme name is case-insensitive (RFC 9110 §11.1): `bearer` is `Bearer`.
     let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {

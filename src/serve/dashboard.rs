@@ -174,7 +174,7 @@ pub async fn page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     if !enabled(&state) {
-        return super::not_found(&state).await;
+        return super::not_found::answer(&state).await;
     }
     let labels = labels(&state);
     let lang = language(&labels, q.get("lang").map(String::as_str));
@@ -197,7 +197,7 @@ pub async fn page(
         }
     };
     let Some(db) = state.recorder.as_ref().map(|r| r.db.clone()) else {
-        return super::not_found(&state).await;
+        return super::not_found::answer(&state).await;
     };
     let query = stats::query(&labels, from, to, quiet_days);
     let read = tokio::task::spawn_blocking(move || crate::store::stats::read_query(&db, &query)).await;
@@ -256,7 +256,7 @@ async fn read_form(body: Body) -> Option<HashMap<String, String>> {
 /// `POST /dashboard/login` with `token=…`: a session cookie and on to the dashboard, or the form again.
 pub async fn login(State(state): State<Arc<AppState>>, body: Body) -> Response {
     let (Some(token), true) = (&state.stats_token, enabled(&state)) else {
-        return super::not_found(&state).await;
+        return super::not_found::answer(&state).await;
     };
     let labels = labels(&state);
     let Some(fields) = read_form(body).await else {
@@ -286,7 +286,7 @@ pub async fn login(State(state): State<Arc<AppState>>, body: Body) -> Response {
 /// `POST /dashboard/logout`: ends the session and shows the sign-in form.
 pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
     if !enabled(&state) {
-        return super::not_found(&state).await;
+        return super::not_found::answer(&state).await;
     }
     let labels = labels(&state);
     let fields = read_form(body).await.unwrap_or_default();

@@ -19,8 +19,9 @@ use super::access_log::{Log, Record};
 use super::body::HostBody;
 use super::client::ClientAddr;
 use super::redirect::Redirect;
+use super::state::AppState;
 use super::tally::Verdict;
-use super::{AppState, headers, memory, redirect};
+use super::{headers, memory, redirect};
 
 /// Longest the router may take over a request (a stuck disk, a locked database).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -163,18 +164,6 @@ fn plain(status: StatusCode, text: &'static str) -> Response<HostBody> {
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(text.len()));
-    headers::secure(h);
-    r
-}
-
-/// The friendly 404 page, which lists the sites.
-pub(super) fn not_found(build: &super::site::Build) -> Response<HostBody> {
-    let mut r = Response::new(HostBody::full(build.not_found_page.clone()));
-    *r.status_mut() = StatusCode::NOT_FOUND;
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(build.not_found_page.len()));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers::secure(h);
     r
 }

@@ -12,9 +12,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 
-use super::AppState;
 use super::path;
 use super::redirect::pick_language;
+use super::state::AppState;
 
 /// Sends `/` and unprefixed addresses to the visitor's language; passes everything else on.
 pub async fn to_visitors_language(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {

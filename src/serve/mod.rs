@@ -12,17 +12,18 @@ pub mod host;
 pub mod lang;
 pub mod listen;
 pub mod memory;
+pub mod not_found;
 pub mod path;
 pub mod range;
 pub mod redirect;
 pub mod site;
 pub mod stall;
+pub mod state;
 pub mod tally;
 pub mod tls;
-pub mod watch;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -34,6 +35,7 @@ use axum::routing::get;
 use http::{HeaderValue, StatusCode, header};
 
 pub use host::Host;
+pub use state::AppState;
 
 /// How the host runs, beyond what it serves.
 #[derive(Debug, Clone)]
@@ -82,39 +84,21 @@ pub const DEFAULT_CLIENT_BURST: u32 = 400;
 /// Scans written a second by default, host-wide: a busy festival day at one site is a few a minute.
 pub const DEFAULT_MAX_SCANS_PER_SECOND: u32 = 50;
 
-/// What every request handler shares.
-#[derive(Debug)]
-pub struct AppState {
-    /// The built website.
-    pub dist: PathBuf,
-    /// The build being served: code table, files already read, the 404 page.
-    pub site: site::Current,
-    /// Records scans, when a database is configured.
-    pub recorder: Option<crate::store::Recorder>,
-    /// Which scans are written down.
-    pub tally: tally::Tally,
-    /// Requests a second per client.
-    pub rates: client::Rates,
-    /// Token for `/api/stats`.
-    pub stats_token: Option<String>,
-    /// Who is signed in to `/dashboard`.
-    pub dashboard: dashboard::Sessions,
-}
-
 /// The host for a built website in `dist` (without its request log, which [`run`] adds).
 pub fn host(dist: &Path, options: &Options) -> Result<Host> {
+    let site = site::Current::load(dist)?;
     let recorder = options.db.as_ref().map(crate::store::Recorder::start).transpose()?;
     let (rate, burst) = options.client_rate;
     let state = Arc::new(AppState {
         dist: dist.to_path_buf(),
-        site: site::Current::load(dist),
+        site,
         recorder,
         tally: tally::Tally::new(options.max_scans_per_second),
         rates: client::Rates::new(f64::from(rate), f64::from(burst)),
         stats_token: options.stats_token.clone().filter(|t| !t.is_empty()),
         dashboard: dashboard::Sessions::new(options.tls.is_some()),
     });
-    site::watch(Arc::downgrade(&state));
+    site::watch(Arc::downgrade(&state), |s: &AppState| &s.site);
     // What the host's front door does not answer itself. Placard codes are answered there.
     let router = Router::new()
         .route("/api/stats", get(api::stats))
@@ -266,7 +250,7 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         Err(path::Refused::Malformed) => {
             return (StatusCode::BAD_REQUEST, "bad request\n").into_response();
         }
-        Err(path::Refused::Forbidden) => return not_found(&state).await,
+        Err(path::Refused::Forbidden) => return not_found::answer(&state).await,
     };
     let build = state.site.get();
     let mut file = path::join(&state.dist, &segments);
@@ -275,7 +259,7 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
     // output is plain files and folders, and anything else is not found.
     let meta = match tokio::task::spawn_blocking(move || path::metadata_without_links(&dist, &walk)).await {
         Ok(Some(m)) => m,
-        _ => return not_found(&state).await,
+        _ => return not_found::answer(&state).await,
     };
     // One address per file: `//vi///demo`, `/vi/%64emo/` and `/vi/demo` all move to `/vi/demo/`. Directory
     // addresses end in a slash, so relative links on the page resolve; and a redirect built from the
@@ -295,20 +279,15 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
         file.push("index.html");
         match std::fs::symlink_metadata(&file) {
             Ok(m) if m.is_file() => m,
-            _ => return not_found(&state).await,
+            _ => return not_found::answer(&state).await,
         }
     } else if meta.is_file() {
         meta
     } else {
-        return not_found(&state).await;
+        return not_found::answer(&state).await;
     };
     match build.memory.load(req.uri().path(), &file, &meta).await {
         Some(entry) => memory::respond(&entry, req.method(), req.headers()).map(Body::new),
-        None => not_found(&state).await,
+        None => not_found::answer(&state).await,
     }
-}
-
-/// The friendly 404 page, for the router's handlers.
-pub(crate) async fn not_found(state: &AppState) -> Response {
-    host::not_found(&state.site.get()).map(Body::new)
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use serde::Deserialize;
 
@@ -40,10 +41,17 @@ struct Place {
 }
 
 impl Links {
-    /// Reads `dist/_/links.json`; an output without placards has an empty table.
-    pub fn load(dist: &Path) -> Links {
-        let mut links: Links =
-            std::fs::read(dist.join(LINKS_JSON)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    /// Reads `dist/_/links.json`, which every build writes (empty when no placard was printed). A missing
+    /// or unreadable table is an error naming the file: without it every placard would open the
+    /// unknown-code page.
+    pub fn load(dist: &Path) -> anyhow::Result<Links> {
+        let path = dist.join(LINKS_JSON);
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!("cannot read the placard code table {} (build the site again with `disan build`)", path.display())
+        })?;
+        let mut links: Links = serde_json::from_slice(&bytes).with_context(|| {
+            format!("the placard code table {} is corrupt (build the site again with `disan build`)", path.display())
+        })?;
         links.places = links
             .codes
             .iter()
@@ -63,7 +71,7 @@ impl Links {
             })
             .collect();
         links.tags = links.languages.iter().map(|l| Arc::from(l.as_str())).collect();
-        links
+        Ok(links)
     }
 }
 

@@ -31,15 +31,15 @@ pub struct Build {
 }
 
 impl Build {
-    fn load(dist: &Path, id: String) -> Build {
-        Build {
+    fn load(dist: &Path, id: String) -> anyhow::Result<Build> {
+        Ok(Build {
             id,
-            links: redirect::Links::load(dist),
+            links: redirect::Links::load(dist)?,
             memory: memory::Cache::default(),
             not_found_page: std::fs::read(dist.join("404.html"))
                 .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec())
                 .into(),
-        }
+        })
     }
 }
 
@@ -48,17 +48,24 @@ impl Build {
 pub struct Current {
     dist: PathBuf,
     build: RwLock<Arc<Build>>,
+    /// The id of a new build that could not be loaded, so it is reported once, not every second.
+    refused: std::sync::Mutex<String>,
 }
 
-fn read_id(dist: &Path) -> Option<String> {
+/// The build id in `dist`, if it holds a build.
+pub fn read_id(dist: &Path) -> Option<String> {
     std::fs::read_to_string(dist.join(STAMP)).ok().map(|s| s.trim().to_string())
 }
 
 impl Current {
-    /// The build in `dist` now.
-    pub fn load(dist: &Path) -> Current {
+    /// The build in `dist` now; an error naming the file when its code table is missing or corrupt.
+    pub fn load(dist: &Path) -> anyhow::Result<Current> {
         let id = read_id(dist).unwrap_or_default();
-        Current { dist: dist.to_path_buf(), build: RwLock::new(Arc::new(Build::load(dist, id))) }
+        Ok(Current {
+            dist: dist.to_path_buf(),
+            build: RwLock::new(Arc::new(Build::load(dist, id)?)),
+            refused: Default::default(),
+        })
     }
 
     /// The build to answer a request from.
@@ -70,13 +77,24 @@ impl Current {
     }
 
     /// Swaps in the build now in `dist` if its id changed; true when it did. An output being swapped (no
-    /// id for a moment) leaves the current build in place.
+    /// id for a moment) leaves the current build in place, and so does one whose code table cannot be
+    /// read (said once on standard error: the host keeps answering placards from the build it has).
     pub fn refresh(&self) -> bool {
         let Some(id) = read_id(&self.dist) else { return false };
         if id == self.get().id {
             return false;
         }
-        let next = Arc::new(Build::load(&self.dist, id));
+        let next = match Build::load(&self.dist, id.clone()) {
+            Ok(b) => Arc::new(b),
+            Err(e) => {
+                let mut refused = self.refused.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if *refused != id {
+                    eprintln!("the new build is not served, the previous one stays: {e:#}");
+                    *refused = id;
+                }
+                return false;
+            }
+        };
         match self.build.write() {
             Ok(mut b) => *b = next,
             Err(poisoned) => *poisoned.into_inner() = next,
@@ -85,13 +103,14 @@ impl Current {
     }
 }
 
-/// Looks for a new build every second on a thread of its own, for as long as the host's state lives.
-pub fn watch(state: Weak<super::AppState>) {
+/// Looks for a new build every second on a thread of its own, for as long as the host's state lives
+/// (`current` finds the served build inside it).
+pub fn watch<S: Send + Sync + 'static>(state: Weak<S>, current: fn(&S) -> &Current) {
     let started = std::thread::Builder::new().name("build-watch".into()).spawn(move || {
         loop {
             std::thread::sleep(LOOK_EVERY);
             let Some(state) = state.upgrade() else { return };
-            let current = &state.site;
+            let current = current(&state);
             if current.refresh() {
                 eprintln!("serving the new build {}", current.get().id);
             }

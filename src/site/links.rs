@@ -9,10 +9,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::load::YamlFile;
 use super::model::Site;
+use super::source::YamlFile;
+pub use super::target::Target;
 use crate::messages::Msg;
 use crate::report::Report;
 
@@ -41,18 +42,6 @@ pub struct RawLink {
     pub scene: Option<String>,
     /// `true` once no placard uses the code any more; it then keeps leading to `site` and `scene`.
     #[serde(default)]
-    pub retired: bool,
-}
-
-/// Where a code leads, resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Target {
-    /// Site slug.
-    pub site: String,
-    /// Scene id, when the site has scenes.
-    pub scene: Option<String>,
-    /// Whether the code is retired (kept only so old prints work).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retired: bool,
 }
 

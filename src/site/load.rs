@@ -10,52 +10,13 @@ use super::limits;
 use super::locate::Locator;
 use super::model::Collection;
 use super::raw::{RawCollection, RawSite};
+use super::source::{YamlFile, token_width};
 use super::validate;
 use crate::messages::Msg;
 use crate::report::{Diagnostic, InvalidCollection, Pos, Report, relative, suggest};
 
 /// Name of the collection file inside `sites/`.
 pub const COLLECTION_FILE: &str = "collection.yaml";
-
-/// One YAML file's text with its key positions.
-pub struct YamlFile {
-    /// Path relative to the collection root, for messages.
-    pub file: PathBuf,
-    /// The text.
-    pub text: String,
-    /// Where its keys are.
-    pub locator: Locator,
-}
-
-impl YamlFile {
-    /// A diagnostic underlining the value of the key `path` when it is on the key's line, else the key.
-    pub fn diag_value(&self, path: &str, message: Msg) -> Diagnostic {
-        let Some(pos) = self.locator.exact(path) else {
-            return self.diag(path, message);
-        };
-        let line = self.text.lines().nth(pos.line - 1).unwrap_or("");
-        let after_key: String = line.chars().skip(pos.col - 1).collect();
-        match after_key.find(": ") {
-            Some(i) if !after_key[i + 2..].trim().is_empty() => {
-                let vpos = Pos { line: pos.line, col: pos.col + after_key[..i + 2].chars().count() };
-                let width = token_width(&self.text, vpos);
-                Diagnostic::at(&self.file, &self.text, vpos, width, message)
-            }
-            _ => self.diag(path, message),
-        }
-    }
-
-    /// A diagnostic at the key `path` (or its nearest parent), underlining the key.
-    pub fn diag(&self, path: &str, message: Msg) -> Diagnostic {
-        match self.locator.find(path) {
-            Some(pos) => {
-                let width = token_width(&self.text, pos);
-                Diagnostic::at(&self.file, &self.text, pos, width, message)
-            }
-            None => Diagnostic::file(&self.file, message),
-        }
-    }
-}
 
 /// Loads and checks the collection in `root` (the folder with `sites/` and `content/`).
 ///
@@ -475,23 +436,6 @@ fn pos_of_offset(text: &str, offset: usize) -> Pos {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     Pos { line, col }
-}
-
-/// How many characters the word at `pos` spans, for the caret.
-fn token_width(text: &str, pos: Pos) -> usize {
-    let Some(line) = text.lines().nth(pos.line.saturating_sub(1)) else {
-        return 1;
-    };
-    let rest: String = line.chars().skip(pos.col.saturating_sub(1)).collect();
-    let rest = rest.trim_start_matches("- ");
-    // A quoted value is underlined to its closing quote.
-    if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-        && let Some(end) = rest[1..].find(q)
-    {
-        return rest[..end + 2].chars().count();
-    }
-    let n = rest.chars().take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',').count();
-    n.max(1)
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ pub mod media;
 pub mod model;
 pub mod raw;
 pub mod schema;
+pub mod source;
+pub mod target;
 pub mod validate;
 
 pub use load::load;

@@ -31,7 +31,7 @@ pub struct Collection {
     /// Sites in the collection's `order`, then file-name order.
     pub sites: Vec<Site>,
     /// Every placard code that resolves (live and retired), lowercase.
-    pub links: BTreeMap<String, super::links::Target>,
+    pub links: BTreeMap<String, super::target::Target>,
     /// How panoramas are tiled.
     pub tiles: TileSettings,
     /// Sponsors and contributors, in display order.

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::load::YamlFile;
 use super::media::{self, MediaKind, MediaRef};
 use super::model::*;
 use super::raw::{self, LangText, RawCollection, RawSite, SCHEMA_VERSION};
+use super::source::YamlFile;
 use crate::messages::Msg;
 use crate::report::{Report, suggest};
 

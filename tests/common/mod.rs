@@ -169,12 +169,35 @@ impl Server {
             .expect("start disan serve");
         let stdout = child.stdout.take();
         let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
+        // Lines arrive on a thread of their own, so the wait for the address has a deadline (a first build
+        // tiles panoramas: minutes on a loaded machine, never forever). The thread keeps draining stderr
+        // afterwards so the server never blocks on a full pipe.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                // Once the address is found nobody listens: the lines are read and dropped.
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = std::time::Instant::now() + Duration::from_secs(600);
         let mut seen = String::new();
         let base = loop {
-            let Some(Ok(line)) = lines.next() else {
-                let _ = child.kill();
-                panic!("disan serve exited before listening:\n{seen}");
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = match rx.recv_timeout(left) {
+                Ok(line) => line,
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    match e {
+                        std::sync::mpsc::RecvTimeoutError::Timeout => {
+                            panic!("disan serve did not start listening within 10 minutes:\n{seen}")
+                        }
+                        std::sync::mpsc::RecvTimeoutError::Disconnected => {
+                            panic!("disan serve exited before listening:\n{seen}")
+                        }
+                    }
+                }
             };
             seen.push_str(&line);
             seen.push('\n');
@@ -183,8 +206,6 @@ impl Server {
                 break url.trim_end_matches('/').to_string();
             }
         };
-        // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
         Server { base, child, stdout }
     }
 
@@ -241,7 +262,30 @@ impl Drop for Server {
     }
 }
 
+/// True when CI asks every external tool (browser, poppler, nginx) to be present: `DISAN_REQUIRE_TOOLS`
+/// set to `1`, `true` or `yes` (`0`, `false`, `no` or empty leave missing tools as skips).
+pub fn tools_required() -> bool {
+    std::env::var("DISAN_REQUIRE_TOOLS").is_ok_and(|v| asks_for_yes(&v))
+}
+
+/// `1`, `true` or `yes`, in any case and with spaces around.
+pub fn asks_for_yes(value: &str) -> bool {
+    matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+}
+
+/// Skips a test for a missing tool with the reason, or fails it when CI requires the tool.
+pub fn skip(why: &str) {
+    assert!(!tools_required(), "{why} (DISAN_REQUIRE_TOOLS is set)");
+    eprintln!("{why}");
+}
+
 /// An HTTP client that reports every status instead of failing on 4xx/5xx and never follows redirects.
+/// Every call ends within a minute, so a host that hangs fails the test instead of stopping the suite.
 pub fn client() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
 }

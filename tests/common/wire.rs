@@ -48,8 +48,7 @@ pub fn poppler(name: &str, args: &[&str]) -> Option<String> {
             Some(String::from_utf8_lossy(&out.stdout).into_owned())
         }
         Err(_) => {
-            assert!(std::env::var_os("DISAN_REQUIRE_TOOLS").is_none(), "{name} is not installed");
-            eprintln!("skipping: poppler-utils ({name}) is not installed");
+            super::skip(&format!("skipping: poppler-utils ({name}) is not installed"));
             None
         }
     }
