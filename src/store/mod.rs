@@ -220,12 +220,20 @@ impl Recorder {
             told: None,
             retry_at: Instant::now(),
         };
-        writer.open();
         let (tx, rx) = mpsc::channel::<Job>();
+        let (opened, first_open) = mpsc::sync_channel::<()>(1);
+        // The first attempt to open runs on the writer's own thread (PostgreSQL's work may not block a
+        // caller's async runtime), and is waited for, so a store that cannot be opened shows in
+        // `/healthz` from the first request on.
         thread::Builder::new()
             .name("scan-writer".into())
-            .spawn(move || writer.run(rx))
+            .spawn(move || {
+                writer.open();
+                let _ = opened.send(());
+                writer.run(rx)
+            })
             .context("cannot start the scan writer")?;
+        let _ = first_open.recv();
         Ok(Recorder { tx, db: db.clone(), health })
     }
 
@@ -403,6 +411,8 @@ impl Writer {
     /// Opens the store, recording the trouble when it cannot be opened.
     fn open(&mut self) {
         match self.backend.open() {
+            // Healthy again now if nothing waits; otherwise once what waits is written.
+            Ok(()) if self.held.is_empty() => self.fine(),
             Ok(()) => {}
             Err(e) => {
                 self.retry_at = Instant::now() + RETRY_SOON;

@@ -387,7 +387,9 @@ impl Backend for Postgres {
             Ok(())
         });
         if result.is_err() {
+            // Checked again at the next connection: the database may have been replaced meanwhile.
             self.broken = true;
+            self.prepared = false;
         }
         result.map_err(|e| anyhow!("{e:#}"))
     }
