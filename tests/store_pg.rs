@@ -41,9 +41,7 @@ fn server_programs() -> Option<PathBuf> {
             .filter_map(|e| Some(e.ok()?.path().join("bin")))
             .filter(|d| d.join("initdb").is_file() && d.join("pg_ctl").is_file())
             .collect();
-        found.sort_by_key(|d| {
-            d.parent().and_then(|v| v.file_name()?.to_str()?.parse::<u32>().ok()).unwrap_or(0)
-        });
+        found.sort_by_key(|d| d.parent().and_then(|v| v.file_name()?.to_str()?.parse::<u32>().ok()).unwrap_or(0));
         found.pop()
     })
 }
@@ -194,7 +192,8 @@ impl Load {
                         }
                         let base = &bases[(c + i) % bases.len()];
                         sent.fetch_add(1, Ordering::SeqCst);
-                        let res = agent.get(&format!("{base}/q/t-1")).header("user-agent", format!("load-{c}-{i}")).call();
+                        let res =
+                            agent.get(&format!("{base}/q/t-1")).header("user-agent", format!("load-{c}-{i}")).call();
                         match res {
                             Ok(r) if r.status().as_u16() == 302 => {
                                 redirects.fetch_add(1, Ordering::SeqCst);
@@ -253,6 +252,7 @@ fn two_hosts_count_every_redirect_once() {
     let b = host(dir.path(), "dist", &pg.url());
     assert_eq!(healthz(&a.base).0, 200);
     let load = Load::start(&[a.base.clone(), b.base.clone()], 6, 250);
+    load.wait_for(1500, "1500 scans answered by the two hosts");
     let (redirects, sent) = load.finish();
     assert_eq!(redirects, sent, "every scan was redirected");
     assert_eq!(redirects, 1500);

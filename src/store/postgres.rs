@@ -74,11 +74,7 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime> {
     static RUNTIME: OnceLock<std::io::Result<tokio::runtime::Runtime>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .thread_name("postgres")
-                .enable_all()
-                .build()
+            tokio::runtime::Builder::new_multi_thread().worker_threads(1).thread_name("postgres").enable_all().build()
         })
         .as_ref()
         .map_err(|e| anyhow!("cannot start the PostgreSQL runtime: {e}"))
@@ -94,8 +90,11 @@ fn pool(url: &str) -> Result<Pool> {
     let (config, tls) = connection(url)?;
     // Fast recycling: a connection the server closed is known as closed and replaced; checking every
     // connection with a query before each write would cost a round trip per commit.
-    let manager =
-        Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast, ..Default::default() });
+    let manager = Manager::from_config(
+        config,
+        tls,
+        ManagerConfig { recycling_method: RecyclingMethod::Fast, ..Default::default() },
+    );
     let pool = Pool::builder(manager)
         .max_size(POOL_SIZE)
         .runtime(deadpool_postgres::Runtime::Tokio1)
@@ -180,10 +179,9 @@ fn tls(check: &Check) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
         .with_safe_default_protocol_versions()
         .context("TLS for PostgreSQL")?;
     let config = match check {
-        Check::Encrypt => builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(Unchecked(provider)))
-            .with_no_client_auth(),
+        Check::Encrypt => {
+            builder.dangerous().with_custom_certificate_verifier(Arc::new(Unchecked(provider))).with_no_client_auth()
+        }
         Check::Verify(file) => {
             use rustls::pki_types::{CertificateDer, pem::PemObject};
             let mut roots = rustls::RootCertStore::empty();
@@ -409,9 +407,8 @@ mod tests {
         assert!(e.to_string().contains("sslrootcert"), "{e}");
         let e = connection("postgres://u@h/db?sslmode=verify-ca").err().expect("refused");
         assert!(e.to_string().contains("verify-full"), "{e}");
-        let e = connection("postgres://u@h/db?sslmode=verify-full&sslrootcert=%2Fnowhere%2Fca.pem")
-            .err()
-            .expect("refused");
+        let e =
+            connection("postgres://u@h/db?sslmode=verify-full&sslrootcert=%2Fnowhere%2Fca.pem").err().expect("refused");
         assert!(format!("{e:#}").contains("/nowhere/ca.pem"), "{e:#}");
     }
 
