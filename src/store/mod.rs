@@ -431,9 +431,12 @@ impl Writer {
         }
         let batches: Vec<Batch> = self.held.drain(..).collect();
         let count: usize = batches.iter().map(|b| b.scans.len()).sum();
-        if let Err(e) = self.backend.is_open().then(|| self.backend.write(&batches)).unwrap_or_else(|| {
+        let result = if self.backend.is_open() {
+            self.backend.write(&batches)
+        } else {
             Err(anyhow::anyhow!("{}", self.health.reason.lock().ok().and_then(|r| r.clone()).unwrap_or_default()))
-        }) {
+        };
+        if let Err(e) = result {
             eprintln!("scan database: {count} scans waiting for {} are lost as the host stops: {e:#}", self.shown);
         }
     }

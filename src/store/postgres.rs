@@ -90,11 +90,7 @@ fn pool(url: &str) -> Result<Pool> {
     let (config, tls) = connection(url)?;
     // Fast recycling: a connection the server closed is known as closed and replaced; checking every
     // connection with a query before each write would cost a round trip per commit.
-    let manager = Manager::from_config(
-        config,
-        tls,
-        ManagerConfig { recycling_method: RecyclingMethod::Fast, ..Default::default() },
-    );
+    let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
     let pool = Pool::builder(manager)
         .max_size(POOL_SIZE)
         .runtime(deadpool_postgres::Runtime::Tokio1)
