@@ -1,27 +1,35 @@
-//! Scan counts: every placard scan is recorded in SQLite before its redirect is sent, so an acknowledged
-//! scan survives a killed process. One writer thread commits whatever has queued up in one transaction
-//! (group commit), so durability does not cost throughput: scans that arrive while a commit runs go in the
-//! next one. No IP address or other personal data is kept.
+//! Scan counts: every placard scan is recorded in the store — a SQLite file (one host) or a PostgreSQL
+//! database (several hosts counting into one place) — before its redirect is sent, so an acknowledged scan
+//! survives a killed process. One writer thread commits whatever has queued up in one transaction (group
+//! commit), so durability does not cost throughput: scans that arrive while a commit runs go in the next
+//! one. The writer is the same for both stores; each store only opens, writes a batch and reads hours
+//! (`sqlite.rs`, `postgres.rs`). No IP address or other personal data is kept.
 //!
-//! When scans cannot be written (a read-only or full disk, a database that cannot be opened), visitors
-//! are still redirected; [`Recorder::failing`] gives the reason (the host's `/healthz` answers 503 with
-//! it), standard error says so once a minute, and the writer keeps trying, so the count resumes by itself
-//! once the disk is fixed.
+//! When scans cannot be written (a read-only or full disk, a database server stopped or out of reach),
+//! visitors are still redirected at once; [`Recorder::failing`] gives the reason (the host's `/healthz`
+//! answers 503 with it), standard error says so once a minute, and the writer tries again every second.
+//! Meanwhile scans wait in memory, up to [`MAX_HELD`] of them (newer ones past that are dropped and
+//! counted), and are written, oldest first, as soon as the store is back.
 //!
 //! Waking a task on another thread's runtime costs a system call and often a context switch, so the writer
 //! wakes each waiting thread once per commit: every thread that records scans runs a small dispatcher task,
 //! and the writer hands it the whole commit's answers for that thread, which it passes on to its own tasks.
 
+mod postgres;
+mod sqlite;
 pub mod stats;
 
+pub use sqlite::open;
+
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use rusqlite::Connection;
 use tokio::sync::{mpsc as tokio_mpsc, oneshot};
 
 /// One scan of a placard. The texts are shared with the host's code table (no copy per scan).
@@ -118,66 +126,46 @@ pub struct HourCount {
 pub const HOURLY_SQL: &str = "SELECT at / 3600 AS hour, code, site, scene, lang, device, COUNT(*) FROM scans \
      WHERE at >= $1 AND at < $2 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6";
 
-/// Scans between `from` (included) and `to` (excluded), seconds since 1970, counted per hour. The store
-/// is opened read-only where it can be (a host may be writing).
+/// Scans between `from` (included) and `to` (excluded), seconds since 1970, counted per hour. A SQLite
+/// store is opened read-only (a host may be writing).
 pub fn hourly(db: &Db, from: i64, to: i64) -> Result<Vec<HourCount>> {
     match db {
-        Db::Sqlite(path) => hourly_sqlite(path, from, to),
-        Db::Postgres(_) => anyhow::bail!("{db}: reading scans from PostgreSQL is not available in this build"),
+        Db::Sqlite(path) => sqlite::hourly(path, from, to),
+        Db::Postgres(url) => postgres::hourly(url, &db.to_string(), from, to),
     }
 }
 
-fn hourly_sqlite(path: &Path, from: i64, to: i64) -> Result<Vec<HourCount>> {
-    if !path.exists() {
-        anyhow::bail!("no scan database at {} (the host creates it at the first scan)", path.display());
-    }
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .with_context(|| format!("cannot open the scan database {}", path.display()))?;
-    let read = || -> rusqlite::Result<Vec<HourCount>> {
-        let mut stmt = conn.prepare(HOURLY_SQL)?;
-        let rows = stmt.query_map(rusqlite::params![from, to], |r| {
-            Ok(HourCount {
-                hour: r.get(0)?,
-                code: r.get(1)?,
-                site: r.get(2)?,
-                scene: r.get(3)?,
-                lang: r.get(4)?,
-                device: r.get(5)?,
-                scans: r.get::<_, i64>(6)?.max(0) as u64,
-            })
-        })?;
-        rows.collect()
-    };
-    read().with_context(|| format!("cannot read scans from {}", path.display()))
+/// What the writer needs of a store; SQLite and PostgreSQL each implement it, and everything else
+/// (batching, holding scans while the store is away, answering the waiting visitors) is the writer's.
+trait Backend: Send {
+    /// Opens the store (connects, creates or migrates the schema); called again after a failure.
+    fn open(&mut self) -> Result<()>;
+    /// Whether the store was opened and no write failed since.
+    fn is_open(&self) -> bool;
+    /// Forgets the connection after a failure, so the next attempt starts afresh.
+    fn close(&mut self);
+    /// Writes the batches in one transaction: every scan or none. A batch written before (sent again
+    /// because the answer to its commit was lost) must not be counted twice.
+    fn write(&mut self, batches: &[Batch]) -> Result<()>;
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS scans (
-    id INTEGER PRIMARY KEY,
-    code TEXT NOT NULL,
-    site TEXT NOT NULL,
-    scene TEXT,
-    at INTEGER NOT NULL,
-    lang TEXT NOT NULL,
-    device TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS scans_at ON scans(at);
-";
+/// Scans committed together, with an id that recognises the batch if it is sent again.
+struct Batch {
+    id: i64,
+    scans: Vec<Scan>,
+}
 
-/// Opens (creating when needed) the scan database with write-ahead logging.
-pub fn open(path: &Path) -> Result<Connection> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+impl Batch {
+    fn new(scans: Vec<Scan>) -> Batch {
+        use std::hash::BuildHasher;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        // A keyed hash of a counter: unpredictable across processes and hosts, distinct within one.
+        static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let id = KEY.get_or_init(Default::default).hash_one((n, std::process::id())) as i64;
+        Batch { id, scans }
     }
-    let conn = Connection::open(path).with_context(|| format!("cannot open the scan database {}", path.display()))?;
-    // WAL + NORMAL: a committed scan survives the process being killed (it is in the OS's hands); only a
-    // power cut can lose the last commits, which `synchronous=FULL` would cover at a cost per commit.
-    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-    anyhow::ensure!(mode.eq_ignore_ascii_case("wal"), "{} cannot use write-ahead logging (got {mode})", path.display());
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.execute_batch(SCHEMA).with_context(|| format!("cannot prepare {}", path.display()))?;
-    Ok(conn)
 }
 
 /// Answers to pass on: whether the commit succeeded, for each waiting scan.
@@ -186,8 +174,24 @@ type Answers = (Vec<oneshot::Sender<bool>>, bool);
 /// A scan to commit, who waits for it, and the dispatcher of the thread it waits on.
 struct Job {
     scan: Scan,
+    waiter: Waiter,
+}
+
+/// Who waits for a scan's commit.
+struct Waiter {
     done: oneshot::Sender<bool>,
     via: Option<tokio_mpsc::UnboundedSender<Answers>>,
+}
+
+/// What the writer tells the host about the store.
+#[derive(Debug, Default)]
+struct Health {
+    /// Why the last attempt to write failed, until one succeeds.
+    reason: Mutex<Option<String>>,
+    /// Scans waiting in memory for the store to come back.
+    held: AtomicUsize,
+    /// Scans dropped because too many were waiting, since the host started.
+    dropped: AtomicU64,
 }
 
 /// Handle to the writer thread.
@@ -196,38 +200,60 @@ pub struct Recorder {
     tx: mpsc::Sender<Job>,
     /// Where the scans go.
     pub db: Db,
-    /// Why the last attempt to write failed, until one succeeds.
-    trouble: Arc<Mutex<Option<String>>>,
+    health: Arc<Health>,
 }
 
 impl Recorder {
-    /// Starts the writer on `path`. A database that cannot be opened does not stop the host: it is
-    /// reported (once a minute, and by [`Recorder::failing`]) and tried again.
+    /// Starts the writer on `db`. A store that cannot be opened does not stop the host: it is reported
+    /// (once a minute, and by [`Recorder::failing`]) and tried again, and scans wait for it meanwhile.
     pub fn start(db: &Db) -> Result<Recorder> {
-        let path = match db {
-            Db::Sqlite(path) => path,
-            Db::Postgres(_) => anyhow::bail!("{db}: recording scans in PostgreSQL is not available in this build"),
+        let backend: Box<dyn Backend> = match db {
+            Db::Sqlite(path) => Box::new(sqlite::Sqlite::new(path)),
+            Db::Postgres(url) => Box::new(postgres::Postgres::new(url)),
         };
-        let trouble = Arc::new(Mutex::new(None));
-        let mut writer = Writer { path: path.to_path_buf(), conn: None, trouble: trouble.clone(), told: None };
-        writer.connect();
+        let health = Arc::new(Health::default());
+        let mut writer = Writer {
+            backend,
+            shown: db.to_string(),
+            held: VecDeque::new(),
+            health: health.clone(),
+            told: None,
+            retry_at: Instant::now(),
+        };
         let (tx, rx) = mpsc::channel::<Job>();
+        let (opened, first_open) = mpsc::sync_channel::<()>(1);
+        // The first attempt to open runs on the writer's own thread (PostgreSQL's work may not block a
+        // caller's async runtime), and is waited for, so a store that cannot be opened shows in
+        // `/healthz` from the first request on.
         thread::Builder::new()
             .name("scan-writer".into())
-            .spawn(move || writer.run(rx))
+            .spawn(move || {
+                writer.open();
+                let _ = opened.send(());
+                writer.run(rx)
+            })
             .context("cannot start the scan writer")?;
-        Ok(Recorder { tx, db: db.clone(), trouble })
+        let _ = first_open.recv();
+        Ok(Recorder { tx, db: db.clone(), health })
     }
 
-    /// Why scans cannot be written now, if they cannot.
+    /// Why scans cannot be written now, if they cannot, with how many wait and how many were dropped.
     pub fn failing(&self) -> Option<String> {
-        self.trouble.lock().ok()?.clone()
+        let reason = self.health.reason.lock().ok()?.clone()?;
+        let held = self.health.held.load(Ordering::Relaxed);
+        let dropped = self.health.dropped.load(Ordering::Relaxed);
+        Some(match (held, dropped) {
+            (0, 0) => reason,
+            (held, 0) => format!("{reason} ({held} scans wait to be written)"),
+            (held, dropped) => format!("{reason} ({held} scans wait to be written, {dropped} were dropped)"),
+        })
     }
 
-    /// Records a scan; resolves to `true` once it is committed.
+    /// Records a scan; resolves to `true` once it is committed, `false` when the store is away (the scan
+    /// then waits in memory to be written when it is back, unless [`MAX_HELD`] scans already wait).
     pub async fn record(&self, scan: Scan) -> bool {
         let (done, wait) = oneshot::channel();
-        if self.tx.send(Job { scan, done, via: dispatcher() }).is_err() {
+        if self.tx.send(Job { scan, waiter: Waiter { done, via: dispatcher() } }).is_err() {
             return false;
         }
         wait.await.unwrap_or(false)
@@ -256,82 +282,170 @@ fn dispatcher() -> Option<tokio_mpsc::UnboundedSender<Answers>> {
     })
 }
 
-/// Most scans committed in one transaction.
+/// Most new scans committed in one transaction (held scans add up to as many again).
 const MAX_BATCH: usize = 4096;
 
-/// How often a writer without a working database tries again while no scans come.
-const RETRY_EVERY: Duration = Duration::from_secs(30);
+/// Most scans that wait in memory while the store is away: at the default ceiling of 50 scans a second,
+/// over half an hour of a host's busiest scanning; at a busy site's real pace, days. Past it, new scans
+/// are dropped (those already waiting keep their place) and counted.
+pub const MAX_HELD: usize = 100_000;
+
+/// How often a writer whose store is away tries again.
+const RETRY_SOON: Duration = Duration::from_secs(1);
+/// How long an idle writer with a working store sleeps.
+const IDLE: Duration = Duration::from_secs(30);
 /// How often the same trouble is said again on standard error.
 const TELL_EVERY: Duration = Duration::from_secs(60);
 
-/// The writer thread's side: the database, and what went wrong last.
+/// The writer thread's side: the store, the scans waiting for it, and what went wrong last.
 struct Writer {
-    path: PathBuf,
-    conn: Option<Connection>,
-    trouble: Arc<Mutex<Option<String>>>,
+    backend: Box<dyn Backend>,
+    /// The store as shown in messages.
+    shown: String,
+    /// Batches not written yet, oldest first.
+    held: VecDeque<Batch>,
+    health: Arc<Health>,
     told: Option<Instant>,
+    /// When to try opening the store again.
+    retry_at: Instant,
 }
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Job>) {
         loop {
-            let first = match rx.recv_timeout(RETRY_EVERY) {
-                Ok(job) => job,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if self.conn.is_none() {
-                        self.connect();
-                    }
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            let now = Instant::now();
+            let wait = if !self.backend.is_open() {
+                self.retry_at.saturating_duration_since(now).max(Duration::from_millis(10))
+            } else if !self.held.is_empty() {
+                Duration::ZERO
+            } else {
+                IDLE
             };
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
+            let mut jobs = Vec::new();
+            match rx.recv_timeout(wait) {
+                Ok(job) => jobs.push(job),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return self.finish(),
+            }
+            while jobs.len() < MAX_BATCH {
                 match rx.try_recv() {
-                    Ok(more) => batch.push(more),
+                    Ok(more) => jobs.push(more),
                     Err(_) => break,
                 }
             }
-            if self.conn.is_none() {
-                self.connect();
+            self.step(jobs);
+        }
+    }
+
+    /// Commits the new scans, and as many waiting ones, in one transaction; or, while the store is away,
+    /// keeps the new ones and answers at once, so visitors are not kept waiting for it.
+    fn step(&mut self, jobs: Vec<Job>) {
+        if !self.backend.is_open() && Instant::now() >= self.retry_at {
+            self.open();
+        }
+        let (scans, waiting): (Vec<Scan>, Vec<Waiter>) = jobs.into_iter().map(|j| (j.scan, j.waiter)).unzip();
+        let fresh = (!scans.is_empty()).then(|| Batch::new(scans));
+        if !self.backend.is_open() {
+            if let Some(batch) = fresh {
+                self.hold(batch);
             }
-            let result = match &mut self.conn {
-                Some(conn) => commit(conn, &batch).map_err(|e| e.to_string()),
-                None => Err(self.failing().unwrap_or_else(|| "the database is not open".into())),
-            };
-            match result {
-                Ok(()) => self.fine(),
-                Err(e) => {
-                    // Opened again for the next batch: a database moved or restored is picked up.
-                    self.conn = None;
-                    self.trouble(format!("{e} ({} scans were not recorded)", batch.len()));
+            return answer(waiting, false);
+        }
+        let mut batches = Vec::new();
+        let mut old = 0;
+        while let Some(next) = self.held.front()
+            && (batches.is_empty() || old + next.scans.len() <= MAX_BATCH)
+        {
+            old += next.scans.len();
+            batches.extend(self.held.pop_front());
+        }
+        let from_held = batches.len();
+        batches.extend(fresh);
+        if batches.is_empty() {
+            return;
+        }
+        match self.backend.write(&batches) {
+            Ok(()) => {
+                self.health.held.fetch_sub(old, Ordering::Relaxed);
+                self.fine();
+                answer(waiting, true);
+            }
+            Err(e) => {
+                self.backend.close();
+                self.retry_at = Instant::now() + RETRY_SOON;
+                let fresh = (batches.len() > from_held).then(|| batches.pop()).flatten();
+                for batch in batches.into_iter().rev() {
+                    self.held.push_front(batch);
                 }
+                if let Some(batch) = fresh {
+                    self.hold(batch);
+                }
+                self.trouble(format!("{e:#}"));
+                answer(waiting, false);
             }
-            answer(batch, self.failing().is_none());
         }
     }
 
-    /// Opens the database, recording the trouble when it cannot be opened.
-    fn connect(&mut self) {
-        match open(&self.path) {
-            Ok(conn) => {
-                // Room for an INSERT of every size besides the transaction's own statements.
-                conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 8);
-                self.conn = Some(conn);
+    /// Keeps a batch to write later, as much of it as there is room for.
+    fn hold(&mut self, mut batch: Batch) {
+        let held = self.health.held.load(Ordering::Relaxed);
+        let room = MAX_HELD.saturating_sub(held);
+        if batch.scans.len() > room {
+            let lost = batch.scans.len() - room;
+            let before = self.health.dropped.fetch_add(lost as u64, Ordering::Relaxed);
+            if before == 0 {
+                eprintln!(
+                    "scan database: {MAX_HELD} scans wait for {} to come back, the most that can; newer scans \
+                     are dropped (and counted) until it does",
+                    self.shown
+                );
             }
-            Err(e) => self.trouble(format!("{e:#}")),
+            batch.scans.truncate(room);
+        }
+        if !batch.scans.is_empty() {
+            self.health.held.fetch_add(batch.scans.len(), Ordering::Relaxed);
+            self.held.push_back(batch);
         }
     }
 
-    fn failing(&self) -> Option<String> {
-        self.trouble.lock().ok()?.clone()
+    /// Opens the store, recording the trouble when it cannot be opened.
+    fn open(&mut self) {
+        match self.backend.open() {
+            // Healthy again now if nothing waits; otherwise once what waits is written.
+            Ok(()) if self.held.is_empty() => self.fine(),
+            Ok(()) => {}
+            Err(e) => {
+                self.retry_at = Instant::now() + RETRY_SOON;
+                self.trouble(format!("{e:#}"));
+            }
+        }
+    }
+
+    /// At the end (the host stopping): one last try for the scans still waiting.
+    fn finish(mut self) {
+        if self.held.is_empty() {
+            return;
+        }
+        if !self.backend.is_open() {
+            self.open();
+        }
+        let batches: Vec<Batch> = self.held.drain(..).collect();
+        let count: usize = batches.iter().map(|b| b.scans.len()).sum();
+        let result = if self.backend.is_open() {
+            self.backend.write(&batches)
+        } else {
+            Err(anyhow::anyhow!("{}", self.health.reason.lock().ok().and_then(|r| r.clone()).unwrap_or_default()))
+        };
+        if let Err(e) = result {
+            eprintln!("scan database: {count} scans waiting for {} are lost as the host stops: {e:#}", self.shown);
+        }
     }
 
     fn fine(&mut self) {
-        if let Ok(mut t) = self.trouble.lock()
+        if let Ok(mut t) = self.health.reason.lock()
             && t.take().is_some()
         {
-            eprintln!("scan database: {} is written again", self.path.display());
+            eprintln!("scan database: {} is written again", self.shown);
             self.told = None;
         }
     }
@@ -339,13 +453,16 @@ impl Writer {
     /// Records what went wrong; says it on standard error at most once a minute.
     fn trouble(&mut self, reason: String) {
         if self.told.is_none_or(|at| at.elapsed() >= TELL_EVERY) {
+            let held = self.health.held.load(Ordering::Relaxed);
+            let dropped = self.health.dropped.load(Ordering::Relaxed);
             eprintln!(
-                "scan database: scans cannot be written to {}: {reason}; visitors are still redirected",
-                self.path.display()
+                "scan database: scans cannot be written to {}: {reason}; visitors are still redirected, {held} \
+                 scans wait to be written ({dropped} dropped)",
+                self.shown
             );
             self.told = Some(Instant::now());
         }
-        if let Ok(mut t) = self.trouble.lock() {
+        if let Ok(mut t) = self.health.reason.lock() {
             *t = Some(reason);
         }
     }
@@ -353,9 +470,9 @@ impl Writer {
 
 /// Tells every scan's waiter how its commit went: one message to each thread's dispatcher, or directly
 /// when there is none (or it has ended).
-fn answer(batch: Vec<Job>, ok: bool) {
+fn answer(waiting: Vec<Waiter>, ok: bool) {
     let mut threads: Vec<(tokio_mpsc::UnboundedSender<Answers>, Vec<oneshot::Sender<bool>>)> = Vec::new();
-    for Job { done, via, .. } in batch {
+    for Waiter { done, via } in waiting {
         match via {
             Some(via) => match threads.iter_mut().find(|(v, _)| v.same_channel(&via)) {
                 Some((_, waiting)) => waiting.push(done),
@@ -376,42 +493,6 @@ fn tell(waiting: impl IntoIterator<Item = oneshot::Sender<bool>>, ok: bool) {
     for done in waiting {
         let _ = done.send(ok);
     }
-}
-
-/// Rows per `INSERT` statement: one statement inserting many rows costs less than as many statements.
-const ROWS_PER_INSERT: usize = 16;
-
-fn commit(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
-    for rows in batch.chunks(ROWS_PER_INSERT) {
-        let mut stmt = tx.prepare_cached(insert_sql(rows.len()))?;
-        let mut at = 1;
-        for Job { scan: s, .. } in rows {
-            stmt.raw_bind_parameter(at, &*s.code)?;
-            stmt.raw_bind_parameter(at + 1, &*s.site)?;
-            stmt.raw_bind_parameter(at + 2, s.scene.as_deref())?;
-            stmt.raw_bind_parameter(at + 3, s.at)?;
-            stmt.raw_bind_parameter(at + 4, &*s.lang)?;
-            stmt.raw_bind_parameter(at + 5, s.device)?;
-            at += 6;
-        }
-        stmt.raw_execute()?;
-    }
-    tx.commit()
-}
-
-/// `INSERT` of `rows` scans (1 to [`ROWS_PER_INSERT`]), each statement text made once.
-fn insert_sql(rows: usize) -> &'static str {
-    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let all = SQL.get_or_init(|| {
-        (1..=ROWS_PER_INSERT)
-            .map(|n| {
-                let values = vec!["(?, ?, ?, ?, ?, ?)"; n].join(", ");
-                format!("INSERT INTO scans (code, site, scene, at, lang, device) VALUES {values}")
-            })
-            .collect()
-    });
-    &all[rows.clamp(1, ROWS_PER_INSERT) - 1]
 }
 
 /// A coarse device class from a User-Agent string.
@@ -496,16 +577,10 @@ mod tests {
         for t in threads {
             t.join().expect("thread");
         }
-        let conn = Connection::open(&path).expect("open");
+        let conn = rusqlite::Connection::open(&path).expect("open");
         let (rows, codes): (i64, i64) = conn
             .query_row("SELECT count(*), count(DISTINCT code) FROM scans", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .expect("count");
         assert_eq!((rows, codes), (900, 900));
-    }
-
-    #[test]
-    fn statements_insert_up_to_their_row_count() {
-        assert_eq!(insert_sql(1).matches('?').count(), 6);
-        assert_eq!(insert_sql(ROWS_PER_INSERT).matches('?').count(), 6 * ROWS_PER_INSERT);
     }
 }
