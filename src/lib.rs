@@ -3,6 +3,7 @@
 //! The modules follow the data flow: [`site`] reads and checks what editors write, [`build`] compiles it
 //! into static files, [`serve`] hosts them.
 
+pub mod audio;
 pub mod build;
 pub mod files;
 pub mod placard;

@@ -93,6 +93,32 @@ const TABLE: &[(&str, &str)] = &[
     ("cannot be read: {}", "không đọc được: {}"),
     ("is empty or not a real .{} file", "trống hoặc không thực sự là tệp .{}"),
     ("not a JPEG or PNG image", "không phải ảnh JPEG hay PNG"),
+    ("is not a sound recording that can be read", "không phải tệp ghi âm đọc được"),
+    ("is in the Opus format, which cannot be read yet", "ở định dạng Opus, hiện chưa đọc được"),
+    ("is silent: its loudest moment is {} dBFS", "không có tiếng: chỗ to nhất chỉ đạt {} dBFS"),
+    (
+        "is clipped throughout: {}% of its sounding seconds hit full scale",
+        "bị méo tiếng (thu quá to) suốt bản ghi: {}% số giây có tiếng chạm mức tối đa",
+    ),
+    ("lasts {}, longer than the {}-minute limit", "dài {}, quá giới hạn {} phút"),
+    ("cannot be encoded: {}", "không mã hóa được: {}"),
+    (
+        "use the file the phone's recorder saved (M4A, MP3, WAV, OGG or FLAC)",
+        "dùng đúng tệp mà ứng dụng ghi âm của điện thoại đã lưu (M4A, MP3, WAV, OGG hoặc FLAC)",
+    ),
+    (
+        "share the recording from the phone as M4A or MP3, or convert it to one of them",
+        "gửi bản ghi từ điện thoại dưới dạng M4A hoặc MP3, hoặc chuyển sang một trong hai định dạng đó",
+    ),
+    (
+        "check that the file is the right one and that the microphone was not covered",
+        "kiểm tra xem có đúng tệp không và micrô có bị che khi ghi âm không",
+    ),
+    (
+        "record again with the phone a hand's width further from the mouth, or with a lower recording level",
+        "ghi âm lại, để điện thoại xa miệng thêm một gang tay, hoặc giảm mức thu",
+    ),
+    ("split it: give each scene its own narration", "hãy chia nhỏ: mỗi cảnh một lời thuyết minh riêng"),
     (
         "the JPEG is truncated: its end marker is missing (copy the file again)",
         "tệp JPEG bị cụt: thiếu dấu kết thúc (hãy chép lại tệp)",

@@ -59,8 +59,8 @@ pub struct MediaProblem {
     pub hint: Option<String>,
 }
 
-/// Audio formats browsers play, by extension.
-pub const AUDIO_EXTENSIONS: &[&str] = &["mp3", "m4a", "aac", "ogg", "opus", "wav"];
+/// Recording formats accepted, by extension (the build turns each into a small MP3).
+pub const AUDIO_EXTENSIONS: &[&str] = crate::audio::EXTENSIONS;
 
 /// Checks every file, in parallel, returning the problems in input order.
 pub fn check_all(refs: &[MediaRef]) -> Vec<MediaProblem> {
@@ -139,7 +139,7 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
             })?;
             Ok(())
         }
-        MediaKind::Audio => check_audio(&r.path).map_err(|e| (format!("audio `{name}` {e}"), None)),
+        MediaKind::Audio => check_audio(&r.path).map_err(|(e, hint)| (format!("audio `{name}` {e}"), hint)),
     }
 }
 
@@ -212,22 +212,11 @@ fn describe(e: image::ImageError) -> String {
     }
 }
 
-fn check_audio(path: &Path) -> Result<(), String> {
+/// Decodes the whole recording: only then can silence, clipping and length be known.
+fn check_audio(path: &Path) -> Result<(), Problem> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if !AUDIO_EXTENSIONS.contains(&ext.as_str()) {
-        return Err(format!("has an unsupported format; use one of: {}", AUDIO_EXTENSIONS.join(", ")));
+        return Err((format!("has an unsupported format; use one of: {}", AUDIO_EXTENSIONS.join(", ")), None));
     }
-    let mut head = [0u8; 12];
-    let mut f = File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
-    let n = f.read(&mut head).map_err(|e| format!("cannot be read: {e}"))?;
-    let head = &head[..n];
-    let ok = match ext.as_str() {
-        "mp3" => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0),
-        "ogg" | "opus" => head.starts_with(b"OggS"),
-        "wav" => head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WAVE"),
-        "m4a" => head.get(4..8) == Some(b"ftyp"),
-        "aac" => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xF0 == 0xF0),
-        _ => false,
-    };
-    if ok { Ok(()) } else { Err(format!("is empty or not a real .{ext} file")) }
+    crate::audio::inspect(path).map(|_| ()).map_err(|p| (p.message(), p.hint()))
 }
