@@ -83,7 +83,11 @@ fn time(runs: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn ffmpeg(args: &[&str]) -> bool {
-    Command::new("ffmpeg").args(["-hide_banner", "-loglevel", "error", "-y"]).args(args).status().is_ok_and(|s| s.success())
+    Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn main() {
@@ -103,7 +107,9 @@ fn main() {
     }
 
     println!("3-minute recording, median of 3 runs, seconds:");
-    println!("| input | size | check (decode + examine) | build (decode → MP3) | output | loudness | ffmpeg (mono, loudnorm, 40 kbps MP3) |");
+    println!(
+        "| input | size | check (decode + examine) | build (decode → MP3) | output | loudness | ffmpeg (mono, loudnorm, 40 kbps MP3) |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for (label, path) in &inputs {
         let bytes = std::fs::read(path).expect("read");

@@ -62,7 +62,10 @@ fn assert_published(encoded: &audio::Encoded, expected: f64) -> Heard {
     assert!(heard.bitrates.iter().all(|&b| b == kbps), "frame bitrates {:?}", &heard.bitrates[..8]);
     // The file as a whole is at the target rate (±10 %): what a visitor's network carries.
     let actual_kbps = encoded.mp3.len() as f64 * 8.0 / 1000.0 / heard.seconds();
-    assert!((actual_kbps - f64::from(audio::BITRATE_KBPS)).abs() <= 0.1 * f64::from(audio::BITRATE_KBPS), "{actual_kbps}");
+    assert!(
+        (actual_kbps - f64::from(audio::BITRATE_KBPS)).abs() <= 0.1 * f64::from(audio::BITRATE_KBPS),
+        "{actual_kbps}"
+    );
     let (lufs, peak) = loudness(&heard.samples, heard.rate);
     eprintln!("published: {:.3} s, {actual_kbps:.1} kbit/s, {lufs:.2} LUFS, {peak:.2} dBTP", heard.seconds());
     assert!((lufs - audio::TARGET_LUFS).abs() <= 1.0, "published loudness {lufs:.2} LUFS");

@@ -135,7 +135,8 @@ fn decode(source: Box<dyn MediaSource>, ext: Option<&str>) -> Result<Decoded, Pr
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
         .map_err(|_| Problem::NotAudio)?;
 
-    let mut out = Decoded { mono: Vec::new(), rate: params.sample_rate.unwrap_or(0), channels: 0, full_scale: Vec::new() };
+    let mut out =
+        Decoded { mono: Vec::new(), rate: params.sample_rate.unwrap_or(0), channels: 0, full_scale: Vec::new() };
     let mut interleaved: Vec<f32> = Vec::new();
     let (mut good, mut bad) = (0usize, 0usize);
     loop {

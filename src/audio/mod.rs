@@ -84,7 +84,9 @@ impl Problem {
                 Problem::Unreadable(_) | Problem::Encoding(_) => return None,
                 Problem::NotAudio => "use the file the phone's recorder saved (M4A, MP3, WAV, OGG or FLAC)",
                 Problem::Opus => "share the recording from the phone as M4A or MP3, or convert it to one of them",
-                Problem::Silent { .. } => "check that the file is the right one and that the microphone was not covered",
+                Problem::Silent { .. } => {
+                    "check that the file is the right one and that the microphone was not covered"
+                }
                 Problem::Clipped { .. } => {
                     "record again with the phone a hand's width further from the mouth, or with a lower recording level"
                 }

@@ -288,21 +288,24 @@ impl MediaOut<'_> {
         })?;
         let timing = match made {
             Some(t) => {
-                let json = serde_json::json!({"source_seconds": t.source_seconds, "lead": t.lead, "seconds": t.seconds});
+                let json =
+                    serde_json::json!({"source_seconds": t.source_seconds, "lead": t.lead, "seconds": t.seconds});
                 fs::write(&timing_path, json.to_string())
                     .with_context(|| format!("cannot write {}", timing_path.display()))?;
                 t
             }
-            None => match fs::read(&timing_path).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) {
-                Some(v) => crate::audio::Timing {
-                    source_seconds: v["source_seconds"].as_f64().unwrap_or(0.0),
-                    lead: v["lead"].as_f64().unwrap_or(0.0),
-                    seconds: v["seconds"].as_f64().unwrap_or(0.0),
-                },
-                // A cache from before timings were kept: read the source again (no encoding).
-                None => crate::audio::inspect(src)
-                    .map_err(|p| anyhow::anyhow!("audio {} {}", src.display(), p.message()))?,
-            },
+            None => {
+                match fs::read(&timing_path).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) {
+                    Some(v) => crate::audio::Timing {
+                        source_seconds: v["source_seconds"].as_f64().unwrap_or(0.0),
+                        lead: v["lead"].as_f64().unwrap_or(0.0),
+                        seconds: v["seconds"].as_f64().unwrap_or(0.0),
+                    },
+                    // A cache from before timings were kept: read the source again (no encoding).
+                    None => crate::audio::inspect(src)
+                        .map_err(|p| anyhow::anyhow!("audio {} {}", src.display(), p.message()))?,
+                }
+            }
         };
         Ok(PreparedAudio { url, seconds: timing.seconds, lead: timing.lead })
     }
