@@ -61,8 +61,7 @@ fn mp3_128k(samples: &[f32]) -> Vec<u8> {
     b.set_sample_rate(RATE).expect("rate");
     b.set_brate(mp3lame_encoder::Bitrate::Kbps128).expect("bitrate");
     let mut enc = b.build().expect("encoder");
-    let mut out = Vec::new();
-    out.reserve(mp3lame_encoder::max_required_buffer_size(samples.len()));
+    let mut out = Vec::with_capacity(mp3lame_encoder::max_required_buffer_size(samples.len()));
     enc.encode_to_vec(mp3lame_encoder::InterleavedPcm(samples), &mut out).expect("encode");
     out.reserve(7200);
     enc.flush_to_vec::<mp3lame_encoder::FlushNoGap>(&mut out).expect("flush");

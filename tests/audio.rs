@@ -105,8 +105,7 @@ fn a_loud_stereo_mp3_comes_out_mono_and_limited() {
     enc.set_sample_rate(rate).expect("rate");
     enc.set_brate(mp3lame_encoder::Bitrate::Kbps128).expect("bitrate");
     let mut enc = enc.build().expect("encoder");
-    let mut stereo = Vec::new();
-    stereo.reserve(mp3lame_encoder::max_required_buffer_size(left.len()));
+    let mut stereo = Vec::with_capacity(mp3lame_encoder::max_required_buffer_size(left.len()));
     enc.encode_to_vec(mp3lame_encoder::DualPcm { left: &left, right: &right }, &mut stereo).expect("encode");
     stereo.reserve(7200);
     enc.flush_to_vec::<mp3lame_encoder::FlushNoGap>(&mut stereo).expect("flush");

@@ -16,6 +16,10 @@ use super::{BITRATE_KBPS, SAMPLE_RATE};
 /// Encodes a mono signal (nominally ±1) sampled at `rate` as MP3; LAME resamples to [`SAMPLE_RATE`].
 pub fn mp3(mono: &[f32], rate: u32) -> Result<Vec<u8>, String> {
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("MP3 encoder: {what}: {e}");
+    // LAME fills some global tables the first time an encoder is set up; sites are built in parallel,
+    // so set-ups take turns (encoding itself is per encoder and runs in parallel).
+    static SETUP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let setup = SETUP.lock().unwrap_or_else(|e| e.into_inner());
     let mut b = Builder::new().ok_or("MP3 encoder: cannot start LAME")?;
     b.set_num_channels(1).map_err(|e| fail("channels", &e))?;
     b.set_sample_rate(rate).map_err(|e| fail("input rate", &e))?;
@@ -26,6 +30,7 @@ pub fn mp3(mono: &[f32], rate: u32) -> Result<Vec<u8>, String> {
     b.set_quality(Quality::NearBest).map_err(|e| fail("quality", &e))?;
     b.set_to_write_vbr_tag(true).map_err(|e| fail("Info tag", &e))?;
     let mut enc = b.build().map_err(|e| fail("settings", &e))?;
+    drop(setup);
 
     let mut out = Vec::with_capacity(mono.len() / 4 + 8192);
     for chunk in mono.chunks(1152 * 16) {
