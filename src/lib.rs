@@ -4,6 +4,7 @@
 //! into static files, [`serve`] hosts them; [`preview`] is the editors' live preview, rebuilding and serving
 //! on every edit.
 
+pub mod audio;
 pub mod build;
 pub mod files;
 pub mod messages;

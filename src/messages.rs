@@ -316,6 +316,40 @@ messages! {
     AudioCannotRead { why: String } => "cannot be read: {why}", "không đọc được: {why}";
     /// Why a recording is not usable: not what its name says.
     AudioNotReal { ext: String } => "is empty or not a real .{ext} file", "trống hoặc không thực sự là tệp .{ext}";
+    /// Why a recording is not usable: the encoder refused (not the editor's doing).
+    AudioEncoding { why: String } => "cannot be encoded: {why}", "không mã hóa được: {why}";
+    /// Why a recording is not usable: not sound in a format we decode.
+    AudioNotSound => "is not a sound recording that can be read", "không phải tệp ghi âm đọc được";
+    /// Why a recording is not usable: Opus, which nothing we ship decodes.
+    AudioOpus => "is in the Opus format, which cannot be read yet", "ở định dạng Opus, hiện chưa đọc được";
+    /// Why a recording is not usable: nothing in it.
+    AudioSilent { loudest: String } =>
+        "is silent: its loudest moment is {loudest} dBFS", "không có tiếng: chỗ to nhất chỉ đạt {loudest} dBFS";
+    /// Why a recording is not usable: recorded too loud.
+    AudioClipped { percent: String } =>
+        "is clipped throughout: {percent}% of its sounding seconds hit full scale",
+        "bị méo tiếng (thu quá to) suốt bản ghi: {percent}% số giây có tiếng chạm mức tối đa";
+    /// Why a recording is not usable: too long.
+    AudioTooLong { length: String, limit: String } =>
+        "lasts {length}, longer than the {limit}-minute limit", "dài {length}, quá giới hạn {limit} phút";
+    /// Which recordings work.
+    HintAudioFile =>
+        "use the file the phone's recorder saved (M4A, MP3, WAV, OGG or FLAC)",
+        "dùng đúng tệp mà ứng dụng ghi âm của điện thoại đã lưu (M4A, MP3, WAV, OGG hoặc FLAC)";
+    /// What to do with Opus.
+    HintAudioOpus =>
+        "share the recording from the phone as M4A or MP3, or convert it to one of them",
+        "gửi bản ghi từ điện thoại dưới dạng M4A hoặc MP3, hoặc chuyển sang một trong hai định dạng đó";
+    /// What to do with silence.
+    HintAudioSilent =>
+        "check that the file is the right one and that the microphone was not covered",
+        "kiểm tra xem có đúng tệp không và micrô có bị che khi ghi âm không";
+    /// What to do with clipping.
+    HintAudioClipped =>
+        "record again with the phone a hand's width further from the mouth, or with a lower recording level",
+        "ghi âm lại, để điện thoại xa miệng thêm một gang tay, hoặc giảm mức thu";
+    /// What to do with a long recording.
+    HintAudioTooLong => "split it: give each scene its own narration", "hãy chia nhỏ: mỗi cảnh một lời thuyết minh riêng";
     /// Why an image cannot be read: an error of the operating system.
     ImageIo { why: String } => "{why}", "{why}";
     /// Why an image cannot be read: not an image format we read.

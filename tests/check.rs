@@ -232,6 +232,27 @@ invalid!(
     )]
 );
 
+// Narration recordings: decoded at check time, so silence, clipping and length are found before a build.
+invalid!(recording_that_is_not_audio, "demo.yaml", &[], |root: &Path| {
+    let photo = fs::read(root.join("content/demo/photos/view.jpg")).expect("read");
+    fs::write(root.join("content/demo/audio/vi.mp3"), photo).expect("write");
+});
+invalid!(silent_recording, "demo.yaml", &[("audio/vi.mp3", "audio/vi.wav")], |root: &Path| {
+    common::audio::write_wav(&root.join("content/demo/audio/vi.wav"), 16_000, 1, &common::audio::silence(16_000, 5.0));
+});
+invalid!(recording_clipped_throughout, "demo.yaml", &[("audio/vi.mp3", "audio/vi.wav")], |root: &Path| {
+    let hot: Vec<f32> = common::audio::speechlike(16_000, 8.0, 4.0).iter().map(|s| s.clamp(-1.0, 1.0)).collect();
+    common::audio::write_wav(&root.join("content/demo/audio/vi.wav"), 16_000, 1, &hot);
+});
+invalid!(recording_too_long, "demo.yaml", &[("audio/vi.mp3", "audio/vi.wav")], |root: &Path| {
+    let long = common::audio::silence(8_000, 21.0 * 60.0 + 5.0);
+    common::audio::write_wav(&root.join("content/demo/audio/vi.wav"), 8_000, 1, &long);
+});
+invalid!(recording_in_opus, "demo.yaml", &[("audio/vi.mp3", "audio/vi.opus")], |root: &Path| {
+    fs::copy(common::repo().join("tests/fixtures/audio/voice.opus"), root.join("content/demo/audio/vi.opus"))
+        .expect("copy");
+});
+
 /// The registry of published codes, naming both sites' placards.
 fn write_links(root: &Path) {
     let links = "schema: 1\ncodes:\n  t-1:\n    site: demo\n    scene: cong\n  t-2:\n    site: other\n    scene: san\n";

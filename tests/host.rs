@@ -199,18 +199,24 @@ fn a_client_that_stops_reading_is_dropped() {
     let server = common::Server::start_args(dir.path(), &[OsStr::new("--client-timeout"), OsStr::new("1")]);
     let addr: std::net::SocketAddr = server.addr().parse().expect("address");
     let (_, page) = raw(&server.addr(), b"GET /vi/demo/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    let audio =
-        page.split("<audio controls preload=\"none\" src=\"").nth(1).and_then(|s| s.split('"').next()).expect("audio");
+    // The largest file of the page: the flat panorama for browsers without WebGL (recordings are small).
+    let big = page
+        .split("<noscript><ul class=\"tour-nojs\">")
+        .nth(1)
+        .and_then(|s| s.split("<img src=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("flat panorama");
     let (_, head) =
-        raw(&server.addr(), format!("HEAD {audio} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
-    let size: usize = header(&head, "content-length").and_then(|v| v.parse().ok()).expect("audio size");
+        raw(&server.addr(), format!("HEAD {big} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+    let size: usize = header(&head, "content-length").and_then(|v| v.parse().ok()).expect("panorama size");
+    assert!(size > 100_000, "the file must be large for the test to mean anything: {size} bytes");
 
-    // Ask for the recording 100 times over (far more than socket buffers hold), then read nothing.
+    // Ask for the panorama 100 times over (far more than socket buffers hold), then read nothing.
     let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
     socket.set_recv_buffer_size(4096).expect("small receive buffer");
     socket.connect(&addr.into()).expect("connect");
     let mut s: TcpStream = socket.into();
-    let one = format!("GET {audio} HTTP/1.1\r\nHost: x\r\n\r\n");
+    let one = format!("GET {big} HTTP/1.1\r\nHost: x\r\n\r\n");
     s.write_all(one.repeat(100).as_bytes()).expect("send");
     wait_until_the_host_closes(&s, Duration::from_secs(4));
     s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");

@@ -257,13 +257,70 @@ impl MediaOut<'_> {
         self.output(url_dir, stem, ext, key, || Ok(source.clone()))
     }
 
-    /// A narration recording, copied as it is.
+    /// A narration recording, made ready for the web (see [`Self::prepared_audio`]); its URL.
     pub fn audio(&self, url_dir: &str, stem: &str, src: &Path) -> Result<String> {
-        let source = read(src)?;
-        let ext = src.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_else(|| "mp3".into());
-        let key = StableHash::new().with("audio-v1").with(&source);
-        self.output(url_dir, stem, &ext, key, || Ok(source.clone()))
+        self.prepared_audio(url_dir, stem, src).map(|p| p.url)
     }
+
+    /// A narration recording decoded, trimmed, normalised and encoded as a small MP3 ([`crate::audio`]),
+    /// cached by the hash of its bytes like tiles; with its length and how much silence was cut.
+    pub fn prepared_audio(&self, url_dir: &str, stem: &str, src: &Path) -> Result<PreparedAudio> {
+        let source = read(src)?;
+        let key = || StableHash::new().with("audio-v2").with(crate::audio::PIPELINE).with(&source);
+        let timing_name = format!("{}.timing.json", key().hex(10));
+        let _ = self.claim(timing_name.clone());
+        let timing_path = self.cache.join(&timing_name);
+        let mut made = None;
+        let url = self.output(url_dir, stem, "mp3", key(), || {
+            let started = std::time::Instant::now();
+            let ext = crate::audio::decode::ext_of(src);
+            let encoded = crate::audio::prepare(&source, ext.as_deref())
+                .map_err(|p| anyhow::anyhow!("audio {} {}", src.display(), p.message().en()))?;
+            self.progress.println(&format!(
+                "encoded {url_dir}/{stem}: {:.1} s at {:.1} LUFS, {} kB, {:.1} s",
+                encoded.timing.seconds,
+                encoded.loudness.0,
+                encoded.mp3.len() / 1000,
+                started.elapsed().as_secs_f64()
+            ));
+            made = Some(encoded.timing);
+            Ok(encoded.mp3)
+        })?;
+        let timing = match made {
+            Some(t) => {
+                let json =
+                    serde_json::json!({"source_seconds": t.source_seconds, "lead": t.lead, "seconds": t.seconds});
+                fs::write(&timing_path, json.to_string())
+                    .with_context(|| format!("cannot write {}", timing_path.display()))?;
+                t
+            }
+            None => {
+                match fs::read(&timing_path).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) {
+                    Some(v) => crate::audio::Timing {
+                        source_seconds: v["source_seconds"].as_f64().unwrap_or(0.0),
+                        lead: v["lead"].as_f64().unwrap_or(0.0),
+                        seconds: v["seconds"].as_f64().unwrap_or(0.0),
+                    },
+                    // A cache from before timings were kept: read the source again (no encoding).
+                    None => crate::audio::inspect(src)
+                        .map_err(|p| anyhow::anyhow!("audio {} {}", src.display(), p.message().en()))?,
+                }
+            }
+        };
+        Ok(PreparedAudio { url, seconds: timing.seconds, lead: timing.lead })
+    }
+}
+
+/// A narration recording as published.
+#[derive(Debug, Clone)]
+pub struct PreparedAudio {
+    /// Public URL of the MP3.
+    pub url: String,
+    /// Its length in seconds.
+    pub seconds: f64,
+    /// Seconds of leading silence cut from the editor's recording: a caption cue written against the
+    /// recording plays this much earlier in the published file.
+    pub lead: f64,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {

@@ -237,14 +237,9 @@ fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
         .enumerate()
         .map(|(i, p)| mo.photo(&dir, &format!("photo-{}", i + 1), &p.path))
         .collect::<Result<_>>()?;
-    let audio = s
-        .narration
-        .iter()
-        .filter_map(|(lang, n)| n.audio.as_ref().map(|a| (lang, a)))
-        .map(|(lang, a)| mo.audio(&dir, &format!("narration-{lang}"), a).map(|u| (lang.clone(), u)))
-        .collect::<Result<_>>()?;
     let share = s.scenes.first().map(|sc| mo.share_image(&dir, sc)).transpose()?;
     let narration = narration::media(mo, &dir, s)?;
+    let audio = narration.site_audio.iter().map(|(l, u)| (l.clone(), u.clone())).collect();
     Ok(SiteMedia { panoramas, photos, audio, share, narration })
 }
 

@@ -12,7 +12,8 @@ use super::hash::StableHash;
 use super::media::MediaOut;
 use super::pages::{audio_mime, paragraphs, pick};
 use super::relic;
-use crate::site::captions::{Cue, to_vtt};
+use crate::report::Diagnostic;
+use crate::site::captions::{Cue, past_end, to_vtt};
 use crate::site::model::{Narration, Site};
 
 /// The narration files made for one site, beside [`super::pages::SiteMedia::audio`] (the site's own
@@ -23,16 +24,33 @@ pub struct NarrationMedia {
     pub scene_audio: Vec<BTreeMap<String, String>>,
     /// Captions URL per (scene index, or `None` for the site's narration; language).
     pub captions: BTreeMap<(Option<usize>, String), String>,
+    /// The site's own recordings: language → URL.
+    pub site_audio: BTreeMap<String, String>,
+    /// Caption cues as published, per (scene index or `None`; language): moved earlier by the silence the
+    /// build cut from the start of the recording, so they follow the published file.
+    pub cues: BTreeMap<(Option<usize>, String), Vec<Cue>>,
 }
 
-/// Prepares every scene's recordings and every captions file of a site under `dir`.
+/// Prepares the site's and every scene's recordings and every captions file of a site under `dir`.
+/// Captions are timed against the editor's recording: a cue that ends after it is refused here, where the
+/// recording's length is known, at its line in the `.vtt` file.
 pub fn media(mo: &MediaOut, dir: &str, s: &Site) -> Result<NarrationMedia> {
     let mut out = NarrationMedia::default();
-    for sc in &s.scenes {
+    let mut timing = BTreeMap::new();
+    for (lang, n) in &s.narration {
+        if let Some(a) = &n.audio {
+            let p = mo.prepared_audio(dir, &format!("narration-{lang}"), a)?;
+            out.site_audio.insert(lang.clone(), p.url.clone());
+            timing.insert((None, lang.clone()), p);
+        }
+    }
+    for (i, sc) in s.scenes.iter().enumerate() {
         let mut audio = BTreeMap::new();
         for (lang, n) in &sc.narration {
             if let Some(a) = &n.audio {
-                audio.insert(lang.clone(), mo.audio(dir, &format!("narration-{}-{lang}", sc.id), a)?);
+                let p = mo.prepared_audio(dir, &format!("narration-{}-{lang}", sc.id), a)?;
+                audio.insert(lang.clone(), p.url.clone());
+                timing.insert((Some(i), lang.clone()), p);
             }
         }
         out.scene_audio.push(audio);
@@ -41,7 +59,23 @@ pub fn media(mo: &MediaOut, dir: &str, s: &Site) -> Result<NarrationMedia> {
     let scenes = s.scenes.iter().enumerate().flat_map(|(i, sc)| sc.narration.iter().map(move |(l, n)| (Some(i), l, n)));
     for (scene, lang, n) in all.chain(scenes) {
         let Some(c) = &n.captions else { continue };
-        let text = to_vtt(&c.cues);
+        let Some(p) = timing.get(&(scene, lang.clone())) else { continue };
+        if let Some(late) = past_end(&c.cues, p.seconds + p.lead) {
+            let source = std::fs::read_to_string(&c.path).unwrap_or_default();
+            // Named from `content/` on, as the editor wrote it.
+            let parts: Vec<_> = c.path.components().collect();
+            let from = parts.iter().rposition(|p| p.as_os_str() == "content").unwrap_or(0);
+            let shown: std::path::PathBuf = parts[from..].iter().collect();
+            let d = Diagnostic::at(&shown, &source, late.pos, late.width, late.message).with_hint(late.hint);
+            anyhow::bail!("{d}");
+        }
+        let cues: Vec<Cue> = c
+            .cues
+            .iter()
+            .map(|q| Cue { start: (q.start - p.lead).max(0.0), end: (q.end - p.lead).max(0.0), ..q.clone() })
+            .collect();
+        let text = to_vtt(&cues);
+        out.cues.insert((scene, lang.clone()), cues);
         let stem = match scene {
             Some(i) => format!("captions-{}-{lang}", s.scenes[i].id),
             None => format!("captions-{lang}"),
@@ -63,6 +97,8 @@ pub struct EntryFiles<'a> {
     pub audio: Option<&'a str>,
     /// The captions' URL.
     pub captions: Option<&'a str>,
+    /// The captions' cues as published.
+    pub cues: Option<&'a [Cue]>,
 }
 
 /// One narration as the page and `narration.js` use it: the recording and its captions (each cue with the
@@ -71,13 +107,9 @@ pub fn entry(t: &BTreeMap<&str, &str>, n: &Narration, lang: &str, files: EntryFi
     let transcript: Vec<Vec<String>> =
         n.transcript.as_deref().map(|text| paragraphs(text).iter().map(|p| sentences(p)).collect()).unwrap_or_default();
     let audio = files.audio;
-    let cues = n.captions.as_ref().filter(|_| audio.is_some()).map(|c| {
-        let matched = match_cues(&transcript, &c.cues);
-        c.cues
-            .iter()
-            .zip(matched)
-            .map(|(cue, s)| json!([round(cue.start), round(cue.end), s, cue.text]))
-            .collect::<Vec<_>>()
+    let cues = files.cues.filter(|_| audio.is_some()).map(|c| {
+        let matched = match_cues(&transcript, c);
+        c.iter().zip(matched).map(|(cue, s)| json!([round(cue.start), round(cue.end), s, cue.text])).collect::<Vec<_>>()
     });
     let credit = n.credit.as_ref().filter(|_| audio.is_some());
     json!({
@@ -99,14 +131,16 @@ pub fn entry(t: &BTreeMap<&str, &str>, n: &Narration, lang: &str, files: EntryFi
 pub fn page(t: &BTreeMap<&str, &str>, s: &Site, site_audio: Option<&str>, m: &NarrationMedia, lang: &str) -> Value {
     let site = s.narration.get(lang).map(|n| {
         let captions = m.captions.get(&(None, lang.to_string())).map(String::as_str);
-        entry(t, n, lang, EntryFiles { key: "site", title: None, audio: site_audio, captions })
+        let cues = m.cues.get(&(None, lang.to_string())).map(Vec::as_slice);
+        entry(t, n, lang, EntryFiles { key: "site", title: None, audio: site_audio, captions, cues })
     });
     let mut scenes = serde_json::Map::new();
     for (i, sc) in s.scenes.iter().enumerate() {
         let Some(n) = sc.narration.get(lang) else { continue };
         let audio = m.scene_audio.get(i).and_then(|a| a.get(lang)).map(String::as_str);
         let captions = m.captions.get(&(Some(i), lang.to_string())).map(String::as_str);
-        let files = EntryFiles { key: &sc.id, title: Some(pick(&sc.title, lang)), audio, captions };
+        let cues = m.cues.get(&(Some(i), lang.to_string())).map(Vec::as_slice);
+        let files = EntryFiles { key: &sc.id, title: Some(pick(&sc.title, lang)), audio, captions, cues };
         scenes.insert(sc.id.clone(), entry(t, n, lang, files));
     }
     // Before any script runs the page shows the site's story, else the first scene's own (scenes in order),

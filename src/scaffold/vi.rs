@@ -68,7 +68,10 @@ const DOCS: &[(&str, &str)] = &[
     ("scenes.hotspots.text", "Với điểm `info`: nội dung hiện trong khung chữ, theo từng ngôn ngữ."),
     ("narration", "Lời thuyết minh (bản ghi âm và văn bản), theo từng ngôn ngữ."),
     ("narration.transcript", "Nội dung lời thuyết minh; trình duyệt đọc to đoạn này khi chưa có bản ghi âm."),
-    ("narration.audio", "Tệp ghi âm (MP3, M4A, OGG/Opus hoặc WAV), tính từ `content/<slug>/`."),
+    (
+        "narration.audio",
+        "Bản ghi âm, đúng tệp điện thoại đã lưu (M4A, MP3, WAV, OGG hoặc FLAC; tối đa 20 phút), tính từ `content/<slug>/`; được đăng dưới dạng MP3 nhỏ gọn.",
+    ),
     (
         "narration.captions",
         "Phụ đề của bản ghi âm: tệp WebVTT (`.vtt`), tính từ `content/<slug>/`; chỉ dùng khi có `audio`.",

@@ -61,8 +61,8 @@ pub struct MediaProblem {
     pub hint: Option<Msg>,
 }
 
-/// Audio formats browsers play, by extension.
-pub const AUDIO_EXTENSIONS: &[&str] = &["mp3", "m4a", "aac", "ogg", "opus", "wav"];
+/// Recording formats accepted, by extension (the build turns each into a small MP3).
+pub const AUDIO_EXTENSIONS: &[&str] = crate::audio::EXTENSIONS;
 
 /// Checks every file, in parallel, returning the problems in input order.
 pub fn check_all(refs: &[MediaRef]) -> Vec<MediaProblem> {
@@ -137,9 +137,8 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
             })?;
             Ok(())
         }
-        MediaKind::Audio => {
-            check_audio(&r.path).map_err(|e| Box::new((Msg::AudioProblem { file: name.clone(), why: e.boxed() }, None)))
-        }
+        MediaKind::Audio => check_audio(&r.path)
+            .map_err(|(e, hint)| Box::new((Msg::AudioProblem { file: name.clone(), why: e.boxed() }, hint))),
     }
 }
 
@@ -214,23 +213,11 @@ fn describe(e: image::ImageError) -> Msg {
     }
 }
 
-fn check_audio(path: &Path) -> Result<(), Msg> {
+/// Decodes the whole recording: only then can silence, clipping and length be known.
+fn check_audio(path: &Path) -> Result<(), (Msg, Option<Msg>)> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if !AUDIO_EXTENSIONS.contains(&ext.as_str()) {
-        return Err(Msg::AudioUnsupported { formats: AUDIO_EXTENSIONS.join(", ") });
+        return Err((Msg::AudioUnsupported { formats: AUDIO_EXTENSIONS.join(", ") }, None));
     }
-    let mut head = [0u8; 12];
-    let cannot = |e: std::io::Error| Msg::AudioCannotRead { why: e.to_string() };
-    let mut f = File::open(path).map_err(cannot)?;
-    let n = f.read(&mut head).map_err(cannot)?;
-    let head = &head[..n];
-    let ok = match ext.as_str() {
-        "mp3" => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0),
-        "ogg" | "opus" => head.starts_with(b"OggS"),
-        "wav" => head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WAVE"),
-        "m4a" => head.get(4..8) == Some(b"ftyp"),
-        "aac" => head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xF0 == 0xF0),
-        _ => false,
-    };
-    if ok { Ok(()) } else { Err(Msg::AudioNotReal { ext }) }
+    crate::audio::inspect(path).map(|_| ()).map_err(|p| (p.message(), p.hint()))
 }

@@ -429,7 +429,7 @@ pub enum HotspotKind {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNarration {
-    /// Recorded audio (MP3, M4A, OGG/Opus or WAV), relative to `content/<slug>/`.
+    /// A recording, as the phone saved it (M4A, MP3, WAV, OGG or FLAC; at most 20 minutes), relative to `content/<slug>/`; published as a small MP3.
     #[serde(default)]
     pub audio: Option<String>,
     /// What the narration says; read aloud by the browser when there is no recording.

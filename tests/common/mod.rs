@@ -2,6 +2,7 @@
 //! real server on a free port.
 #![allow(dead_code)]
 
+pub mod audio;
 pub mod browser;
 pub mod wire;
 
@@ -62,9 +63,10 @@ pub fn make_media(root: &Path) {
     save_jpeg(&panorama(2048, 1024, 90), &c.join("demo/panoramas/san.jpg"));
     save_jpeg(&panorama(600, 400, 0), &c.join("demo/photos/view.jpg"));
     save_jpeg(&panorama(1024, 512, 40), &c.join("other/panoramas/san.jpg"));
-    let audio = repo().join("content/den-doc-cuoc/audio/thuyet-minh-vi.mp3");
+    // A stereo phone-style MP3 of speech-like syllables (see tests/audio.rs), which the build re-encodes.
+    let audio = repo().join("tests/fixtures/audio/voice.mp3");
     std::fs::create_dir_all(c.join("demo/audio")).expect("audio dir");
-    std::fs::copy(audio, c.join("demo/audio/vi.mp3")).expect("copy sample audio");
+    std::fs::copy(audio, c.join("demo/audio/vi.mp3")).expect("copy fixture audio");
 }
 
 /// A fresh copy of the valid fixture collection, with media, in a temporary folder.
