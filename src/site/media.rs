@@ -137,8 +137,10 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
             })?;
             Ok(())
         }
-        MediaKind::Audio => check_audio(&r.path)
-            .map_err(|(e, hint)| Box::new((Msg::AudioProblem { file: name.clone(), why: e.boxed() }, hint))),
+        MediaKind::Audio => check_audio(&r.path).map_err(|p| {
+            let (e, hint) = *p;
+            Box::new((Msg::AudioProblem { file: name.clone(), why: e.boxed() }, hint))
+        }),
     }
 }
 
@@ -214,10 +216,10 @@ fn describe(e: image::ImageError) -> Msg {
 }
 
 /// Decodes the whole recording: only then can silence, clipping and length be known.
-fn check_audio(path: &Path) -> Result<(), (Msg, Option<Msg>)> {
+fn check_audio(path: &Path) -> Result<(), Problem> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if !AUDIO_EXTENSIONS.contains(&ext.as_str()) {
-        return Err((Msg::AudioUnsupported { formats: AUDIO_EXTENSIONS.join(", ") }, None));
+        return Err(Box::new((Msg::AudioUnsupported { formats: AUDIO_EXTENSIONS.join(", ") }, None)));
     }
-    crate::audio::inspect(path).map(|_| ()).map_err(|p| (p.message(), p.hint()))
+    crate::audio::inspect(path).map(|_| ()).map_err(|p| Box::new((p.message(), p.hint())))
 }
