@@ -72,7 +72,7 @@ fn a_language_without_interface_words_gets_one_warning() {
     let page = fs::read_to_string(dir.path().join("dist/de/den/index.html")).expect("German page");
     assert!(page.contains("lang=\"de\""), "the page says its language");
     assert!(page.contains("Drag to look around"), "English interface words");
-    assert!(page.contains("class=\"speak\" data-lang=\"de\""), "speech in the language's own code");
+    assert!(page.contains("\"speech_lang\":\"de\""), "speech in the language's own code");
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn three_languages_build_and_serve() {
     let (_, fr, _) = get(base, "/fr/den/", None);
     assert!(fr.contains("Monument national"), "recognition level in French");
     assert!(fr.contains("12\u{202F}500,75"), "numbers written the French way");
-    assert!(fr.contains("class=\"speak\" data-lang=\"fr-FR\""), "the phone's voice reads French");
+    assert!(fr.contains("\"speech_lang\":\"fr-FR\""), "the phone's voice reads French");
     assert!(fr.contains("fr_FR"), "Open Graph locale");
     assert!(fr.contains("Chargement…"), "viewer labels in French");
 

@@ -11,7 +11,8 @@ use symphonia::core::formats::{FormatOptions, TrackType};
 use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 
-use super::{MAX_SECONDS, Problem};
+use super::limits::MAX_SECONDS;
+use super::problem::Problem;
 
 /// A sample at least this close to full scale (−0.01 dBFS) counts as clipped.
 const FULL_SCALE: f32 = 0.999;

@@ -11,7 +11,7 @@ use std::num::NonZeroU32;
 
 use mp3lame_encoder::{Bitrate, Builder, FlushNoGap, Mode, MonoPcm, Quality};
 
-use super::{BITRATE_KBPS, SAMPLE_RATE};
+use super::limits::{BITRATE_KBPS, SAMPLE_RATE};
 
 /// Encodes a mono signal (nominally ±1) sampled at `rate` as MP3; LAME resamples to [`SAMPLE_RATE`].
 pub fn mp3(mono: &[f32], rate: u32) -> Result<Vec<u8>, String> {

@@ -7,91 +7,14 @@
 pub mod decode;
 mod encode;
 pub mod level;
+pub mod limits;
+pub mod problem;
 
-use crate::messages::Msg;
 use std::path::Path;
 
 pub use decode::Decoded;
-
-/// Integrated loudness of every published recording (LUFS): what podcast and speech platforms use, loud
-/// enough for a phone's speaker outdoors without squashing the voice.
-pub const TARGET_LUFS: f64 = -16.0;
-/// Highest true peak of a published recording (dBTP), so encoding and phone speakers do not distort.
-pub const CEILING_DBTP: f64 = -1.0;
-/// Bitrate of the published MP3 (kbit/s, constant): 300 kB a minute.
-pub const BITRATE_KBPS: u32 = 40;
-/// Sample rate of the published MP3: MPEG-2's 24 kHz keeps speech up to its encoder's 8–10 kHz low-pass.
-pub const SAMPLE_RATE: u32 = 24_000;
-/// Longest recording accepted, in seconds (20 minutes): a narration is heard standing at a relic, and
-/// longer files are usually a whole tour or a recorder left running.
-pub const MAX_SECONDS: f64 = 20.0 * 60.0;
-/// File extensions accepted for recordings.
-pub const EXTENSIONS: &[&str] = &["m4a", "mp3", "wav", "ogg", "oga", "flac", "aac", "opus"];
-/// Names the processing, so cached outputs are redone when any of it changes.
-pub const PIPELINE: &str = "narration-v1 mono -16LUFS -1dBTP 40k 24k";
-
-/// What makes a recording unusable, as an editor would be told.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Problem {
-    /// The file cannot be opened or read.
-    Unreadable(String),
-    /// Not a recording in a format we decode.
-    NotAudio,
-    /// Opus (WhatsApp voice messages, some recorder apps): no pure-Rust decoder is available.
-    Opus,
-    /// Nothing louder than [`level::SILENT_DBFS`].
-    Silent {
-        /// The loudest moment, dBFS.
-        loudest: f64,
-    },
-    /// More than half of the sounding seconds hit full scale.
-    Clipped {
-        /// Share of sounding seconds that are clipped, 0–1.
-        share: f64,
-    },
-    /// Longer than [`MAX_SECONDS`].
-    TooLong {
-        /// The recording's length.
-        seconds: f64,
-    },
-    /// The encoder refused (not the editor's doing).
-    Encoding(String),
-}
-
-impl Problem {
-    /// The message, to follow "audio `file` ".
-    pub fn message(&self) -> Msg {
-        match self {
-            Problem::Unreadable(e) => Msg::AudioCannotRead { why: e.clone() },
-            Problem::Encoding(e) => Msg::AudioEncoding { why: e.clone() },
-            Problem::NotAudio => Msg::AudioNotSound,
-            Problem::Opus => Msg::AudioOpus,
-            Problem::Silent { loudest } => Msg::AudioSilent { loudest: loudest.max(-120.0).round().to_string() },
-            Problem::Clipped { share } => Msg::AudioClipped { percent: (share * 100.0).round().to_string() },
-            Problem::TooLong { seconds } => {
-                Msg::AudioTooLong { length: minutes(*seconds), limit: (MAX_SECONDS / 60.0).round().to_string() }
-            }
-        }
-    }
-
-    /// How to fix it.
-    pub fn hint(&self) -> Option<Msg> {
-        Some(match self {
-            Problem::Unreadable(_) | Problem::Encoding(_) => return None,
-            Problem::NotAudio => Msg::HintAudioFile,
-            Problem::Opus => Msg::HintAudioOpus,
-            Problem::Silent { .. } => Msg::HintAudioSilent,
-            Problem::Clipped { .. } => Msg::HintAudioClipped,
-            Problem::TooLong { .. } => Msg::HintAudioTooLong,
-        })
-    }
-}
-
-/// `m:ss`.
-fn minutes(seconds: f64) -> String {
-    let s = seconds.max(0.0).round() as u64;
-    format!("{}:{:02}", s / 60, s % 60)
-}
+pub use limits::*;
+pub use problem::Problem;
 
 /// What reading a recording found: it is usable, and this is how the published one relates to it.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -27,3 +27,14 @@ pub fn paragraphs(s: &str) -> Vec<String> {
 pub fn pick(t: &Text, lang: &str) -> String {
     t.get(lang).cloned().unwrap_or_default()
 }
+
+/// MIME type of a narration file, from its URL.
+pub fn audio_mime(url: &str) -> &'static str {
+    match url.rsplit('.').next().unwrap_or("") {
+        "mp3" => "audio/mpeg",
+        "m4a" | "aac" => "audio/mp4",
+        "ogg" | "opus" => "audio/ogg",
+        "wav" => "audio/wav",
+        _ => "application/octet-stream",
+    }
+}

@@ -9,27 +9,13 @@ use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 
 use super::hash::StableHash;
+use super::html::{audio_mime, paragraphs, pick};
 use super::media::MediaOut;
-use super::pages::{audio_mime, paragraphs, pick};
 use super::relic;
+pub use super::site_media::NarrationMedia;
 use crate::report::Diagnostic;
 use crate::site::captions::{Cue, past_end, to_vtt};
 use crate::site::model::{Narration, Site};
-
-/// The narration files made for one site, beside [`super::pages::SiteMedia::audio`] (the site's own
-/// recordings): each scene's recordings, and every captions file.
-#[derive(Debug, Default, Clone)]
-pub struct NarrationMedia {
-    /// Per scene (in order): language → recording URL.
-    pub scene_audio: Vec<BTreeMap<String, String>>,
-    /// Captions URL per (scene index, or `None` for the site's narration; language).
-    pub captions: BTreeMap<(Option<usize>, String), String>,
-    /// The site's own recordings: language → URL.
-    pub site_audio: BTreeMap<String, String>,
-    /// Caption cues as published, per (scene index or `None`; language): moved earlier by the silence the
-    /// build cut from the start of the recording, so they follow the published file.
-    pub cues: BTreeMap<(Option<usize>, String), Vec<Cue>>,
-}
 
 /// Prepares the site's and every scene's recordings and every captions file of a site under `dir`.
 /// Captions are timed against the editor's recording: a cue that ends after it is refused here, where the

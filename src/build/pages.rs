@@ -13,7 +13,7 @@ use super::assets;
 use super::relic;
 // Their homes are their own files (so the parts of a page need not import the page); named here too for
 // the callers that know them as `pages::…`.
-pub use super::html::{escape_html, paragraphs, pick};
+pub use super::html::{audio_mime, escape_html, paragraphs, pick};
 pub use super::site_media::SiteMedia;
 pub use super::urls::{map_url, site_url};
 use crate::site::model::{Collection, HotspotKind, Site};
@@ -390,17 +390,6 @@ fn share_picture(c: &Collection, media: &[SiteMedia], lang: &str) -> (Option<Str
 /// BCP 47 tag for the browser's speech synthesis.
 fn speech_lang(lang: &str) -> String {
     crate::words::speech_tag(lang)
-}
-
-/// MIME type of a narration file, from its URL.
-pub fn audio_mime(url: &str) -> &'static str {
-    match url.rsplit('.').next().unwrap_or("") {
-        "mp3" => "audio/mpeg",
-        "m4a" | "aac" => "audio/mp4",
-        "ogg" | "opus" => "audio/ogg",
-        "wav" => "audio/wav",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]

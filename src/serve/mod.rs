@@ -16,6 +16,7 @@ pub mod not_found;
 pub mod path;
 pub mod range;
 pub mod redirect;
+pub mod sessions;
 pub mod site;
 pub mod stall;
 pub mod state;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{client, dashboard, site, tally};
+use super::{client, sessions, site, tally};
 
 /// What every request handler shares.
 #[derive(Debug)]
@@ -20,5 +20,5 @@ pub struct AppState {
     /// Token for `/api/stats`.
     pub stats_token: Option<String>,
     /// Who is signed in to `/dashboard`.
-    pub dashboard: dashboard::Sessions,
+    pub dashboard: sessions::Sessions,
 }

@@ -6,6 +6,7 @@
 //! tags such as `<v Narrator>` or `<i>` are dropped, as pages show captions as plain text.
 
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::messages::Msg;
 use crate::report::Pos;
@@ -141,7 +142,7 @@ pub fn check(text: &str, duration: Option<f64>) -> Result<Vec<Cue>, Vec<Problem>
         if words.is_empty() {
             problem(line_no, 1, timing.chars().count().max(1), Msg::CueNoText, Msg::HintCueWords);
         }
-        let text = crate::site::validate::nfc(&words.join(" "));
+        let text: String = words.join(" ").trim().nfc().collect();
         let cue = Cue { start, end, text, line: line_no, end_at: (ec, end_text.chars().count()) };
         if let Some(late) = duration.and_then(|d| past_end(std::slice::from_ref(&cue), d)) {
             problem(late.pos.line, late.pos.col, late.width, late.message, late.hint);

@@ -356,14 +356,14 @@ pub fn collection(
         }
     }
     let sponsors = sponsors(root, &mut ctx, &raw.sponsors);
-    let utc_offset_minutes = match raw.utc_offset.as_deref().map(crate::stats::parse_utc_offset) {
-        None => crate::stats::DEFAULT_UTC_OFFSET_MINUTES,
+    let utc_offset_minutes = match raw.utc_offset.as_deref().map(crate::stats::time::parse_utc_offset) {
+        None => crate::stats::time::DEFAULT_UTC_OFFSET_MINUTES,
         Some(Ok(minutes)) => minutes,
         Some(Err(why)) => {
             let _ = why;
             let value = raw.utc_offset.clone().unwrap_or_default();
             ctx.value_hint("utc_offset", Msg::UtcOffsetBad { value }, Msg::HintUtcOffset);
-            crate::stats::DEFAULT_UTC_OFFSET_MINUTES
+            crate::stats::time::DEFAULT_UTC_OFFSET_MINUTES
         }
     };
     let links = super::links::resolve(&resolved, links.as_ref().map(|(f, l)| (f, l)), report);

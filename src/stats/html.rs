@@ -9,8 +9,9 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::chart::{self, Row, escape};
+use super::labels::Labels;
+use super::time::Month;
 use super::words::{self, word};
-use super::{Labels, Month};
 use crate::store::stats::{Count, Stats, date_of, day_number};
 
 /// The style sheet of the dashboard and the report.

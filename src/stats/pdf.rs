@@ -12,8 +12,9 @@ use krilla::paint::{Fill, FillRule, Stroke};
 
 use super::chart::{self, Anchor, Chart, Row, Shape};
 use super::html;
+use super::labels::Labels;
+use super::time::Month;
 use super::words::{self, word};
-use super::{Labels, Month};
 use crate::placard::job::shipped_fonts;
 use crate::placard::pdf::{document, finish};
 use crate::placard::text::{Lang, Shaped, Typesetter, Weight};

@@ -16,10 +16,14 @@
 //! and the writer hands it the whole commit's answers for that thread, which it passes on to its own tasks.
 
 mod postgres;
+pub mod rows;
 mod sqlite;
 pub mod stats;
 
+pub use rows::{HOURLY_SQL, HourCount, Scan};
 pub use sqlite::open;
+
+use rows::{Backend, Batch};
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -31,23 +35,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use tokio::sync::{mpsc as tokio_mpsc, oneshot};
-
-/// One scan of a placard. The texts are shared with the host's code table (no copy per scan).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scan {
-    /// Placard code, lowercase.
-    pub code: Arc<str>,
-    /// Site it led to.
-    pub site: Arc<str>,
-    /// Scene it led to.
-    pub scene: Option<Arc<str>>,
-    /// Seconds since 1970 (UTC).
-    pub at: i64,
-    /// Language chosen for the visitor.
-    pub lang: Arc<str>,
-    /// `phone`, `tablet`, `desktop`, `bot` or `other`, from the User-Agent; the string itself is not kept.
-    pub device: &'static str,
-}
 
 /// Where scans are kept: a SQLite file beside the output (the default, one host) or a PostgreSQL database
 /// (several hosts counting into one place). Parsed from `--db` / `DISAN_DB`: a `postgres://` or
@@ -101,70 +88,12 @@ impl std::fmt::Debug for Db {
     }
 }
 
-/// Scans in one hour (UTC) for one placard, scene, language and device class: the one question reports
-/// ask a store. Every figure (per day, site, placard, language, device, hour of day, placards gone quiet)
-/// is summed from these rows in Rust, so both stores answer with the same portable SQL.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct HourCount {
-    /// Hours since 1970-01-01 00:00 UTC.
-    pub hour: i64,
-    /// Placard code.
-    pub code: String,
-    /// Site it led to.
-    pub site: String,
-    /// Scene it led to.
-    pub scene: Option<String>,
-    /// Language chosen for the visitor.
-    pub lang: String,
-    /// Device class.
-    pub device: String,
-    /// Number of scans.
-    pub scans: u64,
-}
-
-/// The portable query behind [`hourly`]: `at / 3600` is integer division on both SQLite and PostgreSQL.
-pub const HOURLY_SQL: &str = "SELECT at / 3600 AS hour, code, site, scene, lang, device, COUNT(*) FROM scans \
-     WHERE at >= $1 AND at < $2 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6";
-
 /// Scans between `from` (included) and `to` (excluded), seconds since 1970, counted per hour. A SQLite
 /// store is opened read-only (a host may be writing).
 pub fn hourly(db: &Db, from: i64, to: i64) -> Result<Vec<HourCount>> {
     match db {
         Db::Sqlite(path) => sqlite::hourly(path, from, to),
         Db::Postgres(url) => postgres::hourly(url, &db.to_string(), from, to),
-    }
-}
-
-/// What the writer needs of a store; SQLite and PostgreSQL each implement it, and everything else
-/// (batching, holding scans while the store is away, answering the waiting visitors) is the writer's.
-trait Backend: Send {
-    /// Opens the store (connects, creates or migrates the schema); called again after a failure.
-    fn open(&mut self) -> Result<()>;
-    /// Whether the store was opened and no write failed since.
-    fn is_open(&self) -> bool;
-    /// Forgets the connection after a failure, so the next attempt starts afresh.
-    fn close(&mut self);
-    /// Writes the batches in one transaction: every scan or none. A batch written before (sent again
-    /// because the answer to its commit was lost) must not be counted twice.
-    fn write(&mut self, batches: &[Batch]) -> Result<()>;
-}
-
-/// Scans committed together, with an id that recognises the batch if it is sent again.
-struct Batch {
-    id: i64,
-    scans: Vec<Scan>,
-}
-
-impl Batch {
-    fn new(scans: Vec<Scan>) -> Batch {
-        use std::hash::BuildHasher;
-        use std::sync::atomic::{AtomicU64, Ordering};
-        // A keyed hash of a counter: unpredictable across processes and hosts, distinct within one.
-        static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let id = KEY.get_or_init(Default::default).hash_one((n, std::process::id())) as i64;
-        Batch { id, scans }
     }
 }
 

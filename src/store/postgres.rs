@@ -23,7 +23,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::types::ToSql;
 use tokio_rustls::rustls;
 
-use super::{Backend, Batch, HOURLY_SQL, HourCount};
+use super::rows::{Backend, Batch, HOURLY_SQL, HourCount};
 
 /// Connections one process keeps to one database: the writer's, and reports read meanwhile.
 const POOL_SIZE: usize = 4;
@@ -368,7 +368,7 @@ impl Backend for Postgres {
             let tx = client.transaction().await?;
             let at = now();
             for batch in batches {
-                let column = |f: fn(&super::Scan) -> &str| batch.scans.iter().map(f).collect::<Vec<&str>>();
+                let column = |f: fn(&super::rows::Scan) -> &str| batch.scans.iter().map(f).collect::<Vec<&str>>();
                 let scenes: Vec<Option<&str>> = batch.scans.iter().map(|s| s.scene.as_deref()).collect();
                 let times: Vec<i64> = batch.scans.iter().map(|s| s.at).collect();
                 let (codes, sites) = (column(|s| &s.code), column(|s| &s.site));

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 
-use super::{Backend, Batch, HOURLY_SQL, HourCount};
+use super::rows::{Backend, Batch, HOURLY_SQL, HourCount};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS scans (

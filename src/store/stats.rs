@@ -214,7 +214,7 @@ fn summarise_query(
         sites,
         placards,
         days,
-        utc_offset: crate::stats::format_utc_offset(q.utc_offset_minutes),
+        utc_offset: format_utc_offset(q.utc_offset_minutes),
         languages: plain(languages),
         devices: plain(devices),
         hours,
@@ -309,6 +309,13 @@ impl Stats {
         }
         out
     }
+}
+
+/// Minutes east of UTC as `+07:00`.
+pub fn format_utc_offset(minutes: i32) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let m = minutes.unsigned_abs();
+    format!("{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
 #[cfg(test)]
