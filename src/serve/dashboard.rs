@@ -239,9 +239,9 @@ mod tests {
         let id = "ab".repeat(32);
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_str(&format!("other=1; {COOKIE}={id}")).expect("header"));
-        assert_eq!(cookie(&h), Some(id));
+        assert_eq!(crate::serve::sessions::cookie(&h), Some(id));
         h.insert(header::COOKIE, HeaderValue::from_static("disan_dashboard=short"));
-        assert_eq!(cookie(&h), None);
+        assert_eq!(crate::serve::sessions::cookie(&h), None);
     }
 
     #[test]
