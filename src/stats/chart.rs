@@ -206,21 +206,8 @@ pub fn days(values: &[(String, u64)], shown_max: &str, first: &str, last: &str) 
     Chart { height: base + 24.0, shapes }
 }
 
-/// Escapes text for HTML and SVG.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML and SVG: the pages' own escaping.
+pub use crate::build::html::escape_html as escape;
 
 fn points(p: &[(f32, f32)]) -> String {
     p.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ")

@@ -235,8 +235,8 @@ pub fn day_number(date: &str) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `YYYY-MM-DD` of a day number (the inverse of [`day_number`]).
-pub fn date_of(days: i64) -> String {
+/// Year, month and day of a day number (the inverse of [`day_number`]; Howard Hinnant's algorithm).
+pub fn civil(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -245,7 +245,12 @@ pub fn date_of(days: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `YYYY-MM-DD` of a day number.
+pub fn date_of(days: i64) -> String {
+    let (y, m, d) = civil(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
