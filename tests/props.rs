@@ -332,6 +332,10 @@ fn the_binary_answers_anything_over_a_socket() {
         }
         Ok(status)
     });
+    // Found by this test once: a query with bytes ≥ 0x80 was copied raw into `Location`.
+    let (status, headers, _) = send(&addr, &raw_request("GET", "/?t=\u{1EC7}\u{FFFD}", &[]));
+    assert_eq!(status, 302);
+    assert_eq!(headers.get("location").and_then(|v| v.to_str().ok()), Some("/vi/?t=%E1%BB%87%EF%BF%BD"));
     let (status, _, body) = send(&addr, &raw_request("GET", "/healthz", &[]));
     assert_eq!((status, body.as_slice()), (200, &b"ok\n"[..]), "still healthy after the barrage");
 }

@@ -25,7 +25,7 @@ pub async fn to_visitors_language(State(state): State<Arc<AppState>>, req: Reque
         return next.run(req).await;
     }
     let lang = languages[pick_language(accept(req.headers()), languages).unwrap_or(0)].clone();
-    let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+    let query = path::query_suffix(req.uri().query());
     if req.uri().path() == "/" {
         return found(&format!("/{lang}/{query}"));
     }

@@ -267,10 +267,7 @@ async fn static_file(State(state): State<Arc<AppState>>, req: Request) -> Respon
     // segments can never start with `//` (which a browser would read as another host).
     let canonical = path::canonical(&segments, meta.is_dir());
     if canonical != req.uri().path() {
-        let location = match req.uri().query() {
-            Some(q) => format!("{canonical}?{q}"),
-            None => canonical,
-        };
+        let location = format!("{canonical}{}", path::query_suffix(req.uri().query()));
         return match HeaderValue::from_str(&location) {
             Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
             Err(_) => (StatusCode::BAD_REQUEST, "bad request\n").into_response(),

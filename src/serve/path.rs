@@ -85,6 +85,24 @@ pub fn canonical(segments: &[String], dir: bool) -> String {
     out
 }
 
+/// `?query` for a redirect built from a request: the query as the client sent it, but with every byte that
+/// is not visible ASCII percent-encoded, so the `Location` header is plain ASCII every client reads (a
+/// raw byte ≥ 0x80 or a space would be taken apart differently by different clients). Empty without a
+/// query.
+pub fn query_suffix(query: Option<&str>) -> String {
+    let Some(q) = query else { return String::new() };
+    let mut out = String::with_capacity(q.len() + 1);
+    out.push('?');
+    for b in q.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Percent-decodes one path segment; the result must be UTF-8.
 pub(crate) fn decode(s: &str) -> Result<String, Refused> {
     let bytes = s.as_bytes();
@@ -107,6 +125,14 @@ pub(crate) fn decode(s: &str) -> Result<String, Refused> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_in_a_redirect_is_plain_ascii() {
+        assert_eq!(query_suffix(None), "");
+        assert_eq!(query_suffix(Some("")), "?");
+        assert_eq!(query_suffix(Some("a=1&b=%20")), "?a=1&b=%20");
+        assert_eq!(query_suffix(Some("x=\u{FFFD} y")), "?x=%EF%BF%BD%20y");
+    }
 
     #[cfg(unix)]
     #[test]
