@@ -139,6 +139,10 @@ fn every_placard_and_every_scene_of_the_sample_opens() {
                 let took = wait_drawn(&b, &scene, t0, &what);
                 let limit = Duration::from_secs(if slow { 20 } else { 12 });
                 assert!(took < limit, "{what} took {} ms", took.as_millis());
+                // The scene is in sight on arrival: most of the tour box lies in the phone's first screen.
+                let seen = b.js("var r=document.getElementById('tour').getBoundingClientRect();\
+                    return (Math.min(r.bottom,innerHeight)-Math.max(r.top,0))/r.height");
+                assert!(seen.as_f64().unwrap_or(0.0) > 0.75, "{what}: tour on the first screen {seen}");
                 if !slow && lang == "vi" && code == "ss-dc2" {
                     screenshot(&b, "placard-second-scene-390");
                 }

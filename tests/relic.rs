@@ -94,9 +94,13 @@ fn pages_carry_directions_facts_credits_and_structured_data() {
     assert!(vi.contains(">Chỉ đường</a>") && en.contains(">Directions</a>"));
     let script = attr(&vi, "<script src=\"/_/directions.", "src");
     assert!(dist.join(script.trim_start_matches('/')).is_file(), "{script} is written");
-    // How to get in sits above the tour.
+    // The tour comes first (a visitor who scanned a placard sees the scene without scrolling); how to get
+    // in follows right after the summary, before the key facts and the long sections.
     let access = vi.find("Vào từ cổng chính").expect("access text");
-    assert!(access < vi.find("id=\"tour\"").expect("tour"), "access comes before the tour");
+    let tour = vi.find("id=\"tour\"").expect("tour");
+    assert!(tour < vi.find("class=\"summary\"").expect("summary"), "the tour comes before the summary");
+    assert!(tour < access, "the tour comes before the access text");
+    assert!(access < vi.find("id=\"keyfacts-h\"").expect("key facts"), "access comes before the key facts");
     assert!(en.contains("Enter by the main gate"));
 
     // Key facts, numbers written the way each language writes them.
