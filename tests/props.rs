@@ -165,7 +165,7 @@ fn check_body(status: u16, method: &Method, headers: &http::HeaderMap, body: &[u
         }
         404 => {
             // `/q/` answers an unknown code with its own short page, in the visitor's language.
-            let unknown_code = [&b"<title>Unknown code</title>"[..], "<title>Không có mã này</title>".as_bytes()]
+            let unknown_code = [&b"<h1>Unknown code</h1>"[..], "<h1>Không có mã này</h1>".as_bytes()]
                 .iter()
                 .any(|t| body.windows(t.len()).any(|w| w == *t));
             (body == s.not_found.as_slice() || unknown_code)

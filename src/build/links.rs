@@ -1,7 +1,7 @@
 //! Placard codes in the output: the table the host redirects with, plus what a plain static host needs to
 //! resolve `/q/{code}` on its own — a small page per code, in both letter cases, that sends the visitor
 //! on in their language (lists the languages without JavaScript), and a `_redirects` file for hosts that
-//! read one.
+//! read one; and, for the host, the page that answers a code nobody printed.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -16,6 +16,14 @@ use crate::site::links::Target;
 
 /// Where the host finds the code table inside the output.
 pub const LINKS_JSON: &str = "_/links.json";
+
+/// Where the host finds the page for a code nobody printed, in `lang` (see [`pages::unknown_code`]).
+pub fn unknown_code_page(lang: &str) -> String {
+    format!("_/unknown-code.{lang}.html")
+}
+
+/// Where the code goes in an unknown-code page (the words files write it so in `unknown_code_text`).
+pub const UNKNOWN_CODE_MARK: &str = "{code}";
 
 /// The page address a code leads to in `lang`.
 pub fn target_url(lang: &str, t: &Target) -> String {
@@ -43,6 +51,9 @@ pub fn write(out: &Path, c: &Collection, env: &Environment, write: impl Fn(&Path
         for spelling in [code.to_ascii_lowercase(), code.to_ascii_uppercase()] {
             write(&out.join("q").join(spelling).join("index.html"), page.as_bytes())?;
         }
+    }
+    for lang in &c.languages {
+        write(&out.join(unknown_code_page(lang)), pages::unknown_code(env, c, lang)?.as_bytes())?;
     }
     write(&out.join("_redirects"), redirects(c).as_bytes())
 }

@@ -318,15 +318,28 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
 
 /// The page shown for unknown addresses, in the default language with links to every site.
 pub fn not_found(env: &Environment, c: &Collection) -> Result<String> {
-    let lang = c.default_language();
+    missing(env, c, c.default_language(), false)
+}
+
+/// The host's answer to a placard code nobody printed, in `lang`: the site's look and the list of sites, with
+/// the marker [`super::links::UNKNOWN_CODE_MARK`] where the host puts the code the visitor scanned or typed.
+pub fn unknown_code(env: &Environment, c: &Collection, lang: &str) -> Result<String> {
+    missing(env, c, lang, true)
+}
+
+fn missing(env: &Environment, c: &Collection, lang: &str, unknown_code: bool) -> Result<String> {
     let sites: Vec<_> =
         c.sites.iter().map(|s| json!({ "url": site_url(lang, &s.slug), "name": pick(&s.name, lang) })).collect();
     let meta = Meta { title: pick(&c.title, lang), ..Meta::default() };
     let tmpl = env.get_template("404.html")?;
+    // The unknown-code page is already in the language the host chose; the 404 page may move on to the
+    // visitor's language.
+    let lang_script = if unknown_code { Value::from(()) } else { lang_script(c, &[], true) };
     tmpl.render(context! {
         sites,
         page => "404",
-        lang_script => lang_script(c, &[], true),
+        unknown_code,
+        lang_script,
         ..common(c, lang, |l| format!("/{l}/"), meta)
     })
     .context("cannot render the 404 page")

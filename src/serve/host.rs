@@ -108,7 +108,9 @@ impl Host {
         let path = parts.uri.path();
         if let Some(code) = placard_code(path) {
             let Some(Redirect { scan, response }) = redirect::resolve(&build.links, code, &parts.headers) else {
-                return Reply::now(finish.done(redirect::unknown(&build.links, code, &parts.headers), None));
+                return Reply::now(
+                    finish.done(redirect::unknown(&build.links, &build.unknown_code, code, &parts.headers), None),
+                );
             };
             let code = scan.code.clone();
             // A HEAD is no visit; a repeat or a scan over the ceiling is not written down. The visitor is

@@ -165,8 +165,14 @@ pub fn resolve(links: &Links, raw_code: &str, headers: &HeaderMap) -> Option<Red
 }
 
 /// The `404` for a code nobody printed, in the visitor's language: says that the *code* is unknown
-/// (a mistyped address or an old placard) and links to the list of sites.
-pub fn unknown(links: &Links, raw_code: &str, headers: &HeaderMap) -> Response<HostBody> {
+/// (a mistyped address or an old placard) and lists the sites, in the site's look (`pages`, built with the
+/// output; a short page of its own for an output without them).
+pub fn unknown(
+    links: &Links,
+    pages: &std::collections::HashMap<String, (String, String)>,
+    raw_code: &str,
+    headers: &HeaderMap,
+) -> Response<HostBody> {
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = pick_language(accept, &links.languages).and_then(|i| links.languages.get(i)).map_or("vi", |l| l);
     let code = super::path::decode(raw_code).unwrap_or_else(|_| raw_code.to_string());
@@ -178,14 +184,19 @@ pub fn unknown(links: &Links, raw_code: &str, headers: &HeaderMap) -> Response<H
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;");
-    // The visitor's language's words (English for a language disan has no words for).
-    let title = crate::words::word(lang, "unknown_code_title");
-    let text = crate::words::word(lang, "unknown_code_text").replace("{code}", &code);
-    let link = crate::words::word(lang, "unknown_code_link");
-    let text_lang = if crate::words::language(lang).is_some() { lang } else { crate::words::REFERENCE };
-    let page = format!(
-        "<!doctype html><html lang=\"{text_lang}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><h1>{title}</h1><p>{text}</p><p><a href=\"/{lang}/\">{link}</a></p></html>\n"
-    );
+    let page = match pages.get(lang) {
+        Some((before, after)) => format!("{before}{code}{after}"),
+        None => {
+            // The visitor's language's words (English for a language disan has no words for).
+            let title = crate::words::word(lang, "unknown_code_title");
+            let text = crate::words::word(lang, "unknown_code_text").replace("{code}", &code);
+            let link = crate::words::word(lang, "unknown_code_link");
+            let text_lang = if crate::words::language(lang).is_some() { lang } else { crate::words::REFERENCE };
+            format!(
+                "<!doctype html><html lang=\"{text_lang}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><h1>{title}</h1><p>{text}</p><p><a href=\"/{lang}/\">{link}</a></p></html>\n"
+            )
+        }
+    };
     let length = HeaderValue::from(page.len());
     let mut r = Response::new(HostBody::full(bytes::Bytes::from(page)));
     *r.status_mut() = StatusCode::NOT_FOUND;

@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 use super::{memory, redirect};
 use crate::build::STAMP;
+use crate::build::links::{UNKNOWN_CODE_MARK, unknown_code_page};
 
 /// How often the host looks for a new build.
 const LOOK_EVERY: Duration = Duration::from_secs(1);
@@ -28,19 +29,40 @@ pub struct Build {
     pub memory: memory::Cache,
     /// The 404 page, read once.
     pub not_found_page: Bytes,
+    /// The page for a code nobody printed, per language, split where the code goes (absent in an output
+    /// from before these pages existed).
+    pub unknown_code: std::collections::HashMap<String, (String, String)>,
 }
 
 impl Build {
     fn load(dist: &Path, id: String) -> anyhow::Result<Build> {
+        let links = redirect::Links::load(dist)?;
+        let unknown_code = unknown_code_pages(dist, &links.languages);
         Ok(Build {
             id,
-            links: redirect::Links::load(dist)?,
+            links,
             memory: memory::Cache::default(),
             not_found_page: std::fs::read(dist.join("404.html"))
                 .unwrap_or_else(|_| b"<!doctype html><title>404</title><p>Not found</p>".to_vec())
                 .into(),
+            unknown_code,
         })
     }
+}
+
+/// The unknown-code pages of an output, each cut in two at the code's place (after the heading, so a
+/// collection title that happens to hold the marker cannot move it).
+fn unknown_code_pages(dist: &Path, languages: &[String]) -> std::collections::HashMap<String, (String, String)> {
+    languages
+        .iter()
+        .filter_map(|lang| {
+            let page = std::fs::read_to_string(dist.join(unknown_code_page(lang))).ok()?;
+            let h1 = page.find("<h1")?;
+            let at = h1 + page[h1..].find(UNKNOWN_CODE_MARK)?;
+            let (before, after) = page.split_at(at);
+            Some((lang.clone(), (before.to_string(), after[UNKNOWN_CODE_MARK.len()..].to_string())))
+        })
+        .collect()
 }
 
 /// The build being served, replaced whole when a new one appears.
