@@ -1,6 +1,7 @@
 //! Checks the media files a collection refers to: present, inside the site's folder, decodable, the right
 //! shape. Runs in parallel because decoding panoramas is the slow part of a check.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Component, Path, PathBuf};
@@ -66,14 +67,28 @@ pub const AUDIO_EXTENSIONS: &[&str] = crate::audio::EXTENSIONS;
 
 /// Checks every file, in parallel, returning the problems in input order.
 pub fn check_all(refs: &[MediaRef]) -> Vec<MediaProblem> {
-    refs.par_iter()
-        .filter_map(|r| {
-            check(r).err().map(|problem| {
+    check_all_timed(refs).0
+}
+
+/// As [`check_all`], also returning how each usable recording relates to what the build publishes (by
+/// resolved path), so captions can be checked against its length as the build would.
+pub fn check_all_timed(refs: &[MediaRef]) -> (Vec<MediaProblem>, HashMap<PathBuf, crate::audio::Timing>) {
+    let results: Vec<_> = refs.par_iter().map(|r| (r, check(r))).collect();
+    let mut problems = Vec::new();
+    let mut timings = HashMap::new();
+    for (r, result) in results {
+        match result {
+            Ok(Some(timing)) => {
+                timings.insert(r.path.clone(), timing);
+            }
+            Ok(None) => {}
+            Err(problem) => {
                 let (message, hint) = *problem;
-                MediaProblem { site: r.site, yaml_path: r.yaml_path.clone(), message, hint }
-            })
-        })
-        .collect()
+                problems.push(MediaProblem { site: r.site, yaml_path: r.yaml_path.clone(), message, hint });
+            }
+        }
+    }
+    (problems, timings)
 }
 
 /// What is wrong with a file, and how to fix it (boxed: messages are large and problems rare).
@@ -96,7 +111,8 @@ fn near_match(name: &str, path: &Path) -> Option<String> {
     Some(format!("{folder}{original}"))
 }
 
-fn check(r: &MediaRef) -> Result<(), Problem> {
+/// Checks one file; a usable recording also gives its timing.
+fn check(r: &MediaRef) -> Result<Option<crate::audio::Timing>, Problem> {
     let name = &r.file;
     let escapes = Path::new(name).components().any(|c| !matches!(c, Component::Normal(_)));
     if name.trim().is_empty() || escapes || name.contains('\\') {
@@ -124,20 +140,20 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
                     Some(Msg::HintPanoramaWidth),
                 )));
             }
-            Ok(())
+            Ok(None)
         }
         MediaKind::Photo => {
             decode_dimensions(&r.path)
                 .map_err(|e| Box::new((Msg::PhotoUnreadable { file: name.clone(), why: e.boxed() }, None)))?;
-            Ok(())
+            Ok(None)
         }
         MediaKind::Logo => {
             decode_dimensions(&r.path).map_err(|e| {
                 Box::new((Msg::LogoUnreadable { file: name.clone(), why: e.boxed() }, Some(Msg::HintLogo)))
             })?;
-            Ok(())
+            Ok(None)
         }
-        MediaKind::Audio => check_audio(&r.path).map_err(|p| {
+        MediaKind::Audio => check_audio(&r.path).map(Some).map_err(|p| {
             let (e, hint) = *p;
             Box::new((Msg::AudioProblem { file: name.clone(), why: e.boxed() }, hint))
         }),
@@ -216,10 +232,10 @@ fn describe(e: image::ImageError) -> Msg {
 }
 
 /// Decodes the whole recording: only then can silence, clipping and length be known.
-fn check_audio(path: &Path) -> Result<(), Problem> {
+fn check_audio(path: &Path) -> Result<crate::audio::Timing, Problem> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if !AUDIO_EXTENSIONS.contains(&ext.as_str()) {
         return Err(Box::new((Msg::AudioUnsupported { formats: AUDIO_EXTENSIONS.join(", ") }, None)));
     }
-    crate::audio::inspect(path).map(|_| ()).map_err(|p| Box::new((p.message(), p.hint())))
+    crate::audio::inspect(path).map_err(|p| Box::new((p.message(), p.hint())))
 }
