@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Condvar, Mutex};
 
 use image::ImageReader;
 use rayon::prelude::*;
@@ -160,14 +161,51 @@ fn check(r: &MediaRef) -> Result<Option<crate::audio::Timing>, Problem> {
     }
 }
 
-/// Opens an image with size limits, decodes it fully and returns its size.
+/// Opens an image with size limits, decodes it fully and returns its size. Checks run on every core, so
+/// the images being decoded at once share one [`DECODE_BUDGET`]: eight 16384×8192 panoramas checked at once
+/// on an eight-core machine would otherwise need 3 GB.
 pub fn decode_dimensions(path: &Path) -> Result<(u32, u32), Msg> {
-    let img = open_image(path)?;
+    let (img, _permit) = decode(path, true)?;
     Ok((img.width(), img.height()))
 }
 
 /// Decodes an image, refusing oversized headers before allocating and honouring EXIF orientation.
 pub fn open_image(path: &Path) -> Result<image::DynamicImage, Msg> {
+    decode(path, false).map(|(img, _)| img)
+}
+
+/// Bytes of decoded images that checks hold at this moment, never more than [`DECODE_BUDGET`].
+static CHECKING: Mutex<u64> = Mutex::new(0);
+/// Woken whenever a check lets go of its image.
+static CHECKED: Condvar = Condvar::new();
+
+/// A share of the decode budget, held while a check's image exists.
+struct Permit(u64);
+
+impl Permit {
+    /// Waits until `bytes` fit beside the images other checks hold. Nothing waited for here waits on the
+    /// waiter (decoding runs no parallel work), so there is no deadlock.
+    fn acquire(bytes: u64) -> Permit {
+        let bytes = bytes.min(DECODE_BUDGET);
+        let mut used = CHECKING.lock().unwrap_or_else(|e| e.into_inner());
+        while *used + bytes > DECODE_BUDGET {
+            used = CHECKED.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += bytes;
+        Permit(bytes)
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut used = CHECKING.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= self.0;
+        CHECKED.notify_all();
+    }
+}
+
+/// Decodes an image, with a share of the checks' budget when `shared`.
+fn decode(path: &Path, shared: bool) -> Result<(image::DynamicImage, Option<Permit>), Msg> {
     let io = |e: std::io::Error| Msg::ImageIo { why: e.to_string() };
     let file = File::open(path).map_err(io)?;
     let mut reader = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(io)?;
@@ -204,10 +242,11 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage, Msg> {
             largest: "16384×8192".into(),
         });
     }
+    let permit = shared.then(|| Permit::acquire(needs));
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = image::DynamicImage::from_decoder(decoder).map_err(describe)?;
     img.apply_orientation(orientation);
-    Ok(img)
+    Ok((img, permit))
 }
 
 /// JPEG decoders quietly fill a cut-off file with grey; a complete file ends with the EOI marker
