@@ -128,6 +128,42 @@ invalid!(
         fs::write(root.join("content/demo/captions/vi.vtt"), vtt).expect("vtt");
     }
 );
+// Captions longer than their recording (the fixture's is a few seconds): `check` measures the recording
+// as the build does and locates the first cue that ends after it, at its end time.
+const CAPTIONS_PAST_THE_END: &str = "WEBVTT\n\n00:00.500 --> 00:02.000\nMở đầu.\n\n00:02.000 --> 01:30.000\nCòn kể mãi.\n\n01:30.000 --> 01:35.000\nHết.\n";
+fn write_long_captions(root: &Path) {
+    fs::create_dir_all(root.join("content/demo/captions")).expect("dir");
+    fs::write(root.join("content/demo/captions/vi.vtt"), CAPTIONS_PAST_THE_END).expect("vtt");
+}
+const WITH_CAPTIONS: (&str, &str) =
+    ("    audio: audio/vi.mp3\n", "    audio: audio/vi.mp3\n    captions: captions/vi.vtt\n");
+#[test]
+fn captions_past_the_recording() {
+    let report = broken("demo.yaml", &[WITH_CAPTIONS], write_long_captions);
+    assert!(report.contains("content/demo/captions/vi.vtt:6:15"), "located at the late cue's end:\n{report}");
+    insta::assert_snapshot!("captions_past_the_recording", report);
+}
+
+/// The build refuses the same captions with the same located message, so `check` passing means the build
+/// will not stop on them.
+#[test]
+fn captions_past_the_recording_stop_the_build_at_the_same_place() {
+    let dir = common::fixture();
+    let yaml = dir.path().join("sites/demo.yaml");
+    let text = fs::read_to_string(&yaml).expect("read").replacen(WITH_CAPTIONS.0, WITH_CAPTIONS.1, 1);
+    fs::write(&yaml, text).expect("write");
+    write_long_captions(dir.path());
+    let check = String::from_utf8(common::disan(dir.path(), &["check"]).stderr).expect("utf-8");
+    let out = common::disan(dir.path(), &["build"]);
+    let build = String::from_utf8(out.stderr).expect("utf-8");
+    assert_eq!(out.status.code(), Some(1), "{build}");
+    let located = "--> content/demo/captions/vi.vtt:6:15";
+    assert!(check.contains(located) && build.contains(located), "check:\n{check}\nbuild:\n{build}");
+    let message = "this cue ends at 01:30.000, after the recording ends";
+    assert!(check.contains(message) && build.contains(message), "check:\n{check}\nbuild:\n{build}");
+    assert!(!dir.path().join("dist").exists(), "nothing published");
+}
+
 invalid!(
     info_hotspot_without_text,
     "demo.yaml",

@@ -179,33 +179,36 @@ impl MediaOut<'_> {
     }
 
     /// The panorama's flat image, inline preview and tile pyramid. The source is decoded at most once,
-    /// and only when some output is not cached yet.
+    /// and only when some output is not cached yet, into the one 8-bit RGB image every output is made
+    /// from: with nothing else of its size beside it, the peak stays within 1.5× the decoded image.
     pub fn panorama(&self, url_dir: &str, stem: &str, src: &Path) -> Result<PanoramaOut> {
         let source = read(src)?;
         let is_jpeg = source.starts_with(&[0xFF, 0xD8]);
-        let decoded: std::cell::OnceCell<DynamicImage> = std::cell::OnceCell::new();
-        let image = || -> Result<&DynamicImage> {
+        let decoded: std::cell::OnceCell<image::RgbImage> = std::cell::OnceCell::new();
+        let image = || -> Result<&image::RgbImage> {
             if decoded.get().is_none() {
                 let img = open_image(src)
                     .map_err(anyhow::Error::msg)
                     .with_context(|| format!("cannot decode {}", src.display()))?;
-                let _ = decoded.set(img);
+                let _ = decoded.set(into_rgb8(img));
             }
             decoded.get().context("decoded panorama")
         };
-        let key = StableHash::new().with("panorama-v1").with(&source).with(MAX_PANORAMA_WIDTH.to_le_bytes());
+        let key = StableHash::new().with("panorama-v2").with(&source).with(MAX_PANORAMA_WIDTH.to_le_bytes());
         let url = self.output(url_dir, stem, "jpg", key, || {
             let img = image()?;
             // A small JPEG already fits: send the editor's bytes untouched rather than recompress them.
             if is_jpeg && img.width() <= MAX_PANORAMA_WIDTH && !has_exif_rotation(&source) {
                 return Ok(source.clone());
             }
-            let w = img.width().min(MAX_PANORAMA_WIDTH);
-            jpeg(&img.resize_exact(w, w / 2, FilterType::Lanczos3), 82)
+            let (w, h) = (img.width().min(MAX_PANORAMA_WIDTH), img.width().min(MAX_PANORAMA_WIDTH) / 2);
+            let from = (img.width() as usize, img.height() as usize);
+            let flat = tiles::resize::rect(img.as_raw(), from, (w as usize, h as usize));
+            jpeg_rgb(&image::RgbImage::from_raw(w, h, flat).context("a resized panorama")?, 82)
         })?;
         let key = StableHash::new().with("preview-v2").with(&source);
         let (preview_path, preview_bytes) = self.output_with_bytes("_/preview", stem, "jpg", key, || {
-            jpeg(&image()?.resize_exact(PREVIEW.0, PREVIEW.1, FilterType::Triangle), 40)
+            jpeg_rgb(&image::imageops::resize(image()?, PREVIEW.0, PREVIEW.1, FilterType::Triangle), 40)
         })?;
         let preview =
             format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(preview_bytes));
@@ -217,11 +220,7 @@ impl MediaOut<'_> {
             .with([params.quality])
             .with(params.tile.to_le_bytes())
             .with(params.fallback.to_le_bytes());
-        // Most panoramas decode to RGB already: borrow them rather than copy 100 MB for an 8K image.
-        let tiles = self.tiles(url_dir, stem, key, || {
-            let img = image()?;
-            Ok(img.as_rgb8().map_or_else(|| std::borrow::Cow::Owned(img.to_rgb8()), std::borrow::Cow::Borrowed))
-        })?;
+        let tiles = self.tiles(url_dir, stem, key, || Ok(std::borrow::Cow::Borrowed(image()?)))?;
         Ok(PanoramaOut { url, preview, preview_url: preview_path, tiles })
     }
 
@@ -328,10 +327,35 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>> {
+    jpeg_rgb(&img.to_rgb8(), quality)
+}
+
+fn jpeg_rgb(rgb: &image::RgbImage, quality: u8) -> Result<Vec<u8>> {
     let mut buf = Cursor::new(Vec::new());
-    let rgb = img.to_rgb8();
-    JpegEncoder::new_with_quality(&mut buf, quality).encode_image(&rgb).context("cannot encode JPEG")?;
+    JpegEncoder::new_with_quality(&mut buf, quality).encode_image(rgb).context("cannot encode JPEG")?;
     Ok(buf.into_inner())
+}
+
+/// The image as 8-bit RGB without holding two full copies where it can be helped: most panoramas decode
+/// to RGB already, and RGBA is narrowed in place (the largest RGBA image the decode budget allows would
+/// otherwise need 1.75× its size while both copies exist).
+pub(super) fn into_rgb8(img: DynamicImage) -> image::RgbImage {
+    match img {
+        DynamicImage::ImageRgb8(rgb) => rgb,
+        DynamicImage::ImageRgba8(rgba) => {
+            let (w, h) = rgba.dimensions();
+            let mut px = rgba.into_raw();
+            let n = px.len() / 4;
+            // Pixel i moves from 4i to 3i: never onto a byte still to be read.
+            for i in 0..n {
+                px.copy_within(4 * i..4 * i + 3, 3 * i);
+            }
+            px.truncate(3 * n);
+            px.shrink_to_fit();
+            image::RgbImage::from_raw(w, h, px).unwrap_or_default()
+        }
+        other => other.to_rgb8(),
+    }
 }
 
 /// True when the JPEG carries an EXIF orientation other than "normal", which browsers would apply to an

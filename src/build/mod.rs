@@ -143,7 +143,16 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
         tile_params,
         progress: crate::progress::Progress::new(),
     };
-    let media: Vec<SiteMedia> = c.sites.par_iter().map(|s| site_media(&mo, s)).collect::<Result<_>>()?;
+    // Panoramas one at a time, each tiled on every core: a decoded panorama may take 384 MB, and while one
+    // is tiled rayon would start decoding the next on any core that waits, so the peak would grow with the
+    // number of scenes. Photos and recordings, small beside them, go in parallel.
+    let pictures: Vec<_> = c.sites.iter().map(|s| site_panoramas(&mo, s)).collect::<Result<_>>()?;
+    let media: Vec<SiteMedia> = c
+        .sites
+        .par_iter()
+        .zip(pictures)
+        .map(|(s, (panoramas, share))| site_media(&mo, s, panoramas, share))
+        .collect::<Result<_>>()?;
 
     for (name, file) in assets::ASSET_NAMES {
         let bytes = assets::bytes(name).with_context(|| format!("asset {name} is missing from the program"))?;
@@ -228,16 +237,27 @@ fn carry_over(out: &Path, tmp: &Path, now: u64) -> Result<usize> {
     Ok(count)
 }
 
-fn site_media(mo: &MediaOut, s: &site::model::Site) -> Result<SiteMedia> {
+/// A site's panoramas and its link-preview picture (made from the first one), in order.
+fn site_panoramas(mo: &MediaOut, s: &site::model::Site) -> Result<(Vec<media::PanoramaOut>, Option<String>)> {
     let dir = format!("media/{}", s.slug);
-    let panoramas = s.scenes.par_iter().map(|sc| mo.panorama(&dir, &sc.id, &sc.panorama)).collect::<Result<_>>()?;
+    let panoramas = s.scenes.iter().map(|sc| mo.panorama(&dir, &sc.id, &sc.panorama)).collect::<Result<_>>()?;
+    let share = s.scenes.first().map(|sc| mo.share_image(&dir, sc)).transpose()?;
+    Ok((panoramas, share))
+}
+
+fn site_media(
+    mo: &MediaOut,
+    s: &site::model::Site,
+    panoramas: Vec<media::PanoramaOut>,
+    share: Option<String>,
+) -> Result<SiteMedia> {
+    let dir = format!("media/{}", s.slug);
     let photos = s
         .photos
         .iter()
         .enumerate()
         .map(|(i, p)| mo.photo(&dir, &format!("photo-{}", i + 1), &p.path))
         .collect::<Result<_>>()?;
-    let share = s.scenes.first().map(|sc| mo.share_image(&dir, sc)).transpose()?;
     let narration = narration::media(mo, &dir, s)?;
     let audio = narration.site_audio.iter().map(|(l, u)| (l.clone(), u.clone())).collect();
     Ok(SiteMedia { panoramas, photos, audio, share, narration })

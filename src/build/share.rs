@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 
 use super::hash::StableHash;
-use super::media::MediaOut;
+use super::media::{MediaOut, into_rgb8};
 use crate::site::media::open_image;
 use crate::site::model::Scene;
 use crate::tiles::view::{self, View};
@@ -32,10 +32,12 @@ impl MediaOut<'_> {
             .with(SIZE.0.to_le_bytes())
             .with(SIZE.1.to_le_bytes());
         self.output(url_dir, "share", "jpg", key, || {
-            let img = open_image(src)
-                .map_err(anyhow::Error::msg)
-                .with_context(|| format!("cannot decode {}", src.display()))?
-                .to_rgb8();
+            // Moved, not copied, into RGB: a copy would double the peak for the largest panorama.
+            let img = into_rgb8(
+                open_image(src)
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| format!("cannot decode {}", src.display()))?,
+            );
             let pic = view::render(&img, v, SIZE.0, SIZE.1);
             let mut out = Vec::new();
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, QUALITY)

@@ -1,9 +1,11 @@
 //! Checks the media files a collection refers to: present, inside the site's folder, decodable, the right
 //! shape. Runs in parallel because decoding panoramas is the slow part of a check.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Condvar, Mutex};
 
 use image::ImageReader;
 use rayon::prelude::*;
@@ -66,14 +68,28 @@ pub const AUDIO_EXTENSIONS: &[&str] = crate::audio::EXTENSIONS;
 
 /// Checks every file, in parallel, returning the problems in input order.
 pub fn check_all(refs: &[MediaRef]) -> Vec<MediaProblem> {
-    refs.par_iter()
-        .filter_map(|r| {
-            check(r).err().map(|problem| {
+    check_all_timed(refs).0
+}
+
+/// As [`check_all`], also returning how each usable recording relates to what the build publishes (by
+/// resolved path), so captions can be checked against its length as the build would.
+pub fn check_all_timed(refs: &[MediaRef]) -> (Vec<MediaProblem>, HashMap<PathBuf, crate::audio::Timing>) {
+    let results: Vec<_> = refs.par_iter().map(|r| (r, check(r))).collect();
+    let mut problems = Vec::new();
+    let mut timings = HashMap::new();
+    for (r, result) in results {
+        match result {
+            Ok(Some(timing)) => {
+                timings.insert(r.path.clone(), timing);
+            }
+            Ok(None) => {}
+            Err(problem) => {
                 let (message, hint) = *problem;
-                MediaProblem { site: r.site, yaml_path: r.yaml_path.clone(), message, hint }
-            })
-        })
-        .collect()
+                problems.push(MediaProblem { site: r.site, yaml_path: r.yaml_path.clone(), message, hint });
+            }
+        }
+    }
+    (problems, timings)
 }
 
 /// What is wrong with a file, and how to fix it (boxed: messages are large and problems rare).
@@ -96,7 +112,8 @@ fn near_match(name: &str, path: &Path) -> Option<String> {
     Some(format!("{folder}{original}"))
 }
 
-fn check(r: &MediaRef) -> Result<(), Problem> {
+/// Checks one file; a usable recording also gives its timing.
+fn check(r: &MediaRef) -> Result<Option<crate::audio::Timing>, Problem> {
     let name = &r.file;
     let escapes = Path::new(name).components().any(|c| !matches!(c, Component::Normal(_)));
     if name.trim().is_empty() || escapes || name.contains('\\') {
@@ -124,34 +141,71 @@ fn check(r: &MediaRef) -> Result<(), Problem> {
                     Some(Msg::HintPanoramaWidth),
                 )));
             }
-            Ok(())
+            Ok(None)
         }
         MediaKind::Photo => {
             decode_dimensions(&r.path)
                 .map_err(|e| Box::new((Msg::PhotoUnreadable { file: name.clone(), why: e.boxed() }, None)))?;
-            Ok(())
+            Ok(None)
         }
         MediaKind::Logo => {
             decode_dimensions(&r.path).map_err(|e| {
                 Box::new((Msg::LogoUnreadable { file: name.clone(), why: e.boxed() }, Some(Msg::HintLogo)))
             })?;
-            Ok(())
+            Ok(None)
         }
-        MediaKind::Audio => check_audio(&r.path).map_err(|p| {
+        MediaKind::Audio => check_audio(&r.path).map(Some).map_err(|p| {
             let (e, hint) = *p;
             Box::new((Msg::AudioProblem { file: name.clone(), why: e.boxed() }, hint))
         }),
     }
 }
 
-/// Opens an image with size limits, decodes it fully and returns its size.
+/// Opens an image with size limits, decodes it fully and returns its size. Checks run on every core, so
+/// the images being decoded at once share one [`DECODE_BUDGET`]: eight 16384×8192 panoramas checked at once
+/// on an eight-core machine would otherwise need 3 GB.
 pub fn decode_dimensions(path: &Path) -> Result<(u32, u32), Msg> {
-    let img = open_image(path)?;
+    let (img, _permit) = decode(path, true)?;
     Ok((img.width(), img.height()))
 }
 
 /// Decodes an image, refusing oversized headers before allocating and honouring EXIF orientation.
 pub fn open_image(path: &Path) -> Result<image::DynamicImage, Msg> {
+    decode(path, false).map(|(img, _)| img)
+}
+
+/// Bytes of decoded images that checks hold at this moment, never more than [`DECODE_BUDGET`].
+static CHECKING: Mutex<u64> = Mutex::new(0);
+/// Woken whenever a check lets go of its image.
+static CHECKED: Condvar = Condvar::new();
+
+/// A share of the decode budget, held while a check's image exists.
+struct Permit(u64);
+
+impl Permit {
+    /// Waits until `bytes` fit beside the images other checks hold. Nothing waited for here waits on the
+    /// waiter (decoding runs no parallel work), so there is no deadlock.
+    fn acquire(bytes: u64) -> Permit {
+        let bytes = bytes.min(DECODE_BUDGET);
+        let mut used = CHECKING.lock().unwrap_or_else(|e| e.into_inner());
+        while *used + bytes > DECODE_BUDGET {
+            used = CHECKED.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += bytes;
+        Permit(bytes)
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut used = CHECKING.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= self.0;
+        CHECKED.notify_all();
+    }
+}
+
+/// Decodes an image, with a share of the checks' budget when `shared`.
+fn decode(path: &Path, shared: bool) -> Result<(image::DynamicImage, Option<Permit>), Msg> {
     let io = |e: std::io::Error| Msg::ImageIo { why: e.to_string() };
     let file = File::open(path).map_err(io)?;
     let mut reader = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(io)?;
@@ -188,10 +242,11 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage, Msg> {
             largest: "16384×8192".into(),
         });
     }
+    let permit = shared.then(|| Permit::acquire(needs));
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = image::DynamicImage::from_decoder(decoder).map_err(describe)?;
     img.apply_orientation(orientation);
-    Ok(img)
+    Ok((img, permit))
 }
 
 /// JPEG decoders quietly fill a cut-off file with grey; a complete file ends with the EOI marker
@@ -216,10 +271,10 @@ fn describe(e: image::ImageError) -> Msg {
 }
 
 /// Decodes the whole recording: only then can silence, clipping and length be known.
-fn check_audio(path: &Path) -> Result<(), Problem> {
+fn check_audio(path: &Path) -> Result<crate::audio::Timing, Problem> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if !AUDIO_EXTENSIONS.contains(&ext.as_str()) {
         return Err(Box::new((Msg::AudioUnsupported { formats: AUDIO_EXTENSIONS.join(", ") }, None)));
     }
-    crate::audio::inspect(path).map(|_| ()).map_err(|p| Box::new((p.message(), p.hint())))
+    crate::audio::inspect(path).map_err(|p| Box::new((p.message(), p.hint())))
 }

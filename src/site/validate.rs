@@ -321,13 +321,15 @@ pub fn collection(
         site_sources.push(site_src);
         resolved.push(site);
     }
-    for problem in media::check_all(&media_refs) {
+    let (media_problems, timings) = media::check_all_timed(&media_refs);
+    for problem in media_problems {
         let d = site_sources[problem.site].diag_value(&problem.yaml_path, problem.message);
         report.push(match problem.hint {
             Some(h) => d.with_hint(h),
             None => d,
         });
     }
+    captions_within_recordings(root, &resolved, &timings, report);
     let mut ctx = Ctx { src: &src, langs: &languages, report: &mut *report };
     let mut rank = HashMap::new();
     for (i, slug) in raw.order.iter().enumerate() {
@@ -735,8 +737,8 @@ fn narrations(
 }
 
 /// Reads and checks a captions file named at `path` (relative to `content/<stem>/`). Mistakes inside the
-/// file are reported at their line in it. The recording's length is not known while checking; the cues'
-/// end against it is checked once the recording is prepared ([`super::captions::past_end`]).
+/// file are reported at their line in it. The cues' end against the recording's length is checked once the
+/// recordings have been read ([`captions_within_recordings`]).
 fn captions(ctx: &mut Ctx, root: &Path, stem: &str, path: &str, file: &str) -> Option<Captions> {
     let escapes = Path::new(file).components().any(|c| !matches!(c, std::path::Component::Normal(_)));
     if file.trim().is_empty() || escapes || file.contains('\\') {
@@ -779,6 +781,30 @@ fn captions(ctx: &mut Ctx, root: &Path, stem: &str, path: &str, file: &str) -> O
                 ctx.report.push(d);
             }
             None
+        }
+    }
+}
+
+/// Captions against their recordings, now that checking the recordings has measured them: a cue that ends
+/// after the sound does (the build trims trailing silence) is reported at its end time in the `.vtt` file,
+/// exactly as the build would refuse it.
+fn captions_within_recordings(
+    root: &Path,
+    sites: &[Site],
+    timings: &HashMap<std::path::PathBuf, crate::audio::Timing>,
+    report: &mut Report,
+) {
+    for site in sites {
+        let scenes = site.scenes.iter().flat_map(|sc| sc.narration.values());
+        for n in site.narration.values().chain(scenes) {
+            let (Some(audio), Some(c)) = (&n.audio, &n.captions) else { continue };
+            let Some(t) = timings.get(audio) else { continue };
+            let Some(late) = super::captions::past_end(&c.cues, t.seconds + t.lead) else { continue };
+            let shown = c.path.strip_prefix(root).unwrap_or(&c.path);
+            let text = std::fs::read_to_string(&c.path).unwrap_or_default();
+            report.push(
+                crate::report::Diagnostic::at(shown, &text, late.pos, late.width, late.message).with_hint(late.hint),
+            );
         }
     }
 }
