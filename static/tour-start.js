@@ -4,7 +4,8 @@
    as the viewer bounds them) is drawn from it onto a small canvas over the box, so the visitor sees the
    scene in perspective before the viewer's script has arrived. The canvas has about twice as many pixels
    across as the preview shows across the view (it holds no more detail), and the viewer removes it once
-   its own first frame is on screen. build.rs leaves this comment out and puts the script's hash in the
+   its own first frame is on screen. It draws when the page is laid out anyway (a ResizeObserver's call), so
+   reading the box's size forces no layout of the half-parsed page. build.rs leaves this comment out and puts the script's hash in the
    content policy. */
 (function(){try{
 var M=Math,D=M.PI/180,d=JSON.parse(document.getElementById('tour-data').textContent),L=d.scenes,i=document.querySelector('#tour .tour-preview'),
@@ -15,7 +16,7 @@ for(k in R)if(p.has(k)){t=p.get(k).trim();x=Number(t);if(t===''||!isFinite(x)||x
 if(!s){s=f;o={}}
 if(!i)return;
 if(s.id!==i.getAttribute('data-scene')){i.setAttribute('data-scene',s.id);i.src=s.preview;i.alt=s.title}
-var draw=function(){
+var go,draw=function(){
 var W=i.clientWidth,H=i.clientHeight,pw=i.naturalWidth,ph=i.naturalHeight;
 if(!W||!H||!pw||i.getAttribute('data-scene')!==s.id||document.querySelector('#tour .tour-canvas'))return;
 var h=M.min(M.max(30,M.min(120,2*M.atan(1.732*W/H)/D)),M.max(30,n(o.hfov,n(s.hfov,100)))),tx=M.tan(h*D/2),ty=tx*H/W,
@@ -31,5 +32,6 @@ u0=M.floor(u);v0=M.floor(v);fu=u-u0;fv=v-v0;
 A=(M.max(0,v0)*pw+(u0+pw)%pw)*4;B=(M.max(0,v0)*pw+(u0+1)%pw)*4;C=(M.min(ph-1,v0+1)*pw+(u0+pw)%pw)*4;E=(M.min(ph-1,v0+1)*pw+(u0+1)%pw)*4;
 for(z=0;z<3;z++)O[q+z]=(P[A+z]*(1-fu)+P[B+z]*fu)*(1-fv)+(P[C+z]*(1-fu)+P[E+z]*fu)*fv;O[q+3]=255}}
 g.putImageData(I,0,0);i.parentNode.insertBefore(c,i.nextSibling)};
-if(i.complete&&i.naturalWidth)draw();else i.addEventListener('load',draw)
+go=function(){if(!window.ResizeObserver)return draw();var b=new ResizeObserver(function(){b.disconnect();draw()});b.observe(i)};
+if(i.complete&&i.naturalWidth)go();else i.addEventListener('load',go)
 }catch(e){}})()
