@@ -31,8 +31,9 @@
     view: () => ({ scene: S.scene ? S.scene.id : null, yaw: S.view.yaw, pitch: S.view.pitch, hfov: S.view.hfov }),
     phase: () => S.phase,
     go: id => Scenes.go(S.byId[id], null, 'user'),
-    // for tests: the chosen level and the current scene's loaded tiles
-    tiles: () => ({ level: Render.level(), loaded: Tiles.loaded() }),
+    // for tests: the chosen level, the current scene's loaded tiles, the canvas's size in device pixels
+    // and whether a worker draws it
+    tiles: () => ({ level: Render.level(), loaded: Tiles.loaded(), backing: Render.backing(), worker: G.worker() }),
     // the direction (degrees) under a point of the page, or null without WebGL: the editors' picker uses it
     at: Render.at
   };
