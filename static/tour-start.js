@@ -2,8 +2,8 @@
    for a scene other than the first, the box shows that scene's preview instead of the first one's; and
    as soon as that small image is decoded, the view the address asks for (its yaw, pitch and hfov, bounded
    as the viewer bounds them) is drawn from it onto a small canvas over the box, so the visitor sees the
-   scene in perspective before the viewer's script has arrived. The canvas has about twice as many pixels
-   across as the preview shows across the view (it holds no more detail), and the viewer removes it once
+   scene in perspective before the viewer's script has arrived. The canvas has one and a half times as many
+   pixels across as the preview shows across the view (it holds no more detail), and the viewer removes it once
    its own first frame is on screen. It draws when the page is laid out anyway (a ResizeObserver's call), so
    reading the box's size forces no layout of the half-parsed page. build.rs leaves this comment out and puts the script's hash in the
    content policy. */
@@ -21,7 +21,7 @@ var W=i.clientWidth,H=i.clientHeight,pw=i.naturalWidth,ph=i.naturalHeight;
 if(!W||!H||!pw||i.getAttribute('data-scene')!==s.id||document.querySelector('#tour .tour-canvas'))return;
 var h=M.min(M.max(30,M.min(120,2*M.atan(1.732*W/H)/D)),M.max(30,n(o.hfov,n(s.hfov,100)))),tx=M.tan(h*D/2),ty=tx*H/W,
 mp=M.max(0,90-M.atan(ty)/D),y=n(o.yaw,n(s.yaw,0))*D,e=M.min(mp,M.max(-mp,n(o.pitch,n(s.pitch,0))))*D,
-cy=M.cos(y),sy=M.sin(y),cp=M.cos(e),sp=M.sin(e),w=M.min(W,M.ceil(2*pw*tx/M.PI)),hh=M.round(w*H/W),
+cy=M.cos(y),sy=M.sin(y),cp=M.cos(e),sp=M.sin(e),w=M.min(W,M.ceil(1.5*pw*tx/M.PI)),hh=M.round(w*H/W),
 a=document.createElement('canvas'),c=document.createElement('canvas'),g,P,I,O,r,j,q=0,X,Y,dx,dy,dz,u,v,u0,v0,fu,fv,A,B,C,E,z;
 a.width=pw;a.height=ph;g=a.getContext('2d');g.drawImage(i,0,0);P=g.getImageData(0,0,pw,ph).data;
 c.width=w;c.height=hh;c.className='tour-first';c.setAttribute('aria-hidden','true');g=c.getContext('2d');I=g.createImageData(w,hh);O=I.data;
