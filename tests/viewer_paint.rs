@@ -102,3 +102,27 @@ fn without_offscreen_canvas_the_viewer_draws_on_the_pages_thread() {
     let after = picture(&b);
     assert!(mean_difference(&before, &after) > 5.0, "the picture changes with the scene");
 }
+
+/// A worker that fails after the canvas was handed to it (a content policy without `blob:`, say): the viewer
+/// starts again on the page's thread with a fresh canvas, and the scene is drawn.
+#[test]
+fn a_worker_that_fails_gives_way_to_the_pages_thread() {
+    let Some(b) = Browser::start(390, 844) else { return };
+    let dir = common::tour_fixture();
+    let server = common::Server::start(dir.path());
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": "window.Worker=function(){var w=this;w.postMessage=function(){};w.terminate=function(){};\
+                         setTimeout(function(){if(w.onerror)w.onerror(new Event('error'))},300)};"}),
+    );
+    b.goto(&format!("{}/vi/chua/#scene=vuon", server.base));
+    b.wait_for("the scene drawn", "return !!window.disanTour&&disanTour.view().scene==='vuon'&&disanTour.phase()==='sharp'&&document.getElementById('tour').classList.contains('tour--ready')");
+    assert_eq!(tiles(&b)["worker"], json!(false));
+    assert_eq!(
+        b.js("return document.querySelectorAll('#tour .tour-canvas canvas').length"),
+        json!(1),
+        "one canvas, the fresh one"
+    );
+    let shot = picture(&b);
+    assert!(distinct_colours(&shot) > 20, "the canvas looks blank ({} colours)", distinct_colours(&shot));
+}
