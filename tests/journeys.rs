@@ -330,7 +330,9 @@ fn before_the_viewer_runs_the_box_shows_the_scenes_preview() {
 #[test]
 fn without_webgl_the_requested_scene_is_shown_flat() {
     let _one = one_at_a_time();
-    let Some(b) = Browser::start_with(390, 844, &["--disable-webgl", "--disable-3d-apis"]) else { return };
+    // No WebGL anywhere: the switches alone leave it to workers (OffscreenCanvas), where the viewer draws.
+    let no_gl = ["--disable-webgl", "--disable-3d-apis", "--disable-software-rasterizer"];
+    let Some(b) = Browser::start_with(390, 844, &no_gl) else { return };
     let dir = common::tour_fixture();
     let server = common::Server::start(dir.path());
     b.goto(&format!("{}/vi/dinh/#scene=san&yaw=90", server.base));

@@ -91,12 +91,13 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
 }
 
 /// The Content-Security-Policy of every page: the one place it is written, sent as a header by the host
-/// and copied into each page by [`meta_content_policy`].
+/// and copied into each page by [`meta_content_policy`]. `worker-src blob:` lets the viewer start its
+/// render worker from its own code (no second file to fetch before the first picture).
 pub fn content_policy() -> String {
     let hash = crate::build::assets::TOUR_START_HASH;
     format!(
-        "default-src 'self'; script-src 'self' {hash}; img-src 'self' data:; object-src 'none'; \
-         base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+        "default-src 'self'; script-src 'self' {hash}; worker-src 'self' blob:; img-src 'self' data:; \
+         object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     )
 }
 

@@ -47,8 +47,13 @@ const Url = (() => {
   }
 
   // A scene the visitor chose gets its own entry; any other (the first, or one reached by Back) only
-  // tidies the current entry's address.
-  on('scene', how => write(how === 'user'));
+  // tidies the current entry's address: the first a moment later (its language links at once), so that
+  // the task that shows the first picture does not also carry the history update.
+  on('scene', how => {
+    if (how !== 'start') return write(how === 'user');
+    langLinks(current());
+    if (!timer) timer = setTimeout(write, 250);
+  });
   on('view', how => { if (how !== 'history' && how !== 'start' && !timer) timer = setTimeout(write, 250); });
 
   // Back, Forward, or a hash typed or set by a script: go where it says, without a new entry.

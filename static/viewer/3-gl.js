@@ -1,10 +1,16 @@
-/* WebGL1: two programs (a flat panorama or preview drawn as an equirectangular texture, and one cube tile
-   per draw), one unit quad, texture upload. The tile program is compiled when tiles are first drawn, after
-   the first picture (the preview) is on screen. */
-const G = (() => {
-  const canvas = el('canvas', 'tour-canvas');
-  canvas.setAttribute('role', 'img');
-  let gl = null, pE = null, pT = null, max = 2048;
+/* WebGL1 drawing. The GL side (glServer) owns the context, the textures and the two programs (a flat
+   panorama or preview drawn as an equirectangular texture, and one cube tile per draw); the page side (G)
+   records each frame as a short list of draws and sends it over. Where the browser can hand a canvas to a
+   worker (OffscreenCanvas with WebGL), glServer runs there: the page's thread then never waits for the
+   GPU (under software compositing every WebGL frame costs the page's "Commit" a read-back of the whole
+   canvas, 30-150 ms on a phone-class CPU) and keeps input, hotspots and text responsive. Elsewhere the
+   same glServer runs on the page's thread, called directly. */
+
+// Self-contained: its source text becomes the worker, so it uses nothing from around it. port is the
+// worker's global scope, or an object with the same postMessage/onmessage on the page's thread.
+function glServer(port) {
+  let cv = null, gl = null, pE = null, pT = null, max = 2048;
+  const texs = new Map();               // id -> WebGLTexture
   const HEAD = '#ifdef GL_FRAGMENT_PRECISION_HIGH\nprecision highp float;\n#else\nprecision mediump float;\n#endif\n';
   // Equirect pass: ray = rotation * (x*tan(hfov/2), y*tan(vfov/2), 1) -> lon/lat -> uv.
   const VE = 'attribute vec2 q;uniform vec2 s;varying vec2 r;void main(){vec2 a=q*2.-1.;r=a*s;gl_Position=vec4(a,0.,1.);}';
@@ -32,10 +38,10 @@ const G = (() => {
 
   function init() {
     const o = { alpha: false, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: false };
-    try { gl = canvas.getContext('webgl', o) || canvas.getContext('experimental-webgl', o); } catch (e) { gl = null; }
+    try { gl = cv.getContext('webgl', o) || cv.getContext('experimental-webgl', o); } catch (e) { gl = null; }
     if (!gl) return false;
     pE = mk(VE, FE);
-    pT = null;
+    pT = null;                          // compiled when tiles are first drawn, after the first picture
     if (!pE) return false;
     max = gl.getParameter(gl.MAX_TEXTURE_SIZE);
     gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());      // one unit quad serves both passes
@@ -47,14 +53,14 @@ const G = (() => {
     return true;
   }
 
-  // A texture from a decoded image (ImageBitmap or <img>).
-  function tex(image) {
+  // A texture from a decoded image (ImageBitmap, or <img> on the page's thread). own: the image is ours
+  // to close once uploaded.
+  function tex(id, image, own) {
     let src = image;
     const w = image.naturalWidth || image.width;
     if (w > max) {                             // too big for this GPU: downscale once
-      src = el('canvas');
-      src.width = max;
-      src.height = max / 2;
+      src = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(max, max / 2)
+        : Object.assign(document.createElement('canvas'), { width: max, height: max / 2 });
       src.getContext('2d').drawImage(image, 0, 0, max, max / 2);
     }
     const t = gl.createTexture();
@@ -63,10 +69,9 @@ const G = (() => {
     [gl.TEXTURE_WRAP_S, gl.TEXTURE_WRAP_T, gl.TEXTURE_MIN_FILTER, gl.TEXTURE_MAG_FILTER]
       .forEach((k, i) => gl.texParameteri(gl.TEXTURE_2D, k, i < 2 ? gl.CLAMP_TO_EDGE : gl.LINEAR));
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGB, gl.RGB, gl.UNSIGNED_BYTE, src);
-    return t;
+    texs.set(id, t);
+    if (own && image.close) image.close();
   }
-  const drop = t => { if (t && gl) gl.deleteTexture(t); };
-  const lost = () => !gl || gl.isContextLost();
 
   // Program P with rotation m, scale (x, y) and opacity a.
   function use(P, m, x, y, a) {
@@ -75,20 +80,156 @@ const G = (() => {
     gl.uniform2f(P.s, x, y);
     gl.uniform1f(P.o, a);
   }
-  const quad = t => { gl.bindTexture(gl.TEXTURE_2D, t); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); };
-  function equirect(t, m, tx, ty, a) { use(pE, m, tx, ty, a); quad(t); }
-  // Prepares the tile pass; false when this GPU cannot link it (the scene then stays at its preview).
-  function tiles(m, tx, ty, a) {
-    if (pT === null) pT = mk(VT, FT);
-    if (pT) use(pT, m, 1 / tx, 1 / ty, a);
-    return !!pT;
-  }
-  function tile(t, face, u0, v0, u1, v1) {
-    gl.uniformMatrix3fv(pT.f, false, face);
-    gl.uniform4f(pT.r, u0, v0, u1, v1);
-    quad(t);
-  }
-  function viewport() { gl.viewport(0, 0, canvas.width, canvas.height); }
+  const quad = id => { const t = texs.get(id); if (t) { gl.bindTexture(gl.TEXTURE_2D, t); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); } };
 
-  return { canvas, init, tex, drop, lost, equirect, tiles, tile, viewport };
+  // One frame: the backing size, then draws ['e', tex, m, tx, ty, a] (equirect), ['T', m, tx, ty, a]
+  // (start of the tile pass) and ['t', tex, face, u0, v0, u1, v1] (one tile).
+  function frame(f) {
+    if (cv.width !== f.w) cv.width = f.w;
+    if (cv.height !== f.h) cv.height = f.h;
+    gl.viewport(0, 0, f.w, f.h);
+    let tiles = false;
+    for (const d of f.d) {
+      if (d[0] === 'e') { use(pE, d[2], d[3], d[4], d[5]); quad(d[1]); }
+      else if (d[0] === 'T') {
+        if (pT === null && !(pT = mk(VT, FT))) port.postMessage({ k: 'notiles' });
+        tiles = !!pT;
+        if (tiles) use(pT, d[1], 1 / d[2], 1 / d[3], d[4]);
+      } else if (tiles) {
+        gl.uniformMatrix3fv(pT.f, false, d[2]);
+        gl.uniform4f(pT.r, d[3], d[4], d[5], d[6]);
+        quad(d[1]);
+      }
+    }
+  }
+
+  function on(m) {
+    if (m.k === 'init') {
+      cv = m.canvas;
+      cv.addEventListener('webglcontextlost', e => { e.preventDefault(); texs.clear(); port.postMessage({ k: 'lost' }); });
+      cv.addEventListener('webglcontextrestored', () => port.postMessage({ k: 'restored', ok: init() }));
+      port.postMessage({ k: 'init', ok: init() });
+    } else if (!gl || gl.isContextLost()) {
+      if (m.k === 'tex' && m.own && m.img.close) m.img.close();
+      if (m.k === 'frame') port.postMessage({ k: 'done' });
+    } else if (m.k === 'tex') tex(m.id, m.img, m.own);
+    else if (m.k === 'drop') { gl.deleteTexture(texs.get(m.id)); texs.delete(m.id); }
+    else if (m.k === 'frame') { frame(m); port.postMessage({ k: 'done' }); }
+  }
+  port.onmessage = e => on(e.data);
+}
+
+const G = (() => {
+  // The element in the page: a box around the canvas, so that the canvas can be replaced (when the worker
+  // cannot draw) while input and the page keep their element.
+  const canvas = el('div', 'tour-canvas');
+  canvas.setAttribute('role', 'img');
+  let cv = null, worker = null, send = null, ok = false, answered = false, isLost = false, tilesOk = true;
+  let busy = 0, nid = 0, d = [], drawn = false;
+  // What the viewer does when the context is lost, back, or cannot be had after all; wake: a frame ended.
+  const hooks = { lost() {}, restored() {}, failed() {}, wake() {}, drawn() {} };
+
+  // Messages from glServer.
+  function from(m) {
+    if (m.k === 'init') {
+      answered = true;
+      ok = m.ok;
+      if (!ok && worker) later();       // no WebGL in a worker here: the page's thread tries
+    } else if (m.k === 'done') {
+      busy = Math.max(0, busy - 1);
+      if (!drawn && !isLost) { drawn = true; hooks.drawn(); }
+      hooks.wake();
+    } else if (m.k === 'notiles') { tilesOk = false; hooks.wake(); }
+    else if (m.k === 'lost') { isLost = true; hooks.lost(); }
+    else if (m.k === 'restored') { isLost = !m.ok; if (m.ok) hooks.restored(); }
+  }
+
+  function fresh() {
+    if (cv) cv.remove();
+    cv = document.createElement('canvas');
+    canvas.append(cv);
+  }
+  // glServer on this thread, called directly (its answers come back at once).
+  function direct() {
+    if (worker) { worker.terminate(); worker = null; }
+    busy = 0;
+    answered = false;
+    fresh();
+    const port = { onmessage: null, postMessage: from };
+    glServer(port);
+    send = m => port.onmessage({ data: m });
+    send({ k: 'init', canvas: cv });
+    return ok;
+  }
+  // The worker failed after the viewer started: what it held is gone; start again on this thread.
+  function later() {
+    hooks.lost();
+    if (direct()) hooks.restored(); else hooks.failed();
+  }
+  // glServer in a worker, when the browser can hand it the canvas.
+  function offThread() {
+    if (!window.WebGLRenderingContext || typeof Worker !== 'function' || typeof createImageBitmap !== 'function' || !cv.transferControlToOffscreen) return false;
+    let url = null;
+    try {
+      url = URL.createObjectURL(new Blob(['(' + glServer + ')(self)'], { type: 'text/javascript' }));
+      worker = new Worker(url);
+      worker.onmessage = e => from(e.data);
+      worker.onerror = () => { if (!answered) later(); };
+      const off = cv.transferControlToOffscreen();
+      send = (m, tr) => worker.postMessage(m, tr || []);
+      send({ k: 'init', canvas: off }, [off]);
+    } catch (e) {
+      if (worker) worker.terminate();
+      worker = null;
+      fresh();                          // the old canvas may have been handed over already
+      return false;
+    } finally {
+      if (url) setTimeout(() => URL.revokeObjectURL(url), 1e4);
+    }
+    ok = true;                          // until the worker says otherwise
+    return true;
+  }
+
+  // true when drawing can start (with a worker: unless it says otherwise later, then hooks run).
+  function init() {
+    fresh();
+    return offThread() || direct();
+  }
+
+  // A texture from a decoded image; own: G may take the image (handed to the worker, closed once
+  // uploaded), else the caller keeps it (the worker gets a copy). Returns the texture's id.
+  function tex(image, own) {
+    const id = ++nid;
+    if (!worker) send({ k: 'tex', id, img: image, own });
+    else if (image instanceof ImageBitmap) send({ k: 'tex', id, img: image, own: true }, own ? [image] : []);
+    else {                              // an <img>: the worker takes only bitmaps
+      const w = worker;
+      createImageBitmap(image).then(b => { if (w === worker) send({ k: 'tex', id, img: b, own: true }, [b]); hooks.wake(); }, () => {});
+    }
+    return id;
+  }
+  const drop = t => { if (t) send({ k: 'drop', id: t }); };
+  const lost = () => !ok || isLost;
+
+  function equirect(t, m, tx, ty, a) { d.push(['e', t, m, tx, ty, a]); }
+  // Starts the tile pass; false when this GPU cannot link it (the scene then stays at its preview).
+  function tiles(m, tx, ty, a) {
+    if (tilesOk) d.push(['T', m, tx, ty, a]);
+    return tilesOk;
+  }
+  function tile(t, face, u0, v0, u1, v1) { d.push(['t', t, face, u0, v0, u1, v1]); }
+  // Sends the frame recorded since the last one, drawn at w × h device pixels.
+  function flush(w, h) {
+    const f = { k: 'frame', w, h, d };
+    d = [];
+    busy++;
+    send(f);
+  }
+
+  return {
+    canvas, init, tex, drop, lost, equirect, tiles, tile, flush, hooks,
+    // a frame is still being drawn (in the worker): the next one waits for it
+    busy: () => busy > 0,
+    worker: () => !!worker
+  };
 })();

@@ -129,8 +129,7 @@ const Tiles = (() => {
       const { it, img } = T.queue.shift();
       n++;
       if (G.lost()) continue;
-      T.cache.set(it.url, { s: it.s, k: it.k, L: it.L, t: G.tex(img), n: tick });
-      if (img.close) img.close();
+      T.cache.set(it.url, { s: it.s, k: it.k, L: it.L, t: G.tex(img, true), n: tick });
       // Repaint the scene shown once its level 1 is complete (over its preview), finer tiles in batches.
       if (it.s === S.scene && (it.L === 1 ? l1done(it.s) : !T.busy.size && !T.queue.length)) Render.dirty();
       else if (it.s === S.scene) Render.later();
@@ -153,17 +152,20 @@ const Tiles = (() => {
   // The scene's preview, asked for once: the page's own image when it shows this scene, else the small file.
   function preview(s) {
     if (T.previews.has(s.id)) return;
-    const e = { img: null, t: null };
+    const e = { img: null, t: null, w: 0 };
     T.previews.set(s.id, e);
-    const done = img => { e.img = img; Scenes.settle(); Render.dirty(); };
+    const done = img => { e.img = img; e.w = img.naturalWidth || img.width; Scenes.settle(); Render.dirty(); };
     const file = () => { if (typeof s.preview === 'string') image(s.preview).then(done, () => {}); };
+    // A worker draws from bitmaps only: the page's image becomes one (it is decoded already, so at once).
+    const page = () => (G.worker() ? createImageBitmap(pi).then(done, file) : done(pi));
     const pi = Ui.pageImage;
     if (pi && pi.dataset.scene === s.id) {
-      if (pi.complete && pi.naturalWidth) done(pi);
-      else { pi.addEventListener('load', () => done(pi), { once: true }); pi.addEventListener('error', file, { once: true }); }
+      if (pi.complete && pi.naturalWidth) page();
+      else { pi.addEventListener('load', page, { once: true }); pi.addEventListener('error', file, { once: true }); }
     } else file();
   }
   const hasPreview = s => { const e = T.previews.get(s.id); return !!(e && e.img); };
+  const previewWidth = s => { const e = T.previews.get(s.id); return e ? e.w : 0; };
   function previewTex(s) {
     const e = T.previews.get(s.id);
     if (e && e.img && !e.t && !G.lost()) e.t = G.tex(e.img);
@@ -181,5 +183,5 @@ const Tiles = (() => {
   // For tests: the current scene's loaded tiles.
   const loaded = () => [...T.cache.values()].filter(e => e.s === S.scene).map(e => e.k);
 
-  return { pyr, grid, l1done, broken, pump, early, focus, upload, preview, hasPreview, previewTex, image, lost, loaded, tick: () => tick };
+  return { pyr, grid, l1done, broken, pump, early, focus, upload, preview, hasPreview, previewTex, previewWidth, image, lost, loaded, tick: () => tick };
 })();

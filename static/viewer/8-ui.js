@@ -79,9 +79,15 @@ const Ui = (() => {
     tour.insertBefore(Hotspots.layer, title);
     tour.append(ctrl, bar, note, hint, loading);
   }
-  // The first frame is on screen: retire the page's preview.
+  // The view the page's inline script drew from the preview, if it did.
+  const firstView = () => { const f = tour.querySelector('.tour-first'); if (f) f.remove(); };
+  // The first frame is on screen: retire the page's preview, and the first view under the canvas (a moment
+  // later with a worker: its frame reaches the page's own copy of the canvas after the screen).
   function ready() {
-    if (pageImage) pageImage.hidden = true;
+    setTimeout(() => {
+      if (pageImage) pageImage.hidden = true;
+      firstView();
+    }, G.worker() ? 1000 : 0);
     tour.classList.add('tour--ready');
     setTimeout(hideHint, 6000);
   }
@@ -96,6 +102,7 @@ const Ui = (() => {
     setPhase('static');
     [G.canvas, Hotspots.layer, ctrl, bar, note, hint, loading].forEach(e => e.remove());
     if (pageImage) pageImage.remove();
+    firstView();
     tour.classList.remove('tour--gl', 'tour--ready');
     tour.classList.add('tour--static');
     tour.removeAttribute('aria-busy');
