@@ -358,6 +358,10 @@ messages! {
     JpegTruncated =>
         "the JPEG is truncated: its end marker is missing (copy the file again)",
         "tệp JPEG bị cụt: thiếu dấu kết thúc (hãy chép lại tệp)";
+    /// Why an image cannot be read: its header claims more rows than its data holds.
+    JpegShort { w: u32, h: u32, rows: u32 } =>
+        "the JPEG says it is {w}×{h}, but its data ends after {rows} of those {h} rows (the file was damaged or its header edited; export it again)",
+        "tệp JPEG ghi kích thước {w}×{h}, nhưng dữ liệu ảnh chỉ có {rows} trên {h} hàng (tệp bị hỏng hoặc phần đầu bị sửa; hãy xuất lại ảnh)";
     /// Why an image cannot be read: too many pixels a side.
     ImageTooLarge { w: u32, h: u32, limit: u32 } =>
         "{w}×{h} is larger than the {limit}-pixel limit", "{w}×{h} vượt giới hạn {limit} điểm ảnh";

@@ -464,3 +464,12 @@ invalid!(lying_jpeg_header, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/lyi
     let real = fs::read(root.join("content/demo/panoramas/cong.jpg")).expect("read");
     fs::write(root.join("content/demo/panoramas/lying.jpg"), lying_jpeg(&real, 32_768, 16_384)).expect("write")
 });
+
+// Within the budget, a header claiming twice the size over the same data: the lower three quarters of the
+// picture would be decoded from nothing.
+invalid!(lying_jpeg_within_budget, "demo.yaml", &[("panoramas/cong.jpg", "panoramas/lying.jpg")], |root: &Path| {
+    let real = fs::read(root.join("content/demo/panoramas/cong.jpg")).expect("read");
+    let (w, h) = image::image_dimensions(root.join("content/demo/panoramas/cong.jpg")).expect("size");
+    fs::write(root.join("content/demo/panoramas/lying.jpg"), lying_jpeg(&real, 2 * w as u16, 2 * h as u16))
+        .expect("write")
+});

@@ -217,7 +217,8 @@ fn decode(path: &Path, shared: bool) -> Result<(image::DynamicImage, Option<Perm
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(path)? {
+    let is_jpeg = reader.format() == Some(image::ImageFormat::Jpeg);
+    if is_jpeg && !jpeg_is_complete(path)? {
         return Err(Msg::JpegTruncated);
     }
     let (w, h) = reader.into_dimensions().map_err(describe)?;
@@ -243,6 +244,15 @@ fn decode(path: &Path, shared: bool) -> Result<(image::DynamicImage, Option<Perm
         });
     }
     let permit = shared.then(|| Permit::acquire(needs));
+    // A header that claims more rows than the coded data holds would decode to a grey or garbled lower part.
+    if is_jpeg {
+        let bytes = std::fs::read(path).map_err(io)?;
+        if let Some(c) = super::jpeg::coverage(&bytes)
+            && c.rows < c.needed
+        {
+            return Err(Msg::JpegShort { w, h, rows: c.pixel_rows() });
+        }
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = image::DynamicImage::from_decoder(decoder).map_err(describe)?;
     img.apply_orientation(orientation);

@@ -1,6 +1,7 @@
 //! The site model: reading editors' YAML, checking it, and resolving it into a [`model::Collection`].
 
 pub mod captions;
+pub mod jpeg;
 pub mod limits;
 pub mod links;
 pub mod load;
