@@ -481,14 +481,16 @@ fn the_offline_list_names_real_files_with_their_sizes_and_versions_the_worker() 
     );
     assert!(!boot.iter().any(|u| u.contains("preview.")), "the editors' script is never kept: {boot:?}");
 
-    // The worker carries the list's version; the page registers it from a file (no inline script).
+    // The worker carries the list's version; the page registers it from a file it loads once the first
+    // view is done (static/later.js), not from an inline script.
     let version = m["version"].as_str().expect("version").to_string();
     assert_eq!(version.len(), 16);
     let sw = std::fs::read_to_string(out.join("sw.js")).expect("sw.js");
     assert!(sw.contains(&format!("const VERSION = '{version}';")), "the worker is stamped with the version");
     let page = std::fs::read_to_string(out.join("vi/demo/index.html")).expect("page");
     assert!(
-        page.contains("id=\"offline\"") && page.contains("<script src=\"/_/offline."),
+        page.contains("id=\"offline\"") && page.contains("data-script=\"/_/offline.")
+            && !page.contains("<script src=\"/_/offline."),
         "the save box and its script"
     );
 

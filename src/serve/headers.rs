@@ -93,9 +93,9 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
 /// The Content-Security-Policy of every page: the one place it is written, sent as a header by the host
 /// and copied into each page by [`meta_content_policy`].
 pub fn content_policy() -> String {
-    let hash = crate::build::assets::TOUR_START_HASH;
+    let (start, later) = (crate::build::assets::TOUR_START_HASH, crate::build::assets::LATER_HASH);
     format!(
-        "default-src 'self'; script-src 'self' {hash}; img-src 'self' data:; object-src 'none'; \
+        "default-src 'self'; script-src 'self' {start} {later}; img-src 'self' data:; object-src 'none'; \
          base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     )
 }
