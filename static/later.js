@@ -1,7 +1,7 @@
 /* The scripts a page needs only after its first view, loaded when they are needed (inline at the end of
    the page; build.rs minifies it and puts its hash in the content policy). An element names its script in
    `data-script`; the script is added to the page once:
-   - when the visitor first touches, clicks, types in or focuses something inside that element (so the
+   - when the visitor first touches, clicks or focuses something inside that element (so the
      narration's controls come at once for someone who goes straight to them), or
    - when the page has settled: loaded, the tour's first view drawn sharp (its `aria-busy` is no longer
      "true"; at most 6 s after the load), and the main thread idle. Until then the first view has the
@@ -21,7 +21,7 @@
   function all() {
     [].forEach.call(d.querySelectorAll('[data-script]'), load);
   }
-  ['pointerdown', 'focusin', 'keydown', 'click'].forEach(function (type) {
+  ['pointerdown', 'focusin', 'click'].forEach(function (type) {
     d.addEventListener(type, function (e) {
       var el = e.target && e.target.closest && e.target.closest('[data-script]');
       if (el) load(el);
