@@ -36,6 +36,9 @@ fn bundle_viewer(dir: &Path) -> String {
     for path in names {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        // Each module on its own first (in a function, as in the bundle), so a mistake is reported at its
+        // own file and line.
+        check_parses(&path.display().to_string(), &format!("(()=>{{\n{text}\n}})"), 1);
         out.push_str(&text);
         out.push('\n');
     }
@@ -43,10 +46,27 @@ fn bundle_viewer(dir: &Path) -> String {
     minify_js("static/viewer/*.js (joined)", &out)
 }
 
+/// Stops the build when `source` is not a classic script oxc can parse, with the parser's messages and the
+/// lines they point at (counted from the line after the first `skip` lines).
+fn check_parses(name: &str, source: &str, skip: usize) {
+    let alloc = oxc_allocator::Allocator::default();
+    let parsed = oxc_parser::Parser::new(&alloc, source, oxc_span::SourceType::script()).parse();
+    if parsed.errors.is_empty() && !parsed.panicked {
+        return;
+    }
+    let mut report = format!("{name}: JavaScript that does not parse:\n");
+    for e in &parsed.errors {
+        let at = e.labels.as_ref().and_then(|l| l.first()).map_or(0, |l| l.offset());
+        let line = source.get(..at).unwrap_or(source).matches('\n').count();
+        let text = source.lines().nth(line).unwrap_or("");
+        writeln!(report, "  line {}: {e}\n    {text}", (line + 1).saturating_sub(skip)).expect("write to string");
+    }
+    panic!("{report}");
+}
+
 /// A classic script (not a module) as shipped: parsed, compressed and its local names shortened by oxc,
 /// printed without comments or needless spaces. The output stays within ES2020 (what the scripts are
-/// written in), so phones that run the sources run it too. A script oxc cannot parse stops the build with
-/// the parser's messages and the lines they point at.
+/// written in), so phones that run the sources run it too.
 fn minify_js(name: &str, source: &str) -> String {
     use oxc_allocator::Allocator;
     use oxc_codegen::{Codegen, CodegenOptions};
@@ -54,19 +74,9 @@ fn minify_js(name: &str, source: &str) -> String {
     use oxc_parser::Parser;
     use oxc_span::SourceType;
 
+    check_parses(name, source, 0);
     let alloc = Allocator::default();
-    let parsed = Parser::new(&alloc, source, SourceType::script()).parse();
-    if !parsed.errors.is_empty() || parsed.panicked {
-        let mut report = format!("{name}: JavaScript that does not parse:\n");
-        for e in &parsed.errors {
-            let at = e.labels.as_ref().and_then(|l| l.first()).map_or(0, |l| l.offset());
-            let line = source[..at.min(source.len())].matches('\n').count() + 1;
-            let text = source.lines().nth(line - 1).unwrap_or("");
-            writeln!(report, "  line {line}: {e}\n    {text}").expect("write to string");
-        }
-        panic!("{report}");
-    }
-    let mut program = parsed.program;
+    let mut program = Parser::new(&alloc, source, SourceType::script()).parse().program;
     let mut compress = CompressOptions::smallest();
     compress.target = oxc_compat::EngineTargets::from_target("es2020").expect("a known target");
     let options = MinifierOptions {

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Page weight of a tour page: builds the sample collection and prints, for one site page, every file the
 # page asks for before the visitor does anything (the HTML, the style sheets and scripts it links, the
-# inline pieces of the HTML on their own), raw and gzip -9 bytes, then the scripts the page loads later
+# inline pieces of the HTML on their own), raw, gzip -9 and brotli bytes (brotli: the `.br` file the build
+# writes and the host sends to browsers that accept it), then the scripts the page loads later
 # (static/later.js: when the first view is done, or on first use). Beside it, the same for a Pannellum
 # page (pannellum.js + pannellum.css), the library most tours are built with.
 #
 #   bash benches/weight.sh [SITE] [LANG]        # default: den-doc-cuoc vi
 #
-# DISAN: the program to build with (default target/release/disan, else target/debug/disan).
+# DISAN: the program to build with (default: the newer of target/release/disan and target/debug/disan).
 # PANNELLUM: a folder with pannellum.js and pannellum.css (default: the field kit's anchor, see
 # /work/shared/field/README.md, or node_modules/pannellum/build after `npm install pannellum@2.5.7`).
 set -euo pipefail
@@ -15,8 +16,10 @@ cd "$(dirname "$0")/.."
 site=${1:-den-doc-cuoc}
 lang=${2:-vi}
 disan=${DISAN:-}
-if [ -z "$disan" ]; then
-  for d in target/release/disan target/debug/disan; do [ -x "$d" ] && { disan=$d; break; }; done
+if [ -z "$disan" ]; then   # the newer of the release and debug builds
+  for d in target/release/disan target/debug/disan; do
+    [ -x "$d" ] && { [ -z "$disan" ] || [ "$d" -nt "$disan" ]; } && disan=$d
+  done
 fi
 [ -n "$disan" ] || { echo "build disan first (cargo build --release)" >&2; exit 1; }
 out=$(mktemp -d)
@@ -26,16 +29,17 @@ page="$out/dist/$lang/$site/index.html"
 [ -f "$page" ] || { echo "no page $lang/$site in the sample" >&2; exit 1; }
 
 gz() { gzip -9c | wc -c; }
-row() { printf '%-34s %8s %8s\n' "$1" "$2" "$3"; }
-first_raw=0 first_gz=0 later_raw=0 later_gz=0
+row() { printf '%-34s %8s %8s %8s\n' "$1" "$2" "$3" "${4:-}"; }
+first_raw=0 first_gz=0 first_br=0 later_raw=0 later_gz=0 later_br=0
 echo "tour page /$lang/$site/ (built by $disan)"
-row "file" "raw B" "gzip B"
+row "file" "raw B" "gzip B" "br B"
 add() { # name file group
-  local raw gzb
+  local raw gzb brb
   raw=$(wc -c <"$2"); gzb=$(gz <"$2")
-  row "$1" "$raw" "$gzb"
-  if [ "$3" = first ]; then first_raw=$((first_raw + raw)); first_gz=$((first_gz + gzb))
-  else later_raw=$((later_raw + raw)); later_gz=$((later_gz + gzb)); fi
+  if [ -f "$2.br" ]; then brb=$(wc -c <"$2.br"); else brb=$raw; fi   # too small to be worth compressing
+  row "$1" "$raw" "$gzb" "$brb"
+  if [ "$3" = first ]; then first_raw=$((first_raw + raw)); first_gz=$((first_gz + gzb)); first_br=$((first_br + brb))
+  else later_raw=$((later_raw + raw)); later_gz=$((later_gz + gzb)); later_br=$((later_br + brb)); fi
 }
 add "index.html" "$page" first
 # What the HTML carries inline, each piece on its own (already counted in index.html).
@@ -60,11 +64,11 @@ EOF
 for url in $(grep -o '<link rel="stylesheet" href="[^"]*"\|<script src="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"'); do
   add "${url#/_/}" "$out/dist$url" first
 done
-row "before any interaction" "$first_raw" "$first_gz"
+row "before any interaction" "$first_raw" "$first_gz" "$first_br"
 for url in $(grep -o 'data-script="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
   add "later: ${url#/_/}" "$out/dist$url" later
 done
-row "with the later scripts" "$((first_raw + later_raw))" "$((first_gz + later_gz))"
+row "with the later scripts" "$((first_raw + later_raw))" "$((first_gz + later_gz))" "$((first_br + later_br))"
 
 pannellum=${PANNELLUM:-}
 if [ -z "$pannellum" ]; then
