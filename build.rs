@@ -85,7 +85,8 @@ fn minify_js(name: &str, source: &str) -> String {
         ..MinifierOptions::default()
     };
     let done = Minifier::new(options).minify(&alloc, &mut program);
-    let mut code = Codegen::new().with_options(CodegenOptions::minify()).with_scoping(done.scoping).build(&program).code;
+    let mut code =
+        Codegen::new().with_options(CodegenOptions::minify()).with_scoping(done.scoping).build(&program).code;
     if !code.ends_with('\n') {
         code.push('\n');
     }

@@ -106,7 +106,10 @@ fn later_scripts_load_and_work_on_first_use() {
     assert_eq!(names(&fetched), ["viewer"], "nothing but the viewer until the visitor acts: {fetched}");
     assert_eq!(b.js("return typeof window.disanNarration"), json!("undefined"));
     assert!(
-        b.js("return document.getElementById('transcript').textContent").as_str().unwrap_or("").contains("Lời thuyết minh"),
+        b.js("return document.getElementById('transcript').textContent")
+            .as_str()
+            .unwrap_or("")
+            .contains("Lời thuyết minh"),
         "the transcript is readable without the script"
     );
     b.js("document.getElementById('narration').scrollIntoView();return 1");
@@ -123,10 +126,8 @@ fn later_scripts_load_and_work_on_first_use() {
 
     // The directions: focusing the link loads its script, which picks the map for this device.
     b.js("document.querySelector('a.directions').focus();return 1");
-    let chosen = b.wait_for(
-        "the directions script",
-        "return document.querySelector('a.directions').getAttribute('data-chosen')",
-    );
+    let chosen = b
+        .wait_for("the directions script", "return document.querySelector('a.directions').getAttribute('data-chosen')");
     assert_eq!(chosen, json!("osm"));
 
     // The phone's voice (English has no recording): its controls come with the script, on the first focus

@@ -367,6 +367,11 @@ fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
     b.goto(&format!("{}/vi/demo/", server.base));
     b.wait_for("the viewer", "return document.getElementById('tour').classList.contains('tour--ready')");
     b.wait_for("the save box", "var e=document.getElementById('offline');return e && !e.hidden");
+    // On screen the still is hidden and, being lazy, not fetched; as printed it is shown and loads.
+    let by_img = "return performance.getEntriesByType('resource').filter(function(r){\
+                  return r.initiatorType==='img'&&r.name===document.querySelector('.print-tour img').src}).length";
+    assert_eq!(b.js(by_img), json!(0), "the print still is not fetched on screen");
+    b.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
     b.wait_for(
         "the still",
         "var i=document.querySelector('.print-tour img');return i && i.complete && i.naturalWidth>0",
@@ -489,7 +494,8 @@ fn the_offline_list_names_real_files_with_their_sizes_and_versions_the_worker() 
     assert!(sw.contains(&format!("const VERSION = '{version}';")), "the worker is stamped with the version");
     let page = std::fs::read_to_string(out.join("vi/demo/index.html")).expect("page");
     assert!(
-        page.contains("id=\"offline\"") && page.contains("data-script=\"/_/offline.")
+        page.contains("id=\"offline\"")
+            && page.contains("data-script=\"/_/offline.")
             && !page.contains("<script src=\"/_/offline."),
         "the save box and its script"
     );

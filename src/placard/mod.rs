@@ -19,9 +19,9 @@ pub(crate) mod text;
 mod tests;
 
 pub use pdf::placards_pdf;
-pub use qr::{qr_png, qr_svg, verify};
 /// The encoded symbol, for the page's own drawing of it (`build::print_page`).
 pub(crate) use qr::{QUIET, Symbol};
+pub use qr::{qr_png, qr_svg, verify};
 pub use qrcode::EcLevel;
 pub use sheet::sheet_pdf;
 pub use spec::{Fonts, Format, Options, PlacardSpec, Sheet};
