@@ -82,7 +82,6 @@ fn minify_js(name: &str, source: &str) -> String {
     let options = MinifierOptions {
         mangle: Some(MangleOptions { top_level: Some(false), ..MangleOptions::default() }),
         compress: Some(compress),
-        ..MinifierOptions::default()
     };
     let done = Minifier::new(options).minify(&alloc, &mut program);
     let mut code =
