@@ -1,6 +1,6 @@
-//! Build-time work on `static/`: the viewer is assembled from its modules in `static/viewer/`, and each
-//! shipped web asset gets a name carrying a hash of its bytes, so browsers may cache it forever and a new
-//! release is fetched at once.
+//! Build-time work on `static/`: the viewer is assembled from its modules in `static/viewer/`, scripts are
+//! minified (oxc) and style sheets squeezed, and each shipped web asset gets a name carrying a hash of its
+//! bytes, so browsers may cache it forever and a new release is fetched at once.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -24,8 +24,8 @@ const SERVED: &[&str] = &[
 ];
 
 /// The viewer's modules, in name order, inside one function scope: one file for the browser (no module
-/// loader, no request per module), with whole-line comments and indentation left out.
-fn bundle_viewer(dir: &Path) -> Vec<u8> {
+/// loader, no request per module), minified as a whole so names shared between modules shrink too.
+fn bundle_viewer(dir: &Path) -> String {
     let mut names: Vec<_> = fs::read_dir(dir)
         .map(|d| {
             d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "js")).collect()
@@ -36,41 +36,60 @@ fn bundle_viewer(dir: &Path) -> Vec<u8> {
     for path in names {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        compact(&text, &mut out);
-    }
-    out.push_str("})();\n");
-    out.into_bytes()
-}
-
-/// A script without its whole-line comments, indentation and needless spaces, appended to `out` (the
-/// viewer's modules, and `narration.js`, are written to keep URLs and regular expressions free of ` // `).
-fn compact(text: &str, out: &mut String) {
-    let mut in_comment = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if in_comment {
-            in_comment = !t.ends_with("*/");
-            continue;
-        }
-        if t.starts_with("/*") {
-            in_comment = !t.ends_with("*/");
-            continue;
-        }
-        if t.is_empty() || t.starts_with("//") {
-            continue;
-        }
-        out.push_str(&squeeze(strip_trailing_comment(t)));
+        // Each module on its own first (in a function, as in the bundle), so a mistake is reported at its
+        // own file and line.
+        check_parses(&path.display().to_string(), &format!("(()=>{{\n{text}\n}})"), 1);
+        out.push_str(&text);
         out.push('\n');
     }
+    out.push_str("})();\n");
+    minify_js("static/viewer/*.js (joined)", &out)
 }
 
-/// The line without a trailing ` // comment`, when the `//` is outside any string (quotes before it are
-/// balanced); the viewer's sources keep URLs and regular expressions free of ` // `.
-fn strip_trailing_comment(line: &str) -> &str {
-    match line.find(" // ") {
-        Some(i) if ['\'', '"', '`'].iter().all(|q| line[..i].matches(*q).count() % 2 == 0) => line[..i].trim_end(),
-        _ => line,
+/// Stops the build when `source` is not a classic script oxc can parse, with the parser's messages and the
+/// lines they point at (counted from the line after the first `skip` lines).
+fn check_parses(name: &str, source: &str, skip: usize) {
+    let alloc = oxc_allocator::Allocator::default();
+    let parsed = oxc_parser::Parser::new(&alloc, source, oxc_span::SourceType::script()).parse();
+    if parsed.errors.is_empty() && !parsed.panicked {
+        return;
     }
+    let mut report = format!("{name}: JavaScript that does not parse:\n");
+    for e in &parsed.errors {
+        let at = e.labels.as_ref().and_then(|l| l.first()).map_or(0, |l| l.offset());
+        let line = source.get(..at).unwrap_or(source).matches('\n').count();
+        let text = source.lines().nth(line).unwrap_or("");
+        writeln!(report, "  line {}: {e}\n    {text}", (line + 1).saturating_sub(skip)).expect("write to string");
+    }
+    panic!("{report}");
+}
+
+/// A classic script (not a module) as shipped: parsed, compressed and its local names shortened by oxc,
+/// printed without comments or needless spaces. The output stays within ES2020 (what the scripts are
+/// written in), so phones that run the sources run it too.
+fn minify_js(name: &str, source: &str) -> String {
+    use oxc_allocator::Allocator;
+    use oxc_codegen::{Codegen, CodegenOptions};
+    use oxc_minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
+    use oxc_parser::Parser;
+    use oxc_span::SourceType;
+
+    check_parses(name, source, 0);
+    let alloc = Allocator::default();
+    let mut program = Parser::new(&alloc, source, SourceType::script()).parse().program;
+    let mut compress = CompressOptions::smallest();
+    compress.target = oxc_compat::EngineTargets::from_target("es2020").expect("a known target");
+    let options = MinifierOptions {
+        mangle: Some(MangleOptions { top_level: Some(false), ..MangleOptions::default() }),
+        compress: Some(compress),
+    };
+    let done = Minifier::new(options).minify(&alloc, &mut program);
+    let mut code =
+        Codegen::new().with_options(CodegenOptions::minify()).with_scoping(done.scoping).build(&program).code;
+    if !code.ends_with('\n') {
+        code.push('\n');
+    }
+    code
 }
 
 /// Standard base64 (for the content policy's script hash).
@@ -81,44 +100,6 @@ fn base64(bytes: &[u8]) -> String {
         let n = c.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..4 {
             out.push(if i <= c.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
-        }
-    }
-    out
-}
-
-/// The line without the spaces JavaScript does not need: outside string literals, a space stays only
-/// between two identifier characters (and between `+`/`-` signs). Line breaks are kept, so automatic
-/// semicolons fall where they did. The viewer's regular expressions hold no quotes or spaces.
-fn squeeze(line: &str) -> String {
-    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    let mut out = String::with_capacity(line.len());
-    let mut quote: Option<char> = None;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if let Some(q) = quote {
-            out.push(c);
-            if c == '\\' {
-                if let Some(n) = chars.next() {
-                    out.push(n);
-                }
-            } else if c == q {
-                quote = None;
-            }
-        } else if c == ' ' {
-            while chars.peek() == Some(&' ') {
-                chars.next();
-            }
-            let (prev, next) = (out.chars().last(), chars.peek().copied());
-            if let (Some(p), Some(n)) = (prev, next)
-                && ((ident(p) && ident(n)) || (matches!(p, '+' | '-') && matches!(n, '+' | '-')))
-            {
-                out.push(' ');
-            }
-        } else {
-            if matches!(c, '\'' | '"' | '`') {
-                quote = Some(c);
-            }
-            out.push(c);
         }
     }
     out
@@ -232,44 +213,53 @@ fn main() {
     println!("cargo:rerun-if-changed=static");
     println!("cargo:rerun-if-changed=static/viewer");
     let viewer = bundle_viewer(&dir.join("viewer"));
-    fs::write(Path::new(&out).join("viewer.js"), &viewer).expect("write viewer.js");
-    // The narration script, compacted the same way (it is served from here, see src/build/assets.rs).
-    let narration_path = dir.join("narration.js");
-    println!("cargo:rerun-if-changed={}", narration_path.display());
-    let mut narration = String::new();
-    compact(&fs::read_to_string(&narration_path).expect("read static/narration.js"), &mut narration);
-    let narration = narration.into_bytes();
-    fs::write(Path::new(&out).join("narration.js"), &narration).expect("write narration.js");
-    // The one inline script (it picks the requested scene's preview before the viewer runs): its text for
-    // the page and its hash for the content policy, from the same bytes.
-    let start_path = dir.join("tour-start.js");
-    println!("cargo:rerun-if-changed={}", start_path.display());
-    let start = fs::read_to_string(&start_path).expect("read static/tour-start.js");
-    let start = start.split_once("*/").filter(|_| start.starts_with("/*")).map_or(start.as_str(), |(_, s)| s).trim();
-    let mut code = format!(
-        "/// The tour page's inline script.\npub const TOUR_START_JS: &str = {start:?};\n\
-         /// Its hash, for `script-src` in the content policy.\npub const TOUR_START_HASH: &str = \"'sha256-{}'\";\n",
-        base64(&Sha256::digest(start.as_bytes()))
-    );
+    // The inline scripts: their text for the pages and their hashes for the content policy, from the
+    // same bytes. `tour-start.js` picks the requested scene's preview before the viewer runs; `later.js`
+    // loads the scripts the first view does not need when they are needed.
+    let mut code = String::new();
+    for (file, constant, what) in [
+        ("tour-start.js", "TOUR_START", "The tour page's inline script"),
+        ("later.js", "LATER", "The inline script that loads the scripts a page needs only later"),
+    ] {
+        let path = dir.join(file);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let js = minify_js(file, &text);
+        let js = js.trim_end();
+        assert!(!js.contains("</"), "{file}: an inline script may not contain `</`");
+        writeln!(
+            code,
+            "/// {what} (`static/{file}`, minified).\npub const {constant}_JS: &str = {js:?};\n\
+             /// Its hash, for `script-src` in the content policy.\npub const {constant}_HASH: &str = \"'sha256-{}'\";",
+            base64(&Sha256::digest(js.as_bytes()))
+        )
+        .expect("write to string");
+    }
     code.push_str(
         "/// Shipped assets and their fingerprinted file names.\npub const ASSET_NAMES: &[(&str, &str)] = &[\n",
     );
+    let mut built = Vec::new();
     for name in SERVED {
         let path = dir.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
         let bytes = if *name == "viewer.js" {
-            viewer.clone()
-        } else if *name == "narration.js" {
-            narration.clone()
+            Some(viewer.clone())
+        } else if name.ends_with(".js") {
+            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            Some(minify_js(name, &text))
+        } else if name.ends_with(".css") {
+            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            Some(squeeze_css(&text))
         } else {
-            println!("cargo:rerun-if-changed={}", path.display());
-            let bytes = fs::read(&path).unwrap_or_default();
-            if name.ends_with(".css") {
-                let css = squeeze_css(&String::from_utf8(bytes).expect("style sheets are UTF-8"));
-                fs::write(Path::new(&out).join(name), &css).expect("write a squeezed style sheet");
-                css.into_bytes()
-            } else {
-                bytes
+            None
+        };
+        let bytes = match bytes {
+            Some(text) => {
+                fs::write(Path::new(&out).join(name), &text).expect("write a built asset");
+                built.push(*name);
+                text.into_bytes()
             }
+            None => fs::read(&path).unwrap_or_default(),
         };
         let digest = Sha256::digest(&bytes);
         let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
@@ -277,8 +267,11 @@ fn main() {
         writeln!(code, "    ({name:?}, \"{stem}.{hex}.{ext}\"),").expect("write to string");
     }
     code.push_str("];\n");
-    code.push_str("/// Style sheets as shipped (squeezed by `build.rs`).\npub const SQUEEZED: &[(&str, &[u8])] = &[\n");
-    for name in SERVED.iter().filter(|n| n.ends_with(".css")) {
+    code.push_str(
+        "/// Scripts and style sheets as shipped (minified and squeezed by `build.rs`).\n\
+         pub const BUILT: &[(&str, &[u8])] = &[\n",
+    );
+    for name in built {
         writeln!(code, "    ({name:?}, include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}\"))),")
             .expect("write to string");
     }

@@ -22,6 +22,10 @@
   const synth = 'speechSynthesis' in window && typeof SpeechSynthesisUtterance === 'function' ? window.speechSynthesis : null;
   const mk = (tag, cls, t) => { const e = document.createElement(tag); if (cls) e.className = cls; if (t) e.textContent = t; return e; };
   const entries = [D.site].concat(Object.keys(D.scenes || {}).map(k => D.scenes[k])).filter(Boolean);
+  // The story the page shows carries its transcript in the page only: read its sentences from there.
+  const onPage = () => Array.prototype.map.call(text.querySelectorAll('p'),
+    p => Array.prototype.map.call(p.querySelectorAll('.s'), s => s.textContent));
+  entries.forEach(e => { if (e.transcript === 1) e.transcript = onPage(); });
   let cur = entries.filter(e => e.key === box.getAttribute('data-key'))[0] || null;
   let audio = player.querySelector('audio');
   let spans = [];

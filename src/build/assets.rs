@@ -3,16 +3,11 @@
 
 use rust_embed::RustEmbed;
 
-/// Everything under `static/` (the viewer's modules in `static/viewer/` are shipped assembled, see
-/// `build.rs`).
+/// Everything under `static/` (scripts and style sheets are shipped as `build.rs` minified them, the
+/// viewer's modules in `static/viewer/` assembled into one script).
 #[derive(RustEmbed)]
 #[folder = "$CARGO_MANIFEST_DIR/static/"]
 pub struct Static;
-
-/// The viewer, assembled from `static/viewer/*.js` by `build.rs`.
-const VIEWER_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/viewer.js"));
-/// `static/narration.js` without comments and indentation, by `build.rs`.
-const NARRATION_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/narration.js"));
 
 include!(concat!(env!("OUT_DIR"), "/asset_names.rs"));
 
@@ -26,14 +21,8 @@ pub fn url(name: &str) -> Option<String> {
 
 /// The contents of a shipped file.
 pub fn bytes(name: &str) -> Option<Vec<u8>> {
-    if name == "viewer.js" {
-        return Some(VIEWER_JS.to_vec());
-    }
-    if name == "narration.js" {
-        return Some(NARRATION_JS.to_vec());
-    }
-    if let Some((_, css)) = SQUEEZED.iter().find(|(n, _)| *n == name) {
-        return Some(css.to_vec());
+    if let Some((_, built)) = BUILT.iter().find(|(n, _)| *n == name) {
+        return Some(built.to_vec());
     }
     Static::get(name).map(|f| f.data.into_owned())
 }

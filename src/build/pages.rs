@@ -67,6 +67,7 @@ pub fn environment(preview: bool) -> Result<Environment<'static>> {
     env.add_global("lang_js", assets::url("lang.js"));
     env.add_global("theme_colour", super::icons::THEME_COLOUR);
     env.add_global("tour_start", Value::from_safe_string(assets::TOUR_START_JS.to_string()));
+    env.add_global("later", Value::from_safe_string(assets::LATER_JS.to_string()));
     env.add_global("offline_js", assets::url("offline.js"));
     env.add_global("near_js", assets::url("near.js"));
     for name in TEMPLATES {
@@ -222,8 +223,14 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
     let narration = (!stories["shown"].is_null()).then(|| {
         let labels: serde_json::Map<String, serde_json::Value> =
             t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
+        // The script's copy holds only what it reads, and not the transcript the page already shows.
+        let shown = stories["shown"]["key"].as_str();
+        let scenes: serde_json::Map<String, serde_json::Value> = stories["scenes"]
+            .as_object()
+            .map(|m| m.iter().map(|(k, e)| (k.clone(), for_script(e, shown))).collect())
+            .unwrap_or_default();
         let data = json!({
-            "speech_lang": speech_lang(lang), "site": stories["site"], "scenes": stories["scenes"],
+            "speech_lang": speech_lang(lang), "site": for_script(&stories["site"], shown), "scenes": scenes,
             "labels": labels, "lang_name": crate::words::native_name(lang),
         });
         json!({ "shown": stories["shown"], "speech_lang": speech_lang(lang), "data": script_json(&data), "lang_name": crate::words::native_name(lang) })
@@ -401,6 +408,18 @@ fn share_picture(c: &Collection, media: &[SiteMedia], lang: &str) -> (Option<Str
 }
 
 /// BCP 47 tag for the browser's speech synthesis.
+/// A story as `narration.js` gets it: without empty fields and the ones only the page's HTML uses; the
+/// story the page shows (`shown`, by key) has `"transcript": 1`, as the script reads its sentences from the
+/// page instead of a second copy.
+fn for_script(entry: &serde_json::Value, shown: Option<&str>) -> serde_json::Value {
+    let Some(fields) = entry.as_object() else { return serde_json::Value::Null };
+    let on_page = shown.is_some() && entry["key"].as_str() == shown;
+    let kept = fields.iter().filter(|(k, v)| !v.is_null() && !matches!(k.as_str(), "credit" | "audio_type"));
+    serde_json::Value::Object(
+        kept.map(|(k, v)| (k.clone(), if on_page && k == "transcript" { json!(1) } else { v.clone() })).collect(),
+    )
+}
+
 fn speech_lang(lang: &str) -> String {
     crate::words::speech_tag(lang)
 }

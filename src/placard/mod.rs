@@ -19,6 +19,8 @@ pub(crate) mod text;
 mod tests;
 
 pub use pdf::placards_pdf;
+/// The encoded symbol, for the page's own drawing of it (`build::print_page`).
+pub(crate) use qr::{QUIET, Symbol};
 pub use qr::{qr_png, qr_svg, verify};
 pub use qrcode::EcLevel;
 pub use sheet::sheet_pdf;

@@ -94,9 +94,9 @@ pub fn secure_as(h: &mut HeaderMap, document: bool) {
 /// and copied into each page by [`meta_content_policy`]. `worker-src blob:` lets the viewer start its
 /// render worker from its own code (no second file to fetch before the first picture).
 pub fn content_policy() -> String {
-    let hash = crate::build::assets::TOUR_START_HASH;
+    let (start, later) = (crate::build::assets::TOUR_START_HASH, crate::build::assets::LATER_HASH);
     format!(
-        "default-src 'self'; script-src 'self' {hash}; worker-src 'self' blob:; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self' {start} {later}; worker-src 'self' blob:; img-src 'self' data:; \
          object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     )
 }
