@@ -176,14 +176,7 @@ pub fn unknown(
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = pick_language(accept, &links.languages).and_then(|i| links.languages.get(i)).map_or("vi", |l| l);
     let code = super::path::decode(raw_code).unwrap_or_else(|_| raw_code.to_string());
-    let code: String = code
-        .chars()
-        .take(40)
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;");
+    let code = crate::build::html::escape_html(&code.chars().take(40).collect::<String>());
     let page = match pages.get(lang) {
         Some((before, after)) => format!("{before}{code}{after}"),
         None => {
