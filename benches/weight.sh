@@ -2,8 +2,9 @@
 # Page weight of a tour page: builds the sample collection and prints, for one site page, every file the
 # page asks for before the visitor does anything (the HTML, the style sheets and scripts it links, the
 # inline pieces of the HTML on their own), raw, gzip -9 and brotli bytes (brotli: the `.br` file the build
-# writes and the host sends to browsers that accept it), then the scripts the page loads later
-# (static/later.js: when the first view is done, or on first use). Beside it, the same for a Pannellum
+# writes and the host sends to browsers that accept it), then what the page loads later: the scripts
+# (static/later.js: when the first view is done, or on first use), the files those scripts fetch (the
+# narration's data, named by `data-src`) and what only printing loads (the QR code's lazy image). Beside it, the same for a Pannellum
 # page (pannellum.js + pannellum.css), the library most tours are built with.
 #
 #   bash benches/weight.sh [SITE] [LANG]        # default: den-doc-cuoc vi
@@ -48,11 +49,9 @@ import gzip, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
 pieces = {
     "  inline: tour data (JSON)": r'<script type="application/json" id="tour-data">.*?</script>',
-    "  inline: narration data (JSON)": r'<script type="application/json" id="narration-data">.*?</script>',
     "  inline: structured data (ld+json)": r'<script type="application/ld\+json">.*?</script>',
     "  inline: first preview (base64)": r'data:image/[a-z]+;base64,[^"]*',
     "  inline: scripts": r'<script>.*?</script>',
-    "  inline: print QR code (SVG)": r'<svg class="print-qr".*?</svg>',
 }
 for name, pat in pieces.items():
     found = "".join(re.findall(pat, html, re.S)).encode()
@@ -68,7 +67,14 @@ row "before any interaction" "$first_raw" "$first_gz" "$first_br"
 for url in $(grep -o 'data-script="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
   add "later: ${url#/_/}" "$out/dist$url" later
 done
-row "with the later scripts" "$((first_raw + later_raw))" "$((first_gz + later_gz))" "$((first_br + later_br))"
+# Files the later scripts fetch (the narration's data), then what only printing loads.
+for url in $(grep -o 'data-src="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
+  add "later: ${url##*/}" "$out/dist$url" later
+done
+for url in $(grep -o '<img class="print-qr" src="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"'); do
+  add "print: ${url##*/}" "$out/dist$url" later
+done
+row "with the later files" "$((first_raw + later_raw))" "$((first_gz + later_gz))" "$((first_br + later_br))"
 
 pannellum=${PANNELLUM:-}
 if [ -z "$pannellum" ]; then

@@ -15,6 +15,7 @@ pub mod links;
 pub mod media;
 pub mod narration;
 pub mod offline;
+pub mod page_files;
 pub mod pages;
 pub mod print_page;
 pub mod relic;
@@ -151,7 +152,7 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
         .sites
         .par_iter()
         .zip(pictures)
-        .map(|(s, (panoramas, share))| site_media(&mo, s, panoramas, share))
+        .map(|(s, (panoramas, share))| site_media(&mo, c, s, panoramas, share))
         .collect::<Result<_>>()?;
 
     for (name, file) in assets::ASSET_NAMES {
@@ -247,6 +248,7 @@ fn site_panoramas(mo: &MediaOut, s: &site::model::Site) -> Result<(Vec<media::Pa
 
 fn site_media(
     mo: &MediaOut,
+    c: &Collection,
     s: &site::model::Site,
     panoramas: Vec<media::PanoramaOut>,
     share: Option<String>,
@@ -260,7 +262,9 @@ fn site_media(
         .collect::<Result<_>>()?;
     let narration = narration::media(mo, &dir, s)?;
     let audio = narration.site_audio.iter().map(|(l, u)| (l.clone(), u.clone())).collect();
-    Ok(SiteMedia { panoramas, photos, audio, share, narration })
+    let mut m = SiteMedia { panoramas, photos, audio, share, narration, pages: Default::default() };
+    m.pages = page_files::write(mo, c, s, &m)?;
+    Ok(m)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -135,6 +135,55 @@ pub fn page(t: &BTreeMap<&str, &str>, s: &Site, site_audio: Option<&str>, m: &Na
     json!({ "site": site, "scenes": scenes, "shown": shown })
 }
 
+/// A site page's stories in `lang`, when it has any: the one its HTML shows before any script runs
+/// (`shown`), and what `narration.js` fetches to offer the others (`data`, see [`script_data`]).
+pub struct PageStories {
+    /// The story the page's HTML shows (its recording, captions, transcript and credit).
+    pub shown: Value,
+    /// `narration.js`'s data.
+    pub data: Value,
+}
+
+/// The stories of site `s` in `lang` (`m`: the site's published media), or `None` when it has none.
+pub fn page_stories(s: &Site, m: &super::site_media::SiteMedia, lang: &str) -> Option<PageStories> {
+    let t = crate::words::for_language(lang);
+    let site_audio = m.audio.iter().find(|(l, _)| l == lang).map(|(_, u)| u.as_str());
+    let stories = page(&t, s, site_audio, &m.narration, lang);
+    if stories["shown"].is_null() {
+        return None;
+    }
+    let data = script_data(&t, &stories, lang);
+    Some(PageStories { shown: stories["shown"].clone(), data })
+}
+
+/// What `narration.js` reads (a file per page and language, fetched when the script loads, so the page's
+/// first load carries none of it): every story but only the fields the script uses, the story the page
+/// shows without its transcript (the script reads it from the page), the voice's language and the
+/// narration's words.
+fn script_data(t: &BTreeMap<&str, &str>, stories: &Value, lang: &str) -> Value {
+    let labels: serde_json::Map<String, Value> =
+        t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
+    let shown = stories["shown"]["key"].as_str();
+    let scenes: serde_json::Map<String, Value> = stories["scenes"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, e)| (k.clone(), for_script(e, shown))).collect())
+        .unwrap_or_default();
+    json!({
+        "speech_lang": crate::words::speech_tag(lang), "site": for_script(&stories["site"], shown), "scenes": scenes,
+        "labels": labels, "lang_name": crate::words::native_name(lang),
+    })
+}
+
+/// A story as `narration.js` gets it: without empty fields and the ones only the page's HTML uses; the
+/// story the page shows (`shown`, by key) has `"transcript": 1`, as the script reads its sentences from the
+/// page instead of a second copy.
+fn for_script(entry: &Value, shown: Option<&str>) -> Value {
+    let Some(fields) = entry.as_object() else { return Value::Null };
+    let on_page = shown.is_some() && entry["key"].as_str() == shown;
+    let kept = fields.iter().filter(|(k, v)| !v.is_null() && !matches!(k.as_str(), "credit" | "audio_type"));
+    Value::Object(kept.map(|(k, v)| (k.clone(), if on_page && k == "transcript" { json!(1) } else { v.clone() })).collect())
+}
+
 fn round(t: f64) -> f64 {
     (t * 1000.0).round() / 1000.0
 }

@@ -53,7 +53,8 @@ struct SiteFiles {
     pages: BTreeMap<String, String>,
     /// Scene previews, level-1 tiles of every scene, photo thumbnails.
     all: Vec<File>,
-    /// Per language: the page and its narration recording.
+    /// Per language: the page, its narration (recordings, captions, the narration script's data) and its
+    /// print QR code.
     langs: BTreeMap<String, Vec<File>>,
 }
 
@@ -190,6 +191,11 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<Manifest>
                 if l == lang {
                     files.push(size(captions)?);
                 }
+            }
+            // What the page fetches on use or for printing: the narration's data and the QR code.
+            if let Some(f) = m.pages.get(lang) {
+                files.extend(f.narration.iter().map(|u| size(u)).collect::<Result<Vec<_>>>()?);
+                files.push(size(&f.qr)?);
             }
             langs.insert(lang.clone(), files);
             pages.insert(lang.clone(), page);

@@ -216,24 +216,16 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
             json!({ "url": url, "thumb": thumb, "width": w, "height": h, "caption": pick(&p.caption, lang), "credit": credit })
         })
         .collect();
-    // The site's and every scene's narration: the page shows one (the site's, else the first scene's) and
-    // narration.js offers the story of the scene the visitor is at.
-    let site_audio = m.audio.iter().find(|(l, _)| l == lang).map(|(_, u)| u.as_str());
-    let stories = super::narration::page(&t, s, site_audio, &m.narration, lang);
-    let narration = (!stories["shown"].is_null()).then(|| {
-        let labels: serde_json::Map<String, serde_json::Value> =
-            t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
-        // The script's copy holds only what it reads, and not the transcript the page already shows.
-        let shown = stories["shown"]["key"].as_str();
-        let scenes: serde_json::Map<String, serde_json::Value> = stories["scenes"]
-            .as_object()
-            .map(|m| m.iter().map(|(k, e)| (k.clone(), for_script(e, shown))).collect())
-            .unwrap_or_default();
-        let data = json!({
-            "speech_lang": speech_lang(lang), "site": for_script(&stories["site"], shown), "scenes": scenes,
-            "labels": labels, "lang_name": crate::words::native_name(lang),
-        });
-        json!({ "shown": stories["shown"], "speech_lang": speech_lang(lang), "data": script_json(&data), "lang_name": crate::words::native_name(lang) })
+    // The site's and every scene's narration: the page shows one (the site's, else the first scene's);
+    // narration.js fetches the rest from the page's narration file and offers the story of the scene the
+    // visitor is at.
+    let files = m.pages.get(lang);
+    let narration = super::narration::page_stories(s, m, lang).map(|stories| {
+        json!({
+            "shown": stories.shown,
+            "src": files.and_then(|f| f.narration.as_deref()),
+            "lang_name": crate::words::native_name(lang),
+        })
     });
     let scenes: Vec<_> = s
         .scenes
@@ -315,7 +307,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         viewer_css => assets::url("viewer.css"),
         narration_js => assets::url("narration.js"),
         slug => s.slug,
-        print => super::print_page::bits(c, s, m, lang)?,
+        print => super::print_page::bits(c, s, m, lang),
         directions_js => assets::url("directions.js"),
         json_ld => relic::json_ld(c, s, m, lang),
         ..common(c, lang, |l| site_url(l, &s.slug), meta)
@@ -405,23 +397,6 @@ fn share_picture(c: &Collection, media: &[SiteMedia], lang: &str) -> (Option<Str
         .zip(media)
         .find_map(|(s, m)| m.share.clone().map(|u| (Some(u), pick(&s.name, lang))))
         .unwrap_or_default()
-}
-
-/// BCP 47 tag for the browser's speech synthesis.
-/// A story as `narration.js` gets it: without empty fields and the ones only the page's HTML uses; the
-/// story the page shows (`shown`, by key) has `"transcript": 1`, as the script reads its sentences from the
-/// page instead of a second copy.
-fn for_script(entry: &serde_json::Value, shown: Option<&str>) -> serde_json::Value {
-    let Some(fields) = entry.as_object() else { return serde_json::Value::Null };
-    let on_page = shown.is_some() && entry["key"].as_str() == shown;
-    let kept = fields.iter().filter(|(k, v)| !v.is_null() && !matches!(k.as_str(), "credit" | "audio_type"));
-    serde_json::Value::Object(
-        kept.map(|(k, v)| (k.clone(), if on_page && k == "transcript" { json!(1) } else { v.clone() })).collect(),
-    )
-}
-
-fn speech_lang(lang: &str) -> String {
-    crate::words::speech_tag(lang)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! What a printed site page shows in place of the interactive tour: a still of the first scene, the page's
-//! address, and a QR code of that address (vector, inline, so it prints sharp and works offline).
+//! address, and a QR code of that address (a vector drawing in its own small file, so it prints sharp; the
+//! page loads it lazily, like the still, so only printing fetches it, and the offline list keeps it).
 
 use anyhow::Result;
 use serde_json::json;
@@ -10,22 +11,25 @@ use crate::placard::{EcLevel, QUIET, Symbol};
 use crate::site::Collection;
 use crate::site::model::Site;
 
-/// The print-only parts of one site page in `lang`: `still` (URL of the first scene's front face at the
-/// smallest tile level — the viewer fetches it anyway, so the page costs nothing more), `address` and
-/// `qr` (an `<svg>` element).
-pub fn bits(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> Result<serde_json::Value> {
-    let address = format!("{}{}", c.public_url.trim_end_matches('/'), site_url(lang, &s.slug));
-    let svg = inline_qr(&address)?;
-    let still = m.panoramas.first().map(|p| format!("{}1/f0_0.{}", p.tiles.0, p.tiles.1.format.extension()));
-    Ok(json!({ "address": address, "qr": svg, "still": still }))
+/// The page's address in `lang`, as printed and as its QR code says it.
+pub fn address(c: &Collection, s: &Site, lang: &str) -> String {
+    format!("{}{}", c.public_url.trim_end_matches('/'), site_url(lang, &s.slug))
 }
 
-/// The QR code of `address` as an `<svg>` element for inside a page. The drawing is in millimetres for
-/// designers; on a page it takes the size the stylesheet gives it. The address is printed beside it, so
-/// assistive technology skips the picture. Each row of dark modules is one stroke, one module wide, drawn
-/// through the middle of the row (`M` to the row's first run, then `m` to each next run): about half the
-/// bytes of a rectangle per run, as every site page carries it.
-fn inline_qr(address: &str) -> Result<String> {
+/// The print-only parts of one site page in `lang`: `still` (URL of the first scene's front face at the
+/// smallest tile level — the viewer fetches it anyway, so the page costs nothing more), `address` and
+/// `qr` (URL of the QR code's SVG file, written by [`super::page_files`]).
+pub fn bits(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> serde_json::Value {
+    let still = m.panoramas.first().map(|p| format!("{}1/f0_0.{}", p.tiles.0, p.tiles.1.format.extension()));
+    let qr = m.pages.get(lang).map(|f| f.qr.as_str());
+    json!({ "address": address(c, s, lang), "qr": qr, "still": still })
+}
+
+/// The QR code of `address` as an SVG file. The drawing is in millimetres for designers; on a page it takes
+/// the size the stylesheet gives it. Each row of dark modules is one stroke, one module wide, drawn through
+/// the middle of the row (`M` to the row's first run, then `m` to each next run): about half the bytes of a
+/// rectangle per run.
+pub fn qr_svg(address: &str) -> Result<String> {
     use std::fmt::Write as _;
     let symbol = Symbol::encode(address, EcLevel::M)?;
     let t = symbol.total();
@@ -41,9 +45,9 @@ fn inline_qr(address: &str) -> Result<String> {
         at = Some((row, x + len));
     }
     Ok(format!(
-        "<svg class=\"print-qr\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\" \
-         width=\"{t}mm\" height=\"{t}mm\" viewBox=\"0 0 {t} {t}\" shape-rendering=\"crispEdges\">\
-         <rect width=\"{t}\" height=\"{t}\" fill=\"#fff\"/><path stroke=\"#000\" d=\"{d}\"/></svg>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{t}mm\" height=\"{t}mm\" viewBox=\"0 0 {t} {t}\" \
+         shape-rendering=\"crispEdges\"><rect width=\"{t}\" height=\"{t}\" fill=\"#fff\"/>\
+         <path stroke=\"#000\" d=\"{d}\"/></svg>\n"
     ))
 }
 
@@ -52,9 +56,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn qr_is_one_inline_svg_element() {
-        let svg = inline_qr("https://disan.example/vi/den/").expect("qr");
-        assert!(svg.starts_with("<svg class=\"print-qr\" ") && svg.ends_with("</svg>"), "{svg}");
+    fn qr_is_one_svg_document() {
+        let svg = qr_svg("https://disan.example/vi/den/").expect("qr");
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" ") && svg.ends_with("</svg>\n"), "{svg}");
         assert_eq!(svg.matches("<svg").count(), 1);
     }
 
@@ -64,7 +68,7 @@ mod tests {
     fn qr_as_drawn_decodes_to_the_address() {
         use resvg::{tiny_skia, usvg};
         for address in ["https://disan.samson.example.vn/vi/den-doc-cuoc/", "http://127.0.0.1:8080/en/x/"] {
-            let svg = inline_qr(address).expect("qr");
+            let svg = qr_svg(address).expect("qr");
             let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).expect("svg parses");
             let side = 8 * tree.size().width().round() as u32;
             let mut pixmap = tiny_skia::Pixmap::new(side, side).expect("pixmap");

@@ -17,6 +17,20 @@ pub struct SiteMedia {
     pub share: Option<String>,
     /// Each scene's recordings and every captions file.
     pub narration: NarrationMedia,
+    /// Per language: the files of the site's page that only use or printing needs (see
+    /// [`super::page_files`]).
+    pub pages: BTreeMap<String, PageFiles>,
+}
+
+/// The files one site page fetches only when needed, not with the page: each named by a hash of its bytes
+/// (so hosts and browsers keep them for good) and listed for offline use with the page.
+#[derive(Debug, Default, Clone)]
+pub struct PageFiles {
+    /// `narration.js`'s data (every story's recording, captions and transcript, the voice's words), when
+    /// the site has narration in this language: fetched when the script loads.
+    pub narration: Option<String>,
+    /// The QR code of the page's address (SVG), shown only in print.
+    pub qr: String,
 }
 
 /// The narration files made for one site, beside [`SiteMedia::audio`] (the site's own
