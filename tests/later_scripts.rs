@@ -4,8 +4,9 @@
 //! to them first. With the settling held back (no idle time ever comes), the scripts load on first use and
 //! work on that first use: a tap on the recording's play plays it, focusing the narration brings the phone's
 //! voice controls and their first tap speaks the transcript read from the page, focusing the directions
-//! link picks the maps app. Skips with a reason when no browser is installed, unless DISAN_REQUIRE_TOOLS is
-//! set (CI).
+//! link picks the maps app. The narration's data is a file of its own that the narration script fetches:
+//! on a slow network too, none of it comes with the page and the first tap works. Skips with a reason when
+//! no browser is installed, unless DISAN_REQUIRE_TOOLS is set (CI).
 
 mod common;
 
@@ -142,4 +143,59 @@ fn later_scripts_load_and_work_on_first_use() {
     let said = b.wait_for("the first sentence spoken", "return window.__said.length>0&&window.__said");
     assert_eq!(said, json!(["The English transcript."]), "read from the page's transcript");
     assert_eq!(b.js("return document.querySelector('.speak-play').getAttribute('aria-pressed')"), json!("true"));
+}
+
+/// The narration's files, fetched so far (the time each request started).
+const NARRATION_DATA: &str = "return performance.getEntriesByType('resource')\
+    .filter(function(r){return /\\/narration-[a-z]+\\.[0-9a-f]+\\.json$/.test(r.name)})\
+    .map(function(r){return r.startTime})";
+
+#[test]
+fn on_a_slow_network_the_narration_data_comes_with_its_script_and_the_first_tap_works() {
+    let Some(b) = Browser::start(390, 844) else { return };
+    let dir = common::fixture();
+    let server = common::Server::start(dir.path());
+    b.cdp("Page.enable", json!({}));
+    b.cdp("Network.enable", json!({}));
+    // A 3G-like phone: 150 ms each way, 1.6 Mbit/s.
+    let slow = json!({"offline": false, "latency": 150, "downloadThroughput": 200_000, "uploadThroughput": 200_000});
+    b.cdp("Network.emulateNetworkConditions", slow);
+    b.cdp("Page.addScriptToEvaluateOnNewDocument", json!({"source": NO_IDLE}));
+    b.cdp("Page.addScriptToEvaluateOnNewDocument", json!({"source": SPEECH_STUB}));
+
+    // The phone's voice (English has no recording): nothing of the narration's data comes with the page.
+    b.goto(&format!("{}/en/demo/", server.base));
+    b.wait_for("the tour drawn", "return document.getElementById('tour').getAttribute('aria-busy')==='false'");
+    assert_eq!(b.js(NARRATION_DATA), json!([]), "no narration data before the visitor acts");
+    // The first tap inside the narration brings the script, which fetches the data and adds the voice's
+    // controls; their first tap speaks the transcript.
+    click(&b, "#narration-h");
+    b.wait_for("the voice controls", "return !!document.querySelector('.speak-play')");
+    click(&b, ".speak-play");
+    let said = b.wait_for("the first sentence spoken", "return window.__said.length>0&&window.__said");
+    assert_eq!(said, json!(["The English transcript."]));
+    let order = b.js(&format!(
+        "var s=performance.getEntriesByType('resource').filter(function(r){{return /\\/narration\\.[0-9a-f]+\\.js$/.test(r.name)}});\
+         var d=(function(){{{NARRATION_DATA}}})();return s.length===1&&d.length===1&&s[0].startTime<=d[0]"
+    ));
+    assert_eq!(order, json!(true), "the data is fetched once, by the script");
+
+    // A recording: the page's own player plays on the first tap, before the script and its data are here;
+    // once they are, the story is the page's and the tour's play button shows it playing.
+    b.goto(&format!("{}/vi/demo/", server.base));
+    b.wait_for("the tour drawn", "return document.getElementById('tour').getAttribute('aria-busy')==='false'");
+    assert_eq!(b.js(NARRATION_DATA), json!([]));
+    b.js("document.getElementById('narration').scrollIntoView();return 1");
+    b.next_frames();
+    let r =
+        b.js("var r=document.querySelector('#narration audio').getBoundingClientRect();return [r.left,r.top,r.height]");
+    let (x, y) = (r[0].as_f64().expect("x") + 22.0, r[1].as_f64().expect("y") + r[2].as_f64().expect("h") / 2.0);
+    b.click_at(x as i64, y as i64);
+    b.wait_for("the recording playing", "var a=document.querySelector('#narration audio');return !a.paused");
+    b.wait_for("the narration script and data", "return window.disanNarration&&window.disanNarration.key()==='site'");
+    b.wait_for(
+        "its play button in the tour, pressed",
+        "var l=document.querySelector('.tour-listen');return l&&!l.hidden&&l.getAttribute('aria-pressed')==='true'",
+    );
+    assert_eq!(b.js("return document.querySelector('#narration audio').paused"), json!(false), "still playing");
 }

@@ -188,11 +188,19 @@ fn narration_follows_the_visitor_scene_by_scene() {
     b.cdp("Page.addScriptToEvaluateOnNewDocument", json!({"source": SPEECH_STUB}));
     b.cdp("Emulation.setUserAgentOverride", json!({"userAgent": "Mozilla/5.0 disan-test", "acceptLanguage": "vi"}));
 
-    // The captions are published as WebVTT and served as such.
+    // The stories are not in the page but in its narration file (fetched by the script), which names the
+    // captions; those are published as WebVTT and served as such.
     let page = common::client().get(&format!("{}/vi/dinh/", server.base)).call().expect("page");
     let html = page.into_body().read_to_string().expect("html");
-    let track = html.split("captions-san-vi.").nth(1).and_then(|r| r.split('"').next()).map(|r| r.to_string());
-    assert!(track.is_some(), "the yard's captions are named in the page data");
+    assert!(!html.contains("captions-san-vi.") && !html.contains("narration-data"), "no story data in the page");
+    let src = html.split("data-src=\"").nth(1).and_then(|r| r.split('"').next()).expect("the narration file named");
+    assert!(src.starts_with("/media/dinh/narration-vi.") && src.ends_with(".json"), "{src}");
+    let res = common::client().get(&format!("{}{src}", server.base)).call().expect("narration file");
+    assert_eq!(res.status(), 200);
+    let data: Value = serde_json::from_str(&res.into_body().read_to_string().expect("json")).expect("narration json");
+    let track = data["scenes"]["san"]["captions"].as_str().unwrap_or_default();
+    assert!(track.contains("captions-san-vi."), "the yard's captions are named in the narration data: {data}");
+    assert_eq!(data["speech_lang"], json!("vi-VN"));
 
     // A placard to the yard: the yard's own story is offered, not the site's.
     b.goto(&format!("{}/q/d-2", server.base));

@@ -169,6 +169,9 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     let san = scene_drawn(&b, "san");
     assert!(distinct_colours(&san) > 20, "the second scene is drawn offline ({} colours)", distinct_colours(&san));
 
+    // The narration's script and the data it fetches come from the kept copy: the script offers the
+    // page's story.
+    b.wait_for("the narration script offline", "return window.disanNarration&&window.disanNarration.key()==='site'");
     // The narration plays from the kept copy (the audio element asks for byte ranges).
     b.js("var a=document.querySelector('.narration audio');a.preload='auto';a.play();return 1");
     b.wait_for(
@@ -367,14 +370,17 @@ fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
     b.goto(&format!("{}/vi/demo/", server.base));
     b.wait_for("the viewer", "return document.getElementById('tour').classList.contains('tour--ready')");
     b.wait_for("the save box", "var e=document.getElementById('offline');return e && !e.hidden");
-    // On screen the still is hidden and, being lazy, not fetched; as printed it is shown and loads.
+    // On screen the still and the QR code are hidden and, being lazy, not fetched; as printed they are
+    // shown and load.
     let by_img = "return performance.getEntriesByType('resource').filter(function(r){\
-                  return r.initiatorType==='img'&&r.name===document.querySelector('.print-tour img').src}).length";
-    assert_eq!(b.js(by_img), json!(0), "the print still is not fetched on screen");
+                  return r.initiatorType==='img'&&[].some.call(document.querySelectorAll('.print-tour img'),\
+                  function(i){return i.src===r.name})}).length";
+    assert_eq!(b.js("return document.querySelectorAll('.print-tour img').length"), json!(2), "the still and the code");
+    assert_eq!(b.js(by_img), json!(0), "the print still and QR code are not fetched on screen");
     b.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
     b.wait_for(
-        "the still",
-        "var i=document.querySelector('.print-tour img');return i && i.complete && i.naturalWidth>0",
+        "the still and the QR code",
+        "return [].every.call(document.querySelectorAll('.print-tour img'),function(i){return i.complete&&i.naturalWidth>0})",
     );
     let pdf = b.cdp("Page.printToPDF", json!({"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": false}));
     use base64::Engine as _;
@@ -416,6 +422,9 @@ fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
             out.path().join("p").to_str().expect("utf-8"),
         ],
     );
+    // The code is drawn as vector paths, not a picture: the only picture in the PDF is the still.
+    let images = poppler("pdfimages", &["-list", file.to_str().expect("utf-8")]).expect("pdfimages");
+    assert_eq!(images.lines().skip(2).count(), 1, "one picture (the still), the QR code in vector:\n{images}");
     let img = image::open(out.path().join("p.png")).expect("render").to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(img);
     let grids = prepared.detect_grids();
@@ -479,7 +488,18 @@ fn the_offline_list_names_real_files_with_their_sizes_and_versions_the_worker() 
     let vi: Vec<&str> = demo["langs"]["vi"].as_array().expect("vi").iter().filter_map(|f| f[0].as_str()).collect();
     let en: Vec<&str> = demo["langs"]["en"].as_array().expect("en").iter().filter_map(|f| f[0].as_str()).collect();
     assert!(vi.contains(&"/vi/demo/") && vi.iter().any(|u| u.ends_with(".mp3")), "{vi:?}");
-    assert_eq!(en, ["/en/demo/"], "no English recording in the fixture");
+    // With each page, what it fetches only on use or for printing: the narration's data, the QR code.
+    for (lang, files) in [("vi", &vi), ("en", &en)] {
+        for (stem, ext) in [("narration", ".json"), ("qr", ".svg")] {
+            let prefix = format!("/media/demo/{stem}-{lang}.");
+            let found = files.iter().filter(|u| u.starts_with(&prefix) && u.ends_with(ext)).count();
+            assert_eq!(found, 1, "{prefix}…{ext} kept with the {lang} page: {files:?}");
+            let page = std::fs::read_to_string(out.join(lang).join("demo/index.html")).expect("page");
+            let named = files.iter().find(|u| u.starts_with(&prefix)).expect("listed");
+            assert!(page.contains(&format!("=\"{named}\"")), "the {lang} page names {named}");
+        }
+    }
+    assert_eq!(en.len(), 3, "no English recording in the fixture: {en:?}");
     let boot: Vec<&str> = m["boot"].as_array().expect("boot").iter().filter_map(|f| f[0].as_str()).collect();
     assert!(
         boot.contains(&"/vi/offline.html") && boot.contains(&"/en/offline.html") && boot.contains(&"/_/links.json")
