@@ -2,7 +2,9 @@
    The worker does the saving and keeps the record of what is saved; this page asks it for its state
    ({type:'state'}), asks it to keep or drop sites, and shows the progress and the sizes it reports.
    A site page opened here is kept for its language as soon as it has loaded (not when the visitor asked
-   the browser to save data). On the offline page, it lists the sites this phone kept. */
+   the browser to save data). On the offline page, it lists the sites this phone kept.
+   The page carries only the box's empty, hidden <section>: its words come from the file its `data-src`
+   names (fetched here; the offline list keeps it with the scripts), and this script builds the box. */
 (function () {
   'use strict';
   if (!('serviceWorker' in navigator) || !window.caches) return;
@@ -13,6 +15,8 @@
   var state = null;          // the worker's last report
   var loadedUnder = null;    // the worker version that answered first (a later one is an update)
   var saving = null;         // {what, done, total} while a save runs
+  var W = null;              // the box's words, once fetched; the box is built from them
+  var newer = false;         // a newer build took over since this page loaded
 
   navigator.serviceWorker.register('/sw.js').catch(function () { if (box) box.hidden = true; });
   navigator.serviceWorker.addEventListener('message', function (e) { onMessage(e.data || {}); });
@@ -20,9 +24,14 @@
     navigator.serviceWorker.ready.then(function (reg) { if (reg.active) reg.active.postMessage(msg); });
   }
   send({ type: 'state' });
+  if (box) {
+    fetch(box.getAttribute('data-src'))
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(build, function () { /* no words, no box: it stays hidden */ });
+  }
 
   function words(key, fill) {
-    var s = (box && box.getAttribute('data-' + key)) || (keptList && keptList.getAttribute('data-' + key)) || '';
+    var s = (W && W[key]) || (keptList && keptList.getAttribute('data-' + key)) || '';
     Object.keys(fill || {}).forEach(function (k) { s = s.split('{' + k + '}').join(fill[k]); });
     return s;
   }
@@ -50,8 +59,8 @@
       saving = null;
       render(words('failed'));
     } else if (m.type === 'updated') {
-      if (loadedUnder && m.version !== loadedUnder && box) box.querySelector('.offline-reload').hidden = false;
-      render(loadedUnder && m.version !== loadedUnder ? words('updated') : undefined);
+      if (loadedUnder && m.version !== loadedUnder) newer = true;
+      render(newer ? words('updated') : undefined);
       send({ type: 'state' });
     }
   }
@@ -67,9 +76,55 @@
     if (document.readyState === 'complete') go(); else addEventListener('load', go);
   }
 
+  // The box, from its words: a status line, a progress bar while saving, the buttons, the list of kept
+  // sites (home page) and the storage used.
+  function build(w) {
+    W = w || {};
+    var el = function (tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text) e.textContent = text;
+      return e;
+    };
+    var button = function (cls, label, hidden, fn) {
+      var b = el('button', cls, label);
+      b.type = 'button';
+      b.hidden = hidden;
+      b.addEventListener('click', fn);
+      return b;
+    };
+    var title = el('h2', '', W.title);
+    title.id = 'offline-h';
+    var status = el('p', 'offline-status');
+    status.setAttribute('role', 'status');
+    var bar = el('progress', 'offline-progress');
+    bar.max = 100;
+    bar.value = 0;
+    bar.setAttribute('aria-labelledby', 'offline-h');
+    bar.hidden = true;
+    var actions = el('p', 'offline-actions');
+    if (slug) {
+      actions.append(
+        button('offline-save', W.save, false, function () { send({ type: 'keep', slugs: slug, lang: lang }); }),
+        button('offline-remove', W.remove, true, function () { send({ type: 'drop', slugs: slug }); }));
+    }
+    actions.append(
+      button('offline-all', W.save_all, false, function () { send({ type: 'keep', slugs: '*', lang: lang }); }),
+      button('offline-reload', W.reload, true, function () { location.reload(); }));
+    box.setAttribute('aria-labelledby', 'offline-h');
+    box.append(title, status, bar, actions);
+    if (!slug) {
+      var listTitle = el('h3', 'offline-list-h', W.list);
+      listTitle.hidden = true;
+      box.append(listTitle, el('ul', 'offline-list'));
+    }
+    box.append(el('p', 'offline-usage'));
+    render(newer ? words('updated') : undefined);
+  }
+
   function render(note) {
     if (keptList) return renderList();
-    if (!box || !state) return;
+    if (!box || !state || !W) return;
     box.hidden = false;
     var status = box.querySelector('.offline-status');
     var bar = box.querySelector('.offline-progress');
@@ -91,13 +146,14 @@
     }
     if (save) {
       save.hidden = keptHere(slug);
-      save.textContent = save.getAttribute('data-label') + ' (' + bytes((sz.site[slug] || {})[lang] || 0) + ')';
+      save.textContent = W.save + ' (' + bytes((sz.site[slug] || {})[lang] || 0) + ')';
       save.disabled = !!saving;
       remove.hidden = !keptHere(slug) || !!saving;
     }
     all.hidden = !!everything;
-    all.textContent = all.getAttribute('data-label') + ' (' + bytes(sz.all[lang] || 0) + ')';
+    all.textContent = W.save_all + ' (' + bytes(sz.all[lang] || 0) + ')';
     all.disabled = !!saving;
+    box.querySelector('.offline-reload').hidden = !newer;
     var list = box.querySelector('.offline-list');
     if (list) {
       list.replaceChildren();
@@ -111,8 +167,8 @@
         var drop = document.createElement('button');
         drop.type = 'button';
         drop.className = 'offline-drop';
-        drop.textContent = list.getAttribute('data-remove');
-        drop.setAttribute('aria-label', list.getAttribute('data-remove') + ': ' + site.name[lang]);
+        drop.textContent = W.remove;
+        drop.setAttribute('aria-label', W.remove + ': ' + site.name[lang]);
         drop.addEventListener('click', function () { send({ type: 'drop', slugs: s }); });
         li.append(a, ' · ' + bytes(sz.site[s][lang]) + ' ', drop);
         list.append(li);
@@ -121,7 +177,7 @@
     }
     var usage = box.querySelector('.offline-usage');
     var line = !keptSlugs.length ? words('none')
-      : words(keptSlugs.length === 1 ? 'usage-one' : 'usage', { n: keptSlugs.length, size: bytes(sz.kept) });
+      : words(keptSlugs.length === 1 ? 'usage_one' : 'usage', { n: keptSlugs.length, size: bytes(sz.kept) });
     usage.textContent = line;
     if (navigator.storage && navigator.storage.estimate) {
       navigator.storage.estimate().then(function (e) {
@@ -152,11 +208,4 @@
     }
   }
 
-  if (box) {
-    var on = function (cls, fn) { var b = box.querySelector(cls); if (b) b.addEventListener('click', fn); };
-    on('.offline-save', function () { send({ type: 'keep', slugs: slug, lang: lang }); });
-    on('.offline-all', function () { send({ type: 'keep', slugs: '*', lang: lang }); });
-    on('.offline-remove', function () { send({ type: 'drop', slugs: slug }); });
-    on('.offline-reload', function () { location.reload(); });
-  }
 })();
