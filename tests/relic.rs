@@ -84,13 +84,12 @@ fn pages_carry_directions_facts_credits_and_structured_data() {
     let vi = read(&dist.join("vi/demo/index.html"));
     let en = read(&dist.join("en/demo/index.html"));
 
-    // Directions: OpenStreetMap's planner to the site without script; the phone apps' links beside it.
+    // Directions: OpenStreetMap's planner to the site without script; beside it, what the phone apps' links
+    // are made from (see the browser test below).
     let osm = attr(&vi, "<a class=\"directions\"", "href");
     assert!(osm.starts_with("https://www.openstreetmap.org/directions?route=%3B19.73000%2C105.90000"), "{osm}");
-    let geo = attr(&vi, "<a class=\"directions\"", "data-geo");
-    assert!(geo.starts_with("geo:19.73000,105.90000?q=19.73000,105.90000(%C4%90%E1%BB%81n%20Th%E1%BB%AD"), "{geo}");
-    let apple = attr(&vi, "<a class=\"directions\"", "data-apple");
-    assert!(apple.starts_with("https://maps.apple.com/?daddr=19.73000,105.90000"), "{apple}");
+    let at = ["data-lat", "data-lon", "data-name"].map(|a| attr(&vi, "<a class=\"directions\"", a));
+    assert_eq!(at, ["19.73000", "105.90000", "Đền Thử Nghiệm"]);
     assert!(vi.contains(">Chỉ đường</a>") && en.contains(">Directions</a>"));
     // Its script is loaded when needed (static/later.js), named on the link itself.
     let script = attr(&vi, "<a class=\"directions\"", "data-script");
@@ -144,6 +143,14 @@ fn pages_carry_directions_facts_credits_and_structured_data() {
     assert_eq!(ld["sponsor"][0]["name"], "Công ty Thử Nghiệm");
     let area = ld["additionalProperty"].as_array().expect("facts").iter().find(|p| p["name"] == "Diện tích").cloned();
     assert_eq!(area.map(|a| (a["value"].clone(), a["unitCode"].clone())), Some((1.5.into(), "HAR".into())));
+    // Said once: a whole number without a decimal point, a unit by its code, no map link or language beside
+    // the coordinates and the page's own.
+    let steps = ld["additionalProperty"].as_array().expect("facts").iter().find(|p| p["name"] == "Số bậc").cloned();
+    assert_eq!(steps.map(|p| p["value"].to_string()), Some("45".to_string()));
+    for repeated in ["hasMap", "inLanguage"] {
+        assert!(ld.get(repeated).is_none(), "{repeated} repeats what the page says: {ld}");
+    }
+    assert!(!ld.to_string().contains("unitText"), "{ld}");
     assert!(ld["image"][0].as_str().is_some_and(|u| u.starts_with("https://disan.test.example/media/demo/")));
     let ld_en = json_ld(&en);
     assert_eq!(ld_en["name"], "Test Temple");
@@ -207,7 +214,8 @@ fn copy(from: &Path, to: &Path) {
 }
 
 /// In a browser, under the host's content policy: the JSON-LD parses, the directions script (our own,
-/// external, so allowed) leaves the map link on a desktop and picks the maps app on Android. Screenshots go to
+/// external, so allowed) leaves the map link on a desktop and picks the maps app on Android and iOS, to the
+/// place by its name in the page's language. Screenshots go to
 /// `target/relic-shots/` for a person to look at.
 #[test]
 fn directions_and_structured_data_in_a_browser() {
@@ -259,4 +267,18 @@ fn directions_and_structured_data_in_a_browser() {
     b.js("document.querySelector('.keyfacts').scrollIntoView();return 1");
     b.next_frames();
     b.screenshot().save(shots.join("site-1280-facts.png")).expect("save");
+    b.goto(&format!("{}/vi/demo/", server.base));
+    b.wait_for("the directions script", "return document.querySelector('a.directions').getAttribute('data-chosen')");
+    let href = b.js("return document.querySelector('a.directions').getAttribute('href')");
+    assert_eq!(href, "geo:19.73000,105.90000?q=19.73000,105.90000(%C4%90%E1%BB%81n%20Th%E1%BB%AD%20Nghi%E1%BB%87m)");
+    drop(b);
+
+    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+    let Some(b) = Browser::start_with(390, 844, &[&format!("--user-agent={iphone}")]) else { return };
+    b.goto(&format!("{}/vi/demo/", server.base));
+    let chosen = b
+        .wait_for("the directions script", "return document.querySelector('a.directions').getAttribute('data-chosen')");
+    assert_eq!(chosen, "apple", "an iPhone opens Apple Maps");
+    let href = b.js("return document.querySelector('a.directions').getAttribute('href')");
+    assert_eq!(href, "https://maps.apple.com/?daddr=19.73000,105.90000&q=%C4%90%E1%BB%81n%20Th%E1%BB%AD%20Nghi%E1%BB%87m");
 }

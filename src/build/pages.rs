@@ -281,7 +281,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         },
         "narration": narration,
         "access": s.access.as_ref().map(|a| paragraphs(&pick(a, lang))),
-        "directions": relic::directions(s.location.lat, s.location.lon, &pick(&s.name, lang)),
+        "directions": relic::directions(s.location.lat, s.location.lon),
         "facts": relic::facts(&t, &s.facts, lang),
         "scene_credits": relic::scene_credits(&t, &s.scenes, lang),
         "sources": s.sources,

@@ -11,33 +11,18 @@ use super::site_media::SiteMedia;
 use super::urls::site_url;
 use crate::site::model::{Collection, Credit, Fact, FactKind, FactValue, Licence, Scene, Site, Unit};
 
-/// The three ways to ask for the way to a place. The page links the OpenStreetMap one, which works
-/// everywhere without script; `directions.js` (our own, no third party) swaps in the phone's maps app.
-pub fn directions(lat: f64, lon: f64, name: &str) -> Value {
+/// The way to a place. The page links OpenStreetMap's route planner, which works everywhere without
+/// script, and gives the coordinates (five decimals, about a metre) and the place's name, from which
+/// `directions.js` (our own, no third party) makes the phone's maps app link: a `geo:` URI on Android,
+/// Apple Maps on iOS.
+pub fn directions(lat: f64, lon: f64) -> Value {
     let (la, lo) = (format!("{lat:.5}"), format!("{lon:.5}"));
     json!({
         // An empty start point: OpenStreetMap asks the visitor where from, or uses their position.
         "osm": format!("https://www.openstreetmap.org/directions?route=%3B{la}%2C{lo}#map=16/{la}/{lo}"),
-        // RFC 5870 with the query form Android's map apps read as "a marked place called …".
-        "geo": format!("geo:{la},{lo}?q={la},{lo}({})", percent_encode(name)),
-        // `daddr` asks Apple Maps for a route from where the phone is.
-        "apple": format!("https://maps.apple.com/?daddr={la},{lo}&q={}", percent_encode(name)),
         "lat": la,
         "lon": lo,
     })
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A number as written in `lang` (separators from the language's data: Vietnamese uses a decimal comma
@@ -201,7 +186,9 @@ pub fn sponsors(c: &Collection, logos: &[Option<String>], lang: &str) -> Vec<Val
 }
 
 /// The site as schema.org describes a visitable landmark, for `<script type="application/ld+json">`.
-/// Serialised with `<`, `>` and `&` escaped, so no text can close the script element.
+/// Serialised with `<`, `>` and `&` escaped, so no text can close the script element. Every page carries
+/// it, so it says each thing once: whole numbers without a decimal point, a fact's unit by its standard
+/// code only, no map link beside the coordinates it is made from, no language (the page's own).
 pub fn json_ld(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> String {
     let page = format!("{}{}", c.public_url, site_url(lang, &s.slug));
     let mut images: Vec<String> = m.share.iter().map(|u| format!("{}{u}", c.public_url)).collect();
@@ -212,7 +199,7 @@ pub fn json_ld(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> String {
         _ => None,
     });
     if let Some(alt) = altitude {
-        geo["elevation"] = json!(alt);
+        geo["elevation"] = json_number(alt);
     }
     let t = crate::words::for_language(lang);
     let properties: Vec<Value> = s
@@ -222,10 +209,9 @@ pub fn json_ld(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> String {
             let mut p = json!({ "@type": "PropertyValue", "name": fact_label(&t, f, lang) });
             match &f.value {
                 FactValue::Number(v, unit) => {
-                    p["value"] = json!(v);
+                    p["value"] = json_number(*v);
                     if let Some(u) = unit {
                         p["unitCode"] = json!(u.un_code());
-                        p["unitText"] = json!(u.symbol());
                     }
                 }
                 FactValue::Text(text) => p["value"] = json!(pick(text, lang)),
@@ -247,9 +233,7 @@ pub fn json_ld(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> String {
         "name": pick(&s.name, lang),
         "description": pick(&s.summary, lang),
         "url": page,
-        "inLanguage": lang,
         "geo": geo,
-        "hasMap": super::urls::map_url(s.location.lat, s.location.lon),
     });
     if !others.is_empty() {
         ld["alternateName"] = json!(others);
@@ -278,6 +262,11 @@ pub fn json_ld(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> String {
         ld["sponsor"] = json!(sponsors);
     }
     ld.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+/// A number as JSON: a whole number without a decimal point (`2006`, not `2006.0`).
+fn json_number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 { json!(v as i64) } else { json!(v) }
 }
 
 #[cfg(test)]
@@ -313,10 +302,9 @@ mod tests {
     }
 
     #[test]
-    fn names_in_geo_uris_are_encoded() {
-        assert_eq!(percent_encode("Đền Độc Cước"), "%C4%90%E1%BB%81n%20%C4%90%E1%BB%99c%20C%C6%B0%E1%BB%9Bc");
-        let d = directions(19.735, 105.903, "A (b)");
-        assert_eq!(d["geo"], "geo:19.73500,105.90300?q=19.73500,105.90300(A%20%28b%29)");
+    fn directions_to_the_coordinates() {
+        let d = directions(19.735, 105.903);
         assert!(d["osm"].as_str().is_some_and(|u| u.contains("route=%3B19.73500%2C105.90300")));
+        assert_eq!((d["lat"].as_str(), d["lon"].as_str()), (Some("19.73500"), Some("105.90300")));
     }
 }
