@@ -4,7 +4,8 @@
 # inline pieces of the HTML on their own), raw, gzip -9 and brotli bytes (brotli: the `.br` file the build
 # writes and the host sends to browsers that accept it), then what the page loads later: the scripts
 # (static/later.js: when the first view is done, or on first use), the files those scripts fetch (the
-# narration's data, named by `data-src`) and what only printing loads (the QR code's lazy image). Beside it, the same for a Pannellum
+# narration's data and the scripts' words, named by `data-src` and `data-words`) and what only printing
+# loads (the QR code's lazy image). Beside it, the same for a Pannellum
 # page (pannellum.js + pannellum.css), the library most tours are built with.
 #
 #   bash benches/weight.sh [SITE] [LANG]        # default: den-doc-cuoc vi
@@ -30,7 +31,7 @@ page="$out/dist/$lang/$site/index.html"
 [ -f "$page" ] || { echo "no page $lang/$site in the sample" >&2; exit 1; }
 
 gz() { gzip -9c | wc -c; }
-row() { printf '%-34s %8s %8s %8s\n' "$1" "$2" "$3" "${4:-}"; }
+row() { printf '%-38s %8s %8s %8s\n' "$1" "$2" "$3" "${4:-}"; }
 first_raw=0 first_gz=0 first_br=0 later_raw=0 later_gz=0 later_br=0
 echo "tour page /$lang/$site/ (built by $disan)"
 row "file" "raw B" "gzip B" "br B"
@@ -56,7 +57,7 @@ pieces = {
 for name, pat in pieces.items():
     found = "".join(re.findall(pat, html, re.S)).encode()
     if found:
-        print(f"{name:<34} {len(found):>8} {len(gzip.compress(found, 9)):>8}")
+        print(f"{name:<38} {len(found):>8} {len(gzip.compress(found, 9)):>8}")
 EOF
 # Style sheets and scripts the HTML links (a <script src> or <link rel=stylesheet>), then those it names
 # for later (data-script).
@@ -67,9 +68,9 @@ row "before any interaction" "$first_raw" "$first_gz" "$first_br"
 for url in $(grep -o 'data-script="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
   add "later: ${url#/_/}" "$out/dist$url" later
 done
-# Files the later scripts fetch (the narration's data), then what only printing loads.
-for url in $(grep -o 'data-src="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
-  add "later: ${url##*/}" "$out/dist$url" later
+# Files the later scripts fetch (the narration's data, their words), then what only printing loads.
+for url in $(grep -o 'data-\(src\|words\)="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
+  add "later: ${url#/media/}" "$out/dist$url" later
 done
 for url in $(grep -o '<img class="print-qr" src="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"'); do
   add "print: ${url##*/}" "$out/dist$url" later

@@ -4,19 +4,21 @@
    page's <audio> (one element, kept, so a phone that allowed it once allows it again), its captions shown
    under it and over the tour in full screen, the transcript sentence being spoken highlighted. Without a
    recording, the phone's own voice reads the transcript sentence by sentence. Text goes in by textContent.
-   The stories (recordings, captions, transcripts of the stories not shown, the voice's words) are a file of
-   their own, named by the section's `data-src` and fetched when this script arrives: the page's first load
-   carries none of it. Until it is here, and if it cannot be fetched (no network, site not kept), the
-   page's own player and transcript work; a failed fetch is tried again at the next use. */
+   The stories (recordings, captions, transcripts of the stories not shown) are a file of their own, named
+   by the section's `data-src`, and the controls' words another, shared by every page of the language
+   (`data-words`): both are fetched when this script arrives, so the page's first load carries none of
+   them. Until they are here, and if they cannot be fetched (no network, site not kept), the page's own
+   player and transcript work; a failed fetch is tried again at the next use. */
 (() => {
   const box = document.getElementById('narration');
-  const src = box && box.getAttribute('data-src');
-  if (!src) return;
+  const urls = box ? [box.getAttribute('data-src'), box.getAttribute('data-words')] : [];
+  if (!urls[0] || !urls[1]) return;
   let asked = false;
+  const get = url => fetch(url).then(r => (r.ok ? r.json() : Promise.reject(r.status)));
   function load() {
     if (asked) return;
     asked = true;
-    fetch(src).then(r => (r.ok ? r.json() : Promise.reject(r.status))).then(start, () => {
+    Promise.all(urls.map(get)).then(([D, W]) => start(D, W), () => {
       asked = false;
       box.addEventListener('pointerdown', load, { once: true });
       box.addEventListener('focusin', load, { once: true });
@@ -24,9 +26,9 @@
   }
   load();
 
-  function start(D) {
-    const L = D.labels || {};
-    const word = (k, lang) => String(L[k] || '').replace('{lang}', lang || D.lang_name || '');
+  function start(D, W) {
+    const L = W.narration || {};
+    const word = (k, lang) => String(L[k] || '').replace('{lang}', lang || W.lang_name || '');
     const tour = document.getElementById('tour');
     const player = box.querySelector('.narr-player');
     const cueEl = box.querySelector('.narr-cue');
@@ -113,7 +115,7 @@
       // The best voice for the page's language: exactly its region (vi-VN), then the language alone; a voice
       // on the phone before one that needs the network.
       function pick() {
-        const want = String(D.speech_lang || '').toLowerCase(), base = want.split('-')[0];
+        const want = String(W.speech_lang || '').toLowerCase(), base = want.split('-')[0];
         let best = null, top = 0;
         (synth.getVoices() || []).forEach(v => {
           const l = String(v.lang || '').replace('_', '-').toLowerCase();
@@ -136,7 +138,7 @@
         if (n >= spans.length) { light(-1); caption(''); stop(); return; }
         i = n;
         const u = new SpeechSynthesisUtterance(spans[n].textContent);
-        u.lang = D.speech_lang;
+        u.lang = W.speech_lang;
         if (voice) u.voice = voice;
         u.rate = rate;
         current = u;
@@ -203,7 +205,7 @@
           t.kind = 'captions';
           t.src = e.captions;
           t.srclang = e.lang;
-          t.label = D.lang_name || e.lang;
+          t.label = W.lang_name || e.lang;
           t.default = true;
           audio.append(t);
         }

@@ -3,8 +3,9 @@
    ({type:'state'}), asks it to keep or drop sites, and shows the progress and the sizes it reports.
    A site page opened here is kept for its language as soon as it has loaded (not when the visitor asked
    the browser to save data). On the offline page, it lists the sites this phone kept.
-   The page carries only the box's empty, hidden <section>: its words come from the file its `data-src`
-   names (fetched here; the offline list keeps it with the scripts), and this script builds the box. */
+   The page carries only the box's empty, hidden <section>: its words come from the later scripts' words
+   file its `data-words` names (fetched here; the offline list keeps it with the scripts), and this
+   script builds the box. */
 (function () {
   'use strict';
   if (!('serviceWorker' in navigator) || !window.caches) return;
@@ -25,9 +26,9 @@
   }
   send({ type: 'state' });
   if (box) {
-    fetch(box.getAttribute('data-src'))
+    fetch(box.getAttribute('data-words'))
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
-      .then(build, function () { /* no words, no box: it stays hidden */ });
+      .then(function (w) { build(w.offline); }, function () { /* no words, no box: it stays hidden */ });
   }
 
   function words(key, fill) {

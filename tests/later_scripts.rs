@@ -147,7 +147,7 @@ fn later_scripts_load_and_work_on_first_use() {
 
 /// The narration's files, fetched so far (the time each request started).
 const NARRATION_DATA: &str = "return performance.getEntriesByType('resource')\
-    .filter(function(r){return /\\/narration-[a-z]+\\.[0-9a-f]+\\.json$/.test(r.name)})\
+    .filter(function(r){return /\\/_narration\\/[a-z]+\\.[0-9a-f]+\\.json$/.test(r.name)})\
     .map(function(r){return r.startTime})";
 
 #[test]

@@ -193,14 +193,22 @@ fn narration_follows_the_visitor_scene_by_scene() {
     let page = common::client().get(&format!("{}/vi/dinh/", server.base)).call().expect("page");
     let html = page.into_body().read_to_string().expect("html");
     assert!(!html.contains("captions-san-vi.") && !html.contains("narration-data"), "no story data in the page");
-    let src = html.split("data-src=\"").nth(1).and_then(|r| r.split('"').next()).expect("the narration file named");
-    assert!(src.starts_with("/media/dinh/narration-vi.") && src.ends_with(".json"), "{src}");
-    let res = common::client().get(&format!("{}{src}", server.base)).call().expect("narration file");
-    assert_eq!(res.status(), 200);
-    let data: Value = serde_json::from_str(&res.into_body().read_to_string().expect("json")).expect("narration json");
+    let named = |attr: &str| {
+        let at = format!("{attr}=\"");
+        let url = html.split(at.as_str()).nth(1).and_then(|r| r.split('"').next()).expect("a file named");
+        let res = common::client().get(&format!("{}{url}", server.base)).call().expect("file");
+        assert_eq!(res.status(), 200, "{url}");
+        let json: Value = serde_json::from_str(&res.into_body().read_to_string().expect("json")).expect("json");
+        (url.to_string(), json)
+    };
+    let (src, data) = named("data-src");
+    assert!(src.starts_with("/media/_narration/vi.") && src.ends_with(".json"), "{src}");
     let track = data["scenes"]["san"]["captions"].as_str().unwrap_or_default();
     assert!(track.contains("captions-san-vi."), "the yard's captions are named in the narration data: {data}");
-    assert_eq!(data["speech_lang"], json!("vi-VN"));
+    // The controls' words, shared by every page of the language.
+    let (words_url, words) = named("data-words");
+    assert!(words_url.starts_with("/media/_words/vi.") && words_url.ends_with(".json"), "{words_url}");
+    assert_eq!((words["speech_lang"].clone(), words["narration"]["skip"].clone()), (json!("vi-VN"), json!("Câu sau")));
 
     // A placard to the yard: the yard's own story is offered, not the site's.
     b.goto(&format!("{}/q/d-2", server.base));

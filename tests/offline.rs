@@ -488,19 +488,22 @@ fn the_offline_list_names_real_files_with_their_sizes_and_versions_the_worker() 
     let vi: Vec<&str> = demo["langs"]["vi"].as_array().expect("vi").iter().filter_map(|f| f[0].as_str()).collect();
     let en: Vec<&str> = demo["langs"]["en"].as_array().expect("en").iter().filter_map(|f| f[0].as_str()).collect();
     assert!(vi.contains(&"/vi/demo/") && vi.iter().any(|u| u.ends_with(".mp3")), "{vi:?}");
-    // With each page, what it fetches only on use or for printing: the narration's data, the QR code.
+    let boot: Vec<&str> = m["boot"].as_array().expect("boot").iter().filter_map(|f| f[0].as_str()).collect();
+    // With each page, what it fetches only on use or for printing: the narration's data, the QR code; with
+    // the scripts, their words.
     for (lang, files) in [("vi", &vi), ("en", &en)] {
-        for (stem, ext) in [("narration", ".json"), ("qr", ".svg")] {
-            let prefix = format!("/media/demo/{stem}-{lang}.");
-            let found = files.iter().filter(|u| u.starts_with(&prefix) && u.ends_with(ext)).count();
-            assert_eq!(found, 1, "{prefix}…{ext} kept with the {lang} page: {files:?}");
-            let page = std::fs::read_to_string(out.join(lang).join("demo/index.html")).expect("page");
-            let named = files.iter().find(|u| u.starts_with(&prefix)).expect("listed");
-            assert!(page.contains(&format!("=\"{named}\"")), "the {lang} page names {named}");
+        let page = std::fs::read_to_string(out.join(lang).join("demo/index.html")).expect("page");
+        for (prefix, ext, list) in [
+            (format!("/media/_narration/{lang}."), ".json", files),
+            (format!("/media/demo/qr-{lang}."), ".svg", files),
+            (format!("/media/_words/{lang}."), ".json", &boot),
+        ] {
+            let found: Vec<_> = list.iter().filter(|u| u.starts_with(&prefix) && u.ends_with(ext)).collect();
+            assert_eq!(found.len(), 1, "{prefix}…{ext} kept: {list:?}");
+            assert!(page.contains(&format!("=\"{}\"", found[0])), "the {lang} page names {}", found[0]);
         }
     }
     assert_eq!(en.len(), 3, "no English recording in the fixture: {en:?}");
-    let boot: Vec<&str> = m["boot"].as_array().expect("boot").iter().filter_map(|f| f[0].as_str()).collect();
     assert!(
         boot.contains(&"/vi/offline.html") && boot.contains(&"/en/offline.html") && boot.contains(&"/_/links.json")
     );

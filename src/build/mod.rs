@@ -162,8 +162,8 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
     let icons = icons::write(&mo)?;
     let mut env = pages::environment(options.preview)?;
     pages::add_icons(&mut env, &icons);
-    let offline_words = offline::write_words(&mo, c)?;
-    env.add_global("offline_words", minijinja::Value::from_serialize(&offline_words));
+    let words = page_files::write_words(&mo, c)?;
+    env.add_global("later_words", minijinja::Value::from_serialize(&words));
     // The address without a language sends visitors on to theirs (the host answers it by Accept-Language).
     write(&tmp.join("index.html"), pages::choose_home(&env, c, &media)?.as_bytes())?;
     let logos = c
@@ -188,7 +188,7 @@ fn write_all(c: &Collection, out: &Path, tmp: &Path, id: &str, options: Options)
     links::write(tmp, c, &env, write)?;
     // Names for the scan dashboard and reports, from the same build as the code table.
     write(&tmp.join(crate::stats::labels::LABELS_JSON), crate::stats::Labels::from_collection(c).to_json().as_bytes())?;
-    offline::write(tmp, c, &media, &offline_words, options.preview, |lang| offline::render_page(&env, c, lang), write)?;
+    offline::write(tmp, c, &media, &words, options.preview, |lang| offline::render_page(&env, c, lang), write)?;
     compress::precompress(tmp)?;
     write(&tmp.join(STAMP), id.as_bytes())?;
     mo.prune()?;

@@ -152,26 +152,21 @@ pub fn page_stories(s: &Site, m: &super::site_media::SiteMedia, lang: &str) -> O
     if stories["shown"].is_null() {
         return None;
     }
-    let data = script_data(&t, &stories, lang);
+    let data = script_data(&stories);
     Some(PageStories { shown: stories["shown"].clone(), data })
 }
 
 /// What `narration.js` reads (a file per page and language, fetched when the script loads, so the page's
 /// first load carries none of it): every story but only the fields the script uses, the story the page
-/// shows without its transcript (the script reads it from the page), the voice's language and the
-/// narration's words.
-fn script_data(t: &BTreeMap<&str, &str>, stories: &Value, lang: &str) -> Value {
-    let labels: serde_json::Map<String, Value> =
-        t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
+/// shows without its transcript (the script reads it from the page). The words it needs come in the later
+/// scripts' words file (see [`super::page_files::write_words`]), shared by every page of the language.
+fn script_data(stories: &Value) -> Value {
     let shown = stories["shown"]["key"].as_str();
     let scenes: serde_json::Map<String, Value> = stories["scenes"]
         .as_object()
         .map(|m| m.iter().map(|(k, e)| (k.clone(), for_script(e, shown))).collect())
         .unwrap_or_default();
-    json!({
-        "speech_lang": crate::words::speech_tag(lang), "site": for_script(&stories["site"], shown), "scenes": scenes,
-        "labels": labels, "lang_name": crate::words::native_name(lang),
-    })
+    json!({ "site": for_script(&stories["site"], shown), "scenes": scenes })
 }
 
 /// A story as `narration.js` gets it: without empty fields and the ones only the page's HTML uses; the

@@ -4,8 +4,8 @@
 //!
 //! The list lives in `offline.json` at the root of the output (not fingerprinted: the host sends it
 //! `no-cache`); the service worker is `/sw.js`, at a stable address so browsers find each new version.
-//! The save-for-offline box's words are a small file per language that `offline.js` fetches to build the
-//! box (hidden until the worker answers), so the pages carry none of them.
+//! The save-for-offline box's words come with the later scripts' words (see [`super::page_files`]), kept
+//! with the scripts.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -17,7 +17,6 @@ use serde::Serialize;
 
 use super::assets;
 use super::hash::StableHash;
-use super::media::MediaOut;
 use super::pages::{Meta, SiteMedia, common, pick, site_url};
 use crate::site::Collection;
 
@@ -39,8 +38,8 @@ struct Manifest {
     /// Changes whenever anything listed changes (see [`write`]).
     version: String,
     languages: Vec<String>,
-    /// Kept as soon as the worker is installed: styles, scripts, the save box's words, the offline pages,
-    /// the code table.
+    /// Kept as soon as the worker is installed: styles, scripts and their words, the offline pages, the
+    /// code table.
     boot: Vec<File>,
     /// Per language: the home page, kept with the first site kept in that language.
     home: BTreeMap<String, Vec<File>>,
@@ -68,30 +67,6 @@ impl Manifest {
         let sites = self.sites.iter().flat_map(|s| s.all.iter().chain(s.langs.values().flatten()));
         self.boot.iter().chain(self.home.values().flatten()).chain(sites)
     }
-}
-
-/// The words of the save-for-offline box that `offline.js` builds, by key without the `off_` prefix (the
-/// offline page's own title and text are in its HTML).
-const BOX_WORDS: &[&str] = &[
-    "title", "save", "save_all", "saving", "saved", "remove", "usage", "usage_one", "space", "none", "failed", "list",
-    "updated", "reload",
-];
-
-/// Writes the save-for-offline box's words of every language of the collection, each a small JSON file
-/// named by a hash of its bytes; returns their URLs by language (the pages name theirs in the box's
-/// `data-src`, and the offline list keeps them all with the scripts).
-pub fn write_words(mo: &MediaOut, c: &Collection) -> Result<BTreeMap<String, String>> {
-    let mut urls = BTreeMap::new();
-    for lang in &c.languages {
-        let t = crate::words::for_language(lang);
-        let words: BTreeMap<&str, &str> =
-            BOX_WORDS.iter().map(|k| (*k, t.get(format!("off_{k}").as_str()).copied().unwrap_or_default())).collect();
-        let text = serde_json::to_string(&words).context("cannot serialise the save box's words")?;
-        let key = StableHash::new().with("offline-words-v1").with(&text);
-        let url = mo.output("media/_words", &format!("offline-{lang}"), "json", key, || Ok(text.into_bytes()))?;
-        urls.insert(lang.clone(), url);
-    }
-    Ok(urls)
 }
 
 /// The URL of the friendly offline page in `lang`.
@@ -182,7 +157,7 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia], words: &BTreeMap<St
     for lang in &c.languages {
         boot.push(size(&offline_page_url(lang))?);
     }
-    // The save box's words, so the box works on a kept page.
+    // The later scripts' words (the save box's, the narration's), so they work on a kept page.
     for url in words.values() {
         boot.push(size(url)?);
     }
