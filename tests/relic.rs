@@ -280,5 +280,8 @@ fn directions_and_structured_data_in_a_browser() {
         .wait_for("the directions script", "return document.querySelector('a.directions').getAttribute('data-chosen')");
     assert_eq!(chosen, "apple", "an iPhone opens Apple Maps");
     let href = b.js("return document.querySelector('a.directions').getAttribute('href')");
-    assert_eq!(href, "https://maps.apple.com/?daddr=19.73000,105.90000&q=%C4%90%E1%BB%81n%20Th%E1%BB%AD%20Nghi%E1%BB%87m");
+    assert_eq!(
+        href,
+        "https://maps.apple.com/?daddr=19.73000,105.90000&q=%C4%90%E1%BB%81n%20Th%E1%BB%AD%20Nghi%E1%BB%87m"
+    );
 }

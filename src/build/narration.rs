@@ -176,7 +176,9 @@ fn for_script(entry: &Value, shown: Option<&str>) -> Value {
     let Some(fields) = entry.as_object() else { return Value::Null };
     let on_page = shown.is_some() && entry["key"].as_str() == shown;
     let kept = fields.iter().filter(|(k, v)| !v.is_null() && !matches!(k.as_str(), "credit" | "audio_type"));
-    Value::Object(kept.map(|(k, v)| (k.clone(), if on_page && k == "transcript" { json!(1) } else { v.clone() })).collect())
+    Value::Object(
+        kept.map(|(k, v)| (k.clone(), if on_page && k == "transcript" { json!(1) } else { v.clone() })).collect(),
+    )
 }
 
 fn round(t: f64) -> f64 {

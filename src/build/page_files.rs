@@ -20,8 +20,20 @@ use crate::site::model::Site;
 /// The words of the save-for-offline box that `offline.js` builds, by key without the `off_` prefix (the
 /// offline page's own title and text are in its HTML).
 const BOX_WORDS: &[&str] = &[
-    "title", "save", "save_all", "saving", "saved", "remove", "usage", "usage_one", "space", "none", "failed", "list",
-    "updated", "reload",
+    "title",
+    "save",
+    "save_all",
+    "saving",
+    "saved",
+    "remove",
+    "usage",
+    "usage_one",
+    "space",
+    "none",
+    "failed",
+    "list",
+    "updated",
+    "reload",
 ];
 
 /// Writes the page files of site `s` (its media `m` already made) for every language of the collection.
