@@ -2,10 +2,8 @@
 # Page weight of a tour page: builds the sample collection and prints, for one site page, every file the
 # page asks for before the visitor does anything (the HTML, the style sheets and scripts it links, the
 # inline pieces of the HTML on their own), raw, gzip -9 and brotli bytes (brotli: the `.br` file the build
-# writes and the host sends to browsers that accept it), then what the page loads later: the scripts
-# (static/later.js: when the first view is done, or on first use), the files those scripts fetch (the
-# narration's data and the scripts' words, named by `data-src` and `data-words`) and what only printing
-# loads (the QR code's lazy image). Beside it, the same for a Pannellum
+# writes and the host sends to browsers that accept it), then the scripts the page loads later
+# (static/later.js: when the first view is done, or on first use). Beside it, the same for a Pannellum
 # page (pannellum.js + pannellum.css), the library most tours are built with.
 #
 #   bash benches/weight.sh [SITE] [LANG]        # default: den-doc-cuoc vi
@@ -68,14 +66,16 @@ row "before any interaction" "$first_raw" "$first_gz" "$first_br"
 for url in $(grep -o 'data-script="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
   add "later: ${url#/_/}" "$out/dist$url" later
 done
-# Files the later scripts fetch (the narration's data, their words), then what only printing loads.
+row "with the later scripts" "$((first_raw + later_raw))" "$((first_gz + later_gz))" "$((first_br + later_br))"
+# What those scripts fetch when they run, named on their elements (the narration's data in `data-src`, the
+# scripts' words in `data-words`), then what only printing loads (the QR code, a lazy image).
 for url in $(grep -o 'data-\(src\|words\)="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
   add "later: ${url#/media/}" "$out/dist$url" later
 done
 for url in $(grep -o '<img class="print-qr" src="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"'); do
   add "print: ${url##*/}" "$out/dist$url" later
 done
-row "with the later files" "$((first_raw + later_raw))" "$((first_gz + later_gz))" "$((first_br + later_br))"
+row "with what they fetch, and print" "$((first_raw + later_raw))" "$((first_gz + later_gz))" "$((first_br + later_br))"
 
 pannellum=${PANNELLUM:-}
 if [ -z "$pannellum" ]; then

@@ -4,9 +4,8 @@
 //! to them first. With the settling held back (no idle time ever comes), the scripts load on first use and
 //! work on that first use: a tap on the recording's play plays it, focusing the narration brings the phone's
 //! voice controls and their first tap speaks the transcript read from the page, focusing the directions
-//! link picks the maps app. The narration's data is a file of its own that the narration script fetches:
-//! on a slow network too, none of it comes with the page and the first tap works. Skips with a reason when
-//! no browser is installed, unless DISAN_REQUIRE_TOOLS is set (CI).
+//! link picks the maps app. Skips with a reason when no browser is installed, unless DISAN_REQUIRE_TOOLS is
+//! set (CI).
 
 mod common;
 
@@ -150,6 +149,9 @@ const NARRATION_DATA: &str = "return performance.getEntriesByType('resource')\
     .filter(function(r){return /\\/_narration\\/[a-z]+\\.[0-9a-f]+\\.json$/.test(r.name)})\
     .map(function(r){return r.startTime})";
 
+/// The narration's data is a file of its own that the narration script fetches when it arrives: on a
+/// 3G-like network none of it comes with the page, and the first tap works (the phone's voice once its
+/// controls come; a recording at once, in the page's own player).
 #[test]
 fn on_a_slow_network_the_narration_data_comes_with_its_script_and_the_first_tap_works() {
     let Some(b) = Browser::start(390, 844) else { return };

@@ -307,7 +307,7 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         viewer_css => assets::url("viewer.css"),
         narration_js => assets::url("narration.js"),
         slug => s.slug,
-        print => super::print_page::bits(c, s, m, lang),
+        print => super::print_page::bits(c, s, m, lang)?,
         directions_js => assets::url("directions.js"),
         json_ld => relic::json_ld(c, s, m, lang),
         ..common(c, lang, |l| site_url(l, &s.slug), meta)

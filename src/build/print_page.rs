@@ -19,10 +19,10 @@ pub fn address(c: &Collection, s: &Site, lang: &str) -> String {
 /// The print-only parts of one site page in `lang`: `still` (URL of the first scene's front face at the
 /// smallest tile level — the viewer fetches it anyway, so the page costs nothing more), `address` and
 /// `qr` (URL of the QR code's SVG file, written by [`super::page_files`]).
-pub fn bits(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> serde_json::Value {
+pub fn bits(c: &Collection, s: &Site, m: &SiteMedia, lang: &str) -> Result<serde_json::Value> {
     let still = m.panoramas.first().map(|p| format!("{}1/f0_0.{}", p.tiles.0, p.tiles.1.format.extension()));
     let qr = m.pages.get(lang).map(|f| f.qr.as_str());
-    json!({ "address": address(c, s, lang), "qr": qr, "still": still })
+    Ok(json!({ "address": address(c, s, lang), "qr": qr, "still": still }))
 }
 
 /// The QR code of `address` as an SVG file. The drawing is in millimetres for designers; on a page it takes
