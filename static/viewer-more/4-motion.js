@@ -8,7 +8,7 @@
   if (!DOE || !tour) return;
   const b = button('tour-btn tour-motion', lab('motion'));
   b.setAttribute('aria-pressed', 'false');
-  Ui.bar.append(b);
+  bar.append(b);
   const ask = typeof DOE.requestPermission === 'function';
   let live = false, got = null, sm = null, off = 0, raf = 0, down = null;
   b.hidden = !ask;

@@ -2,7 +2,7 @@
    address is copied and a note says so (or shows the address, where copying is not allowed). */
 (() => {
   const b = button('tour-btn tour-share', lab('share'));
-  Ui.bar.append(b);
+  bar.append(b);
   b.onclick = () => {
     if (!S.scene) return;
     const url = location.href.replace(/#.*$/, '') + Url.current(), say = () => Ui.say(url);
