@@ -28,7 +28,7 @@ const SERVED: &[&str] = &[
 /// The modules in `dir` (`*.js`, in name order) joined between `head` and `tail`, minified as a whole: one
 /// file for the browser (no module loader, no request per module), in one function scope so names shared
 /// between modules shrink too.
-fn bundle(dir: &Path, head: &str, tail: &str) -> String {
+fn bundle(dir: &Path, head: &str, tail: &str, marks: &[(&str, &str)]) -> String {
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<_> = fs::read_dir(dir)
         .map(|d| {
@@ -47,21 +47,63 @@ fn bundle(dir: &Path, head: &str, tail: &str) -> String {
         out.push('\n');
     }
     out.push_str(tail);
+    for (mark, with) in marks {
+        assert_eq!(out.matches(mark).count(), 1, "{}/*.js must name {mark} once", dir.display());
+        out = out.replace(mark, with);
+    }
     minify_js(&format!("{}/*.js (joined)", dir.display()), &out)
+}
+
+/// The rules of a squeezed style sheet, one string each (an `@media` block is one rule), as a JavaScript
+/// array literal: what `CSSStyleSheet.insertRule` takes.
+fn css_rules(squeezed: &str) -> String {
+    let (mut rules, mut rule, mut depth, mut quote) = (Vec::new(), String::new(), 0usize, None);
+    let mut chars = squeezed.trim().chars();
+    while let Some(c) = chars.next() {
+        rule.push(c);
+        match (quote, c) {
+            (Some(_), '\\') => rule.extend(chars.next()),
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '{') => depth += 1,
+            (None, '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    rules.push(std::mem::take(&mut rule));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(rule.trim().is_empty() && depth == 0, "a style sheet that does not end where its last rule does");
+    // Rust's quoting of a string is also a JavaScript string literal (`\"`, `\\`, `\u{…}`).
+    format!("[{}]", rules.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(","))
 }
 
 /// Where the viewer's core (`static/viewer/m-more.js`) names the file of its later controls; replaced by
 /// that file's fingerprinted name, so a new version of the controls also makes a new core.
 const MORE_MARK: &str = "__VIEWER_MORE__";
+/// Where the later controls (`static/viewer-more/y-look.js`) take the rules of their style sheet
+/// (`static/viewer-more/controls.css`); replaced by them, as an array of strings.
+const MORE_CSS_MARK: &str = "__VIEWER_MORE_CSS__";
 
 /// The viewer: its core (`viewer.js`, what the first view needs) and its later controls
 /// (`viewer-more.js`, `static/viewer-more/`: a function that the core calls with its internals once the
 /// first view is drawn).
 fn bundle_viewer(dir: &Path) -> (String, String) {
-    let more = bundle(&dir.join("viewer-more"), "window.disanViewerMore=core=>{'use strict';\n", "};\n");
-    let core = bundle(&dir.join("viewer"), "(()=>{'use strict';\n", "})();\n");
-    assert_eq!(core.matches(MORE_MARK).count(), 1, "static/viewer/*.js must name {MORE_MARK} once");
-    let core = core.replace(MORE_MARK, &fingerprinted("viewer-more.js", more.as_bytes()));
+    let css = dir.join("viewer-more/controls.css");
+    println!("cargo:rerun-if-changed={}", css.display());
+    let text = fs::read_to_string(&css).unwrap_or_else(|e| panic!("cannot read {}: {e}", css.display()));
+    let rules = css_rules(&squeeze_css(&text));
+    let more = bundle(
+        &dir.join("viewer-more"),
+        "window.disanViewerMore=core=>{'use strict';\n",
+        "};\n",
+        &[(MORE_CSS_MARK, &rules)],
+    );
+    let name = fingerprinted("viewer-more.js", more.as_bytes());
+    let core = bundle(&dir.join("viewer"), "(()=>{'use strict';\n", "})();\n", &[(MORE_MARK, &name)]);
     (core, more)
 }
 
