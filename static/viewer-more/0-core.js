@@ -4,6 +4,6 @@
    (static/viewer/m-more.js). build.rs joins these files, in name order, inside
    `window.disanViewerMore = core => {…}`; the core calls that function with the internals the controls
    use, listed here, so none of them has to be a global. The controls gather in `bar` and join the
-   core's control group together at the end (z-join.js), ahead of anything another script put there. */
+   core's control group together, at the end (z-join.js, after their look: y-look.js). */
 const { S, on, changeView, Ui, Url, G, Scenes, tour, el, button, lab, num, clamp, D } = core;
 const bar = document.createDocumentFragment();

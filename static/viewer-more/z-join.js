@@ -1,3 +1,3 @@
-/* The controls join the core's group, before any control another script added meanwhile (narration.js's
-   play button), so their order does not depend on which script arrived first. */
-Ui.bar.prepend(bar);
+/* The controls join the core's group after anything already there (narration.js's play button, when it
+   came first): a button on screen never moves under the visitor's finger. */
+Ui.bar.append(bar);
