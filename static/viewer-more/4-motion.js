@@ -50,7 +50,7 @@
     if (Math.abs(wrap(got.yaw - sm.yaw)) + Math.abs(got.pitch - sm.pitch) > 0.05) raf = requestAnimationFrame(frame);
   }
   function feel(e) {
-    if (e.beta == null) { stop(); Ui.say(lab('no_motion')); return; }
+    if (e.beta == null) { stop(); say(lab('no_motion')); return; }
     got = read(e);
     if (!raf) raf = requestAnimationFrame(frame);
   }
@@ -70,7 +70,7 @@
     raf = 0;
     b.setAttribute('aria-pressed', 'false');
   }
-  const deny = () => Ui.say(lab('no_motion'));
+  const deny = () => say(lab('no_motion'));
   b.onclick = () => {
     if (live) stop();
     else if (ask) DOE.requestPermission().then(r => (r === 'granted' ? start() : deny()), deny);
