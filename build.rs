@@ -1,4 +1,5 @@
-//! Build-time work on `static/`: the viewer is assembled from its modules in `static/viewer/`, scripts are
+//! Build-time work on `static/`: the viewer is assembled from its modules in `static/viewer/` (its core) and
+//! `static/viewer-more/` (the controls it loads after the first view), scripts are
 //! minified (oxc) and style sheets squeezed, and each shipped web asset gets a name carrying a hash of its
 //! bytes, so browsers may cache it forever and a new release is fetched at once.
 
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 /// Assets served to browsers under fingerprinted names (templates are not served).
 const SERVED: &[&str] = &[
     "viewer.js",
+    "viewer-more.js",
     "viewer.css",
     "site.css",
     "narration.js",
@@ -23,16 +25,18 @@ const SERVED: &[&str] = &[
     "directions.js",
 ];
 
-/// The viewer's modules, in name order, inside one function scope: one file for the browser (no module
-/// loader, no request per module), minified as a whole so names shared between modules shrink too.
-fn bundle_viewer(dir: &Path) -> String {
+/// The modules in `dir` (`*.js`, in name order) joined between `head` and `tail`, minified as a whole: one
+/// file for the browser (no module loader, no request per module), in one function scope so names shared
+/// between modules shrink too.
+fn bundle(dir: &Path, head: &str, tail: &str, marks: &[(&str, &str)]) -> String {
+    println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<_> = fs::read_dir(dir)
         .map(|d| {
             d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "js")).collect()
         })
         .unwrap_or_default();
     names.sort();
-    let mut out = String::from("(()=>{'use strict';\n");
+    let mut out = String::from(head);
     for path in names {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -42,8 +46,73 @@ fn bundle_viewer(dir: &Path) -> String {
         out.push_str(&text);
         out.push('\n');
     }
-    out.push_str("})();\n");
-    minify_js("static/viewer/*.js (joined)", &out)
+    out.push_str(tail);
+    for (mark, with) in marks {
+        assert_eq!(out.matches(mark).count(), 1, "{}/*.js must name {mark} once", dir.display());
+        out = out.replace(mark, with);
+    }
+    minify_js(&format!("{}/*.js (joined)", dir.display()), &out)
+}
+
+/// The rules of a squeezed style sheet, one string each (an `@media` block is one rule), as a JavaScript
+/// array literal: what `CSSStyleSheet.insertRule` takes.
+fn css_rules(squeezed: &str) -> String {
+    let (mut rules, mut rule, mut depth, mut quote) = (Vec::new(), String::new(), 0usize, None);
+    let mut chars = squeezed.trim().chars();
+    while let Some(c) = chars.next() {
+        rule.push(c);
+        match (quote, c) {
+            (Some(_), '\\') => rule.extend(chars.next()),
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '{') => depth += 1,
+            (None, '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    rules.push(std::mem::take(&mut rule));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(rule.trim().is_empty() && depth == 0, "a style sheet that does not end where its last rule does");
+    // Rust's quoting of a string is also a JavaScript string literal (`\"`, `\\`, `\u{…}`).
+    format!("[{}]", rules.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(","))
+}
+
+/// Where the viewer's core (`static/viewer/m-more.js`) names the file of its later controls; replaced by
+/// that file's fingerprinted name, so a new version of the controls also makes a new core.
+const MORE_MARK: &str = "__VIEWER_MORE__";
+/// Where the later controls (`static/viewer-more/y-look.js`) take the rules of their style sheet
+/// (`static/viewer-more/controls.css`); replaced by them, as an array of strings.
+const MORE_CSS_MARK: &str = "__VIEWER_MORE_CSS__";
+
+/// The viewer: its core (`viewer.js`, what the first view needs) and its later controls
+/// (`viewer-more.js`, `static/viewer-more/`: a function that the core calls with its internals once the
+/// first view is drawn).
+fn bundle_viewer(dir: &Path) -> (String, String) {
+    let css = dir.join("viewer-more/controls.css");
+    println!("cargo:rerun-if-changed={}", css.display());
+    let text = fs::read_to_string(&css).unwrap_or_else(|e| panic!("cannot read {}: {e}", css.display()));
+    let rules = css_rules(&squeeze_css(&text));
+    let more = bundle(
+        &dir.join("viewer-more"),
+        "window.disanViewerMore=core=>{'use strict';\n",
+        "};\n",
+        &[(MORE_CSS_MARK, &rules)],
+    );
+    let name = fingerprinted("viewer-more.js", more.as_bytes());
+    let core = bundle(&dir.join("viewer"), "(()=>{'use strict';\n", "})();\n", &[(MORE_MARK, &name)]);
+    (core, more)
+}
+
+/// The file name under which `name` with these bytes is served, e.g. `viewer.1a2b3c4d5e.js`.
+fn fingerprinted(name: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    format!("{stem}.{hex}.{ext}")
 }
 
 /// Stops the build when `source` is not a classic script oxc can parse, with the parser's messages and the
@@ -211,8 +280,7 @@ fn main() {
     .expect("write program.rs");
     let dir = Path::new("static");
     println!("cargo:rerun-if-changed=static");
-    println!("cargo:rerun-if-changed=static/viewer");
-    let viewer = bundle_viewer(&dir.join("viewer"));
+    let (viewer, viewer_more) = bundle_viewer(dir);
     // The inline scripts: their text for the pages and their hashes for the content policy, from the
     // same bytes. `tour-start.js` picks the requested scene's preview before the viewer runs; `later.js`
     // loads the scripts the first view does not need when they are needed.
@@ -244,6 +312,8 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
         let bytes = if *name == "viewer.js" {
             Some(viewer.clone())
+        } else if *name == "viewer-more.js" {
+            Some(viewer_more.clone())
         } else if name.ends_with(".js") {
             let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             Some(minify_js(name, &text))
@@ -261,10 +331,7 @@ fn main() {
             }
             None => fs::read(&path).unwrap_or_default(),
         };
-        let digest = Sha256::digest(&bytes);
-        let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-        writeln!(code, "    ({name:?}, \"{stem}.{hex}.{ext}\"),").expect("write to string");
+        writeln!(code, "    ({name:?}, {:?}),", fingerprinted(name, &bytes)).expect("write to string");
     }
     code.push_str("];\n");
     code.push_str(

@@ -3,7 +3,8 @@
 # page asks for before the visitor does anything (the HTML, the style sheets and scripts it links, the
 # inline pieces of the HTML on their own), raw, gzip -9 and brotli bytes (brotli: the `.br` file the build
 # writes and the host sends to browsers that accept it), then the scripts the page loads later
-# (static/later.js: when the first view is done, or on first use). Beside it, the same for a Pannellum
+# (static/later.js: when the first view is done, or on first use; the viewer's later controls: when the
+# first view is drawn, or on first touch). Beside it, the same for a Pannellum
 # page (pannellum.js + pannellum.css), the library most tours are built with.
 #
 #   bash benches/weight.sh [SITE] [LANG]        # default: den-doc-cuoc vi
@@ -65,6 +66,11 @@ done
 row "before any interaction" "$first_raw" "$first_gz" "$first_br"
 for url in $(grep -o 'data-script="[^"]*"' "$page" | grep -o '"/[^"]*"' | tr -d '"' | sort -u); do
   add "later: ${url#/_/}" "$out/dist$url" later
+done
+# The viewer's later controls (scene list, compass, share, motion): the viewer asks for them itself once the
+# first view is drawn, by a name written into its script.
+for name in $(cat "$out"/dist/_/viewer.*.js | grep -o 'viewer-more\.[0-9a-f]*\.js' | sort -u); do
+  add "later: $name" "$out/dist/_/$name" later
 done
 row "with the later scripts" "$((first_raw + later_raw))" "$((first_gz + later_gz))" "$((first_br + later_br))"
 # What those scripts fetch when they run, named on their elements (the narration's data in `data-src`, the

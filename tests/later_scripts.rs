@@ -1,11 +1,12 @@
 //! What a tour page asks for before the visitor does anything, in a real browser against the real host:
-//! the viewer's script and nothing else until the page has loaded; then the directions, narration and
-//! save-for-offline scripts (static/later.js) — once the page has settled, or at once when the visitor goes
-//! to them first. With the settling held back (no idle time ever comes), the scripts load on first use and
-//! work on that first use: a tap on the recording's play plays it, focusing the narration brings the phone's
-//! voice controls and their first tap speaks the transcript read from the page, focusing the directions
-//! link picks the maps app. Skips with a reason when no browser is installed, unless DISAN_REQUIRE_TOOLS is
-//! set (CI).
+//! the viewer's script and nothing else until the page has loaded (the viewer asks for its later
+//! controls, `viewer-more.js`, itself once its first view is drawn: tests/viewer_more.rs); then the
+//! directions, narration and save-for-offline scripts (static/later.js) — once the page has settled, or at
+//! once when the visitor goes to them first. With the settling held back (no idle time ever comes), the
+//! scripts load on first use and work on that first use: a tap on the recording's play plays it, focusing
+//! the narration brings the phone's voice controls and their first tap speaks the transcript read from the
+//! page, focusing the directions link picks the maps app. Skips with a reason when no browser is
+//! installed, unless DISAN_REQUIRE_TOOLS is set (CI).
 
 mod common;
 
@@ -33,6 +34,11 @@ Object.defineProperty(window, 'speechSynthesis', {configurable: true, value: {
   addEventListener: function () {}, removeEventListener: function () {}
 }});
 "#;
+
+/// True once the viewer's later controls (`viewer-more.js`) have joined the tour, and their script's request
+/// is over.
+const CONTROLS: &str = "return !!document.querySelector('#tour .tour-compass')&&performance.getEntriesByType('resource')\
+    .some(function(r){return /\\/viewer-more\\./.test(r.name)})";
 
 fn names(fetched: &Value) -> Vec<String> {
     fetched["scripts"].as_array().expect("scripts").iter().map(|s| s[0].as_str().unwrap_or("").to_string()).collect()
@@ -76,15 +82,16 @@ fn only_the_viewer_before_the_first_view_then_the_rest_when_settled() {
     assert!(load > 0.0, "{fetched}");
     let scripts = fetched["scripts"].as_array().expect("scripts");
     assert_eq!(names(&fetched).iter().filter(|n| *n == "viewer").count(), 1, "{fetched}");
+    assert_eq!(names(&fetched).iter().filter(|n| *n == "viewer-more").count(), 1, "{fetched}");
     for s in scripts {
         let (name, start) = (s[0].as_str().unwrap_or(""), s[1].as_f64().unwrap_or(0.0));
         if name == "viewer" {
             assert!(start < load, "the viewer is asked for with the page: {fetched}");
-        } else {
+        } else if name != "viewer-more" {
             assert!(start >= load, "{name}.js waited for the page to load: {fetched}");
         }
     }
-    let mut later: Vec<String> = names(&fetched).into_iter().filter(|n| n != "viewer").collect();
+    let mut later: Vec<String> = names(&fetched).into_iter().filter(|n| !n.starts_with("viewer")).collect();
     later.sort();
     assert_eq!(later, ["directions", "narration", "offline"], "each later script once: {fetched}");
 }
@@ -101,9 +108,10 @@ fn later_scripts_load_and_work_on_first_use() {
     // A recording: the page's own player plays on the first tap, and the tap brings the narration script.
     b.goto(&format!("{}/vi/demo/", server.base));
     b.wait_for("the tour drawn", "return document.getElementById('tour').getAttribute('aria-busy')==='false'");
+    b.wait_for("the viewer's controls", CONTROLS);
     b.next_frames();
     let fetched = b.js(FETCHED);
-    assert_eq!(names(&fetched), ["viewer"], "nothing but the viewer until the visitor acts: {fetched}");
+    assert_eq!(names(&fetched), ["viewer", "viewer-more"], "nothing but the viewer until the visitor acts: {fetched}");
     assert_eq!(b.js("return typeof window.disanNarration"), json!("undefined"));
     assert!(
         b.js("return document.getElementById('transcript').textContent")
@@ -134,7 +142,8 @@ fn later_scripts_load_and_work_on_first_use() {
     // inside the narration; their first tap speaks the transcript the script read from the page.
     b.goto(&format!("{}/en/demo/", server.base));
     b.wait_for("the tour drawn", "return document.getElementById('tour').getAttribute('aria-busy')==='false'");
-    assert_eq!(names(&b.js(FETCHED)), ["viewer"]);
+    b.wait_for("the viewer's controls", CONTROLS);
+    assert_eq!(names(&b.js(FETCHED)), ["viewer", "viewer-more"]);
     assert_eq!(b.js("return document.querySelector('.speak-play')"), Value::Null, "no voice controls yet");
     b.js("document.querySelector('#narration summary').focus();return 1");
     b.wait_for("the voice controls", "return !!document.querySelector('.speak-play')");

@@ -164,6 +164,8 @@ fn kept_sites_work_offline_and_a_new_build_replaces_them() {
     assert_eq!(text(&b, "h1"), "Đền Thử Nghiệm", "the kept page opens offline");
     let cong = scene_drawn(&b, "cong");
     assert!(distinct_colours(&cong) > 20, "the first scene is drawn offline ({} colours)", distinct_colours(&cong));
+    // The viewer's later controls (viewer-more.js, asked for after the first view) come from the kept copy.
+    b.wait_for("the scene list offline", "return !!document.querySelector('#tour .tour-bar .tour-scenes')");
     // The second scene, through its deep link, from the first.
     b.js("location.hash='#scene=san';return 1");
     let san = scene_drawn(&b, "san");

@@ -22,11 +22,13 @@ fn shows(scene: &str) -> String {
     )
 }
 
-/// Opens `url` as a fresh page load (a hash change alone would not reload) and waits for `scene` drawn.
+/// Opens `url` as a fresh page load (a hash change alone would not reload) and waits for `scene` drawn and
+/// for the controls, which the viewer loads once the first view is drawn (`viewer-more.js`).
 fn open(b: &Browser, url: &str, scene: &str) {
     b.goto("about:blank");
     b.goto(url);
     b.wait_for(&format!("scene {scene} drawn"), &shows(scene));
+    b.wait_for("the later controls", "return !!document.querySelector('#tour .tour-bar .tour-compass')");
 }
 
 /// Clicks the element like a visitor (WebDriver element click: a real, trusted pointer event).

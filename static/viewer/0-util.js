@@ -1,6 +1,8 @@
-/* disan 360° viewer. Assembled at build time from static/viewer/*.js, in name order, inside one function:
-   each file is one small module. All state that changes while a tour runs lives in S (1-state.js); modules
-   read it and change it through named functions. Page text goes through textContent, never innerHTML. */
+/* disan 360° viewer, its core. Assembled at build time from static/viewer/*.js, in name order, inside one
+   function: each file is one small module (the controls that come after the first view are in
+   static/viewer-more/, see m-more.js). All state that changes while a tour runs lives in S (1-state.js);
+   modules read it and change it through named functions. Page text goes through textContent, never
+   innerHTML. */
 const tour = document.getElementById('tour');
 const D = Math.PI / 180;
 const clamp = (v, a, b) => Math.min(b, Math.max(a, v));

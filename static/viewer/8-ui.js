@@ -1,21 +1,12 @@
 /* What surrounds the picture: the page's preview image (shown before the viewer runs), the scene title,
-   zoom and fullscreen buttons, the group that later controls join (scene list, compass, share, motion), a
-   short spoken note, the drag hint, the loading indicator, and the flat fallback without WebGL. */
+   zoom and fullscreen buttons, the group that later controls join (scene list, compass, share, motion), the
+   drag hint, the loading indicator, and the flat fallback without WebGL. */
 const Ui = (() => {
   const pageImage = tour && tour.querySelector('.tour-preview');
   const title = el('div', 'tour-title');
   title.setAttribute('aria-live', 'polite');
   const ctrl = el('div', 'tour-ctrl');   // zoom and fullscreen
   const bar = el('div', 'tour-ctrl tour-bar');   // later controls (scene list, compass, share, motion) join this group
-  const note = el('div', 'tour-note');
-  note.setAttribute('role', 'status');
-  let noteT = 0;
-  // A few words for a moment ("Link copied"), read out by screen readers.
-  function say(t) {
-    note.textContent = t;
-    clearTimeout(noteT);
-    noteT = setTimeout(() => { note.textContent = ''; }, 4000);
-  }
   const zin = button('tour-btn tour-zin', lab('zoom_in'), '+');
   const zout = button('tour-btn tour-zout', lab('zoom_out'), '\u2212');
   const fsBtn = button('tour-btn tour-fs', lab('fullscreen'));
@@ -77,7 +68,7 @@ const Ui = (() => {
     tour.classList.add('tour--gl');
     tour.insertBefore(G.canvas, title);
     tour.insertBefore(Hotspots.layer, title);
-    tour.append(ctrl, bar, note, hint, loading);
+    tour.append(ctrl, bar, hint, loading);
   }
   // The view the page's inline script drew from the preview, if it did.
   const firstView = () => { const f = tour.querySelector('.tour-first'); if (f) f.remove(); };
@@ -100,7 +91,7 @@ const Ui = (() => {
   }
   function toStatic(s, v, how) {
     setPhase('static');
-    [G.canvas, Hotspots.layer, ctrl, bar, note, hint, loading].forEach(e => e.remove());
+    [G.canvas, Hotspots.layer, ctrl, bar, hint, loading].forEach(e => e.remove());
     if (pageImage) pageImage.remove();
     firstView();
     tour.classList.remove('tour--gl', 'tour--ready');
@@ -117,5 +108,5 @@ const Ui = (() => {
     setScene(s, v, how);
   }
 
-  return { pageImage, ctrl, bar, say, mount, gl, ready, toStatic, zoom, hideHint, leaveFull };
+  return { pageImage, ctrl, bar, mount, gl, ready, toStatic, zoom, hideHint, leaveFull };
 })();

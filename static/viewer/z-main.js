@@ -15,8 +15,12 @@
       if (r) Ui.toStatic(r.s, r === cur ? S.view : r.v, r.how); else Ui.toStatic(h.s, sceneView(h.s, h.v), 'start');
     },
     // A worker's frame reaches the screen a moment after it is drawn: the page's preview stays till then.
-    drawn() { if (G.worker()) requestAnimationFrame(() => requestAnimationFrame(Ui.ready)); else Ui.ready(); }
+    drawn() { if (G.worker()) requestAnimationFrame(() => requestAnimationFrame(ready)); else ready(); }
   });
+  // The first view is on screen: then the later controls (m-more.js); sooner if the visitor reaches for
+  // the tour first.
+  function ready() { Ui.ready(); More.load(); }
+  ['pointerdown', 'keydown', 'focusin'].forEach(t => tour.addEventListener(t, More.load, true));
   if (G.init()) {
     Ui.gl();
     Input.attach(G.canvas);

@@ -8,7 +8,7 @@
   if (!DOE || !tour) return;
   const b = button('tour-btn tour-motion', lab('motion'));
   b.setAttribute('aria-pressed', 'false');
-  Ui.bar.append(b);
+  bar.append(b);
   const ask = typeof DOE.requestPermission === 'function';
   let live = false, got = null, sm = null, off = 0, raf = 0, down = null;
   b.hidden = !ask;
@@ -50,7 +50,7 @@
     if (Math.abs(wrap(got.yaw - sm.yaw)) + Math.abs(got.pitch - sm.pitch) > 0.05) raf = requestAnimationFrame(frame);
   }
   function feel(e) {
-    if (e.beta == null) { stop(); Ui.say(lab('no_motion')); return; }
+    if (e.beta == null) { stop(); say(lab('no_motion')); return; }
     got = read(e);
     if (!raf) raf = requestAnimationFrame(frame);
   }
@@ -70,7 +70,7 @@
     raf = 0;
     b.setAttribute('aria-pressed', 'false');
   }
-  const deny = () => Ui.say(lab('no_motion'));
+  const deny = () => say(lab('no_motion'));
   b.onclick = () => {
     if (live) stop();
     else if (ask) DOE.requestPermission().then(r => (r === 'granted' ? start() : deny()), deny);

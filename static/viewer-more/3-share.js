@@ -2,11 +2,11 @@
    address is copied and a note says so (or shows the address, where copying is not allowed). */
 (() => {
   const b = button('tour-btn tour-share', lab('share'));
-  Ui.bar.append(b);
+  bar.append(b);
   b.onclick = () => {
     if (!S.scene) return;
-    const url = location.href.replace(/#.*$/, '') + Url.current(), say = () => Ui.say(url);
-    const copy = () => (navigator.clipboard ? navigator.clipboard.writeText(url).then(() => Ui.say(lab('copied')), say) : say());
+    const url = location.href.replace(/#.*$/, '') + Url.current(), showUrl = () => say(url);
+    const copy = () => (navigator.clipboard ? navigator.clipboard.writeText(url).then(() => say(lab('copied')), showUrl) : showUrl());
     if (typeof navigator.share === 'function') {
       navigator.share({ title: document.title, url }).catch(e => { if (!e || e.name !== 'AbortError') copy(); });
     } else copy();

@@ -11,7 +11,7 @@
   strip.hidden = true;
   b.setAttribute('aria-controls', strip.id);
   b.setAttribute('aria-expanded', 'false');
-  Ui.bar.append(b, strip);
+  bar.append(b, strip);
   let items = [];
 
   const mark = () => items.forEach((x, i) => x.setAttribute('aria-current', String(all[i] === S.scene)));
