@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::assets;
 use super::hash::StableHash;
-use super::pages::{Meta, SiteMedia, common, pick, site_url};
+use super::pages::{Kind, Meta, SiteMedia, common, pick, site_url};
 use crate::site::Collection;
 
 /// Where the list of what each site needs offline is written, inside the output.
@@ -114,7 +114,7 @@ pub fn render_page(env: &Environment, c: &Collection, lang: &str) -> Result<Stri
     let tmpl = env.get_template("offline.html")?;
     // Not a page to list or share: no canonical address, no preview picture.
     let meta = Meta { title: pick(&c.title, lang), ..Meta::default() };
-    tmpl.render(context! { page => "offline", ..common(c, lang, offline_page_url, meta) })
+    tmpl.render(context! { page => "offline", ..common(c, lang, Kind::Small, offline_page_url, meta) })
         .with_context(|| format!("cannot render the offline page in {lang}"))
 }
 
