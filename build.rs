@@ -303,6 +303,14 @@ fn main() {
     }
     code.push_str("];\n");
     code.push_str(
+        "/// Each page kind's style sheet and the parts of `static/` it is joined from, in order (`build.rs`).\n\
+         pub const STYLESHEET_PARTS: &[(&str, &[&str])] = &[\n",
+    );
+    for (name, parts) in STYLESHEETS {
+        writeln!(code, "    ({name:?}, &{parts:?}),").expect("write to string");
+    }
+    code.push_str("];\n");
+    code.push_str(
         "/// Scripts and style sheets as shipped (minified and squeezed by `build.rs`).\n\
          pub const BUILT: &[(&str, &[u8])] = &[\n",
     );
