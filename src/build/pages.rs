@@ -139,13 +139,7 @@ impl Kind {
     }
 }
 
-pub(super) fn common(
-    c: &Collection,
-    lang: &str,
-    kind: Kind,
-    path_of: impl Fn(&str) -> String,
-    meta: Meta,
-) -> Value {
+pub(super) fn common(c: &Collection, lang: &str, kind: Kind, path_of: impl Fn(&str) -> String, meta: Meta) -> Value {
     let t = crate::words::for_language(lang);
     let langs: Vec<LangLink> = c
         .languages
