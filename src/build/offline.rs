@@ -144,7 +144,8 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia]) -> Result<Manifest>
     // Always kept once the service worker is installed: the pages' styles and scripts, and the friendly
     // offline page of every language.
     let mut boot = Vec::new();
-    for (name, _) in assets::ASSET_NAMES.iter().filter(|(n, _)| !PREVIEW_ONLY.contains(n)) {
+    let unused = super::pages::unused_stylesheets(c);
+    for (name, _) in assets::ASSET_NAMES.iter().filter(|(n, _)| !PREVIEW_ONLY.contains(n) && !unused.contains(n)) {
         if let Some(url) = assets::url(name) {
             boot.push(size(&url)?);
         }

@@ -139,6 +139,19 @@ impl Kind {
     }
 }
 
+/// Style sheets no page of `c` links (a site page's sheet when every site has a tour, or none has), so
+/// the service worker need not keep them.
+pub fn unused_stylesheets(c: &Collection) -> Vec<&'static str> {
+    let mut unused = Vec::new();
+    if c.sites.iter().all(|s| !s.scenes.is_empty()) {
+        unused.push("site.css");
+    }
+    if c.sites.iter().all(|s| s.scenes.is_empty()) {
+        unused.push("tour.css");
+    }
+    unused
+}
+
 pub(super) fn common(c: &Collection, lang: &str, kind: Kind, path_of: impl Fn(&str) -> String, meta: Meta) -> Value {
     let t = crate::words::for_language(lang);
     let langs: Vec<LangLink> = c
