@@ -13,8 +13,6 @@ use sha2::{Digest, Sha256};
 const SERVED: &[&str] = &[
     "viewer.js",
     "viewer-more.js",
-    "viewer.css",
-    "site.css",
     "narration.js",
     "icon.svg",
     "preview.js",
@@ -24,6 +22,33 @@ const SERVED: &[&str] = &[
     "near.js",
     "directions.js",
 ];
+
+/// Style sheets, one per kind of page, each joined from the parts of `static/` it needs, in this order (a
+/// later part may override an earlier one): a page makes one request for its styles and gets only rules
+/// it can use. The parts' own headers say what they style.
+const STYLESHEETS: &[(&str, &[&str])] = &[
+    // The home page, and the language choice page (a grid of cards too; its visitors go on to the home
+    // page at once, which then has this file already).
+    ("home.css", &["css/base.css", "css/cards.css", "css/save.css", "css/home.css"]),
+    // A site's page with a tour: its page rules and the viewer's in one file.
+    ("tour.css", &["css/base.css", "css/save.css", "css/site.css", "viewer.css"]),
+    // A site's page without a tour.
+    ("site.css", &["css/base.css", "css/save.css", "css/site.css"]),
+    // The small pages: not found, an unknown placard code, the offline page.
+    ("page.css", &["css/base.css"]),
+];
+
+/// One page kind's style sheet (see [`STYLESHEETS`]): its parts joined and squeezed.
+fn stylesheet(dir: &Path, parts: &[&str]) -> String {
+    let mut text = String::new();
+    for part in parts {
+        let path = dir.join(part);
+        println!("cargo:rerun-if-changed={}", path.display());
+        text.push_str(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())));
+        text.push('\n');
+    }
+    squeeze_css(&text)
+}
 
 /// The modules in `dir` (`*.js`, in name order) joined between `head` and `tail`, minified as a whole: one
 /// file for the browser (no module loader, no request per module), in one function scope so names shared
@@ -332,6 +357,20 @@ fn main() {
             None => fs::read(&path).unwrap_or_default(),
         };
         writeln!(code, "    ({name:?}, {:?}),", fingerprinted(name, &bytes)).expect("write to string");
+    }
+    for (name, parts) in STYLESHEETS {
+        let text = stylesheet(dir, parts);
+        fs::write(Path::new(&out).join(name), &text).expect("write a built asset");
+        built.push(*name);
+        writeln!(code, "    ({name:?}, {:?}),", fingerprinted(name, text.as_bytes())).expect("write to string");
+    }
+    code.push_str("];\n");
+    code.push_str(
+        "/// Each page kind's style sheet and the parts of `static/` it is joined from, in order (`build.rs`).\n\
+         pub const STYLESHEET_PARTS: &[(&str, &[&str])] = &[\n",
+    );
+    for (name, parts) in STYLESHEETS {
+        writeln!(code, "    ({name:?}, &{parts:?}),").expect("write to string");
     }
     code.push_str("];\n");
     code.push_str(

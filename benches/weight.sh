@@ -7,7 +7,7 @@
 # first view is drawn, or on first touch). Beside it, the same for a Pannellum
 # page (pannellum.js + pannellum.css), the library most tours are built with.
 #
-#   bash benches/weight.sh [SITE] [LANG]        # default: den-doc-cuoc vi
+#   bash benches/weight.sh [SITE] [LANG]        # default: den-doc-cuoc vi; SITE `-`: the home page
 #
 # DISAN: the program to build with (default: the newer of target/release/disan and target/debug/disan).
 # PANNELLUM: a folder with pannellum.js and pannellum.css (default: the field kit's anchor, see
@@ -27,12 +27,13 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$disan" build --out "$out/dist" >/dev/null 2>&1 || { "$disan" build --out "$out/dist"; exit 1; }
 page="$out/dist/$lang/$site/index.html"
+[ "$site" = - ] && page="$out/dist/$lang/index.html"
 [ -f "$page" ] || { echo "no page $lang/$site in the sample" >&2; exit 1; }
 
 gz() { gzip -9c | wc -c; }
 row() { printf '%-38s %8s %8s %8s\n' "$1" "$2" "$3" "${4:-}"; }
 first_raw=0 first_gz=0 first_br=0 later_raw=0 later_gz=0 later_br=0
-echo "tour page /$lang/$site/ (built by $disan)"
+echo "page ${page#"$out/dist"} (built by $disan)"
 row "file" "raw B" "gzip B" "br B"
 add() { # name file group
   local raw gzb brb

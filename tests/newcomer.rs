@@ -45,7 +45,7 @@ fn an_unknown_code_says_so_in_the_visitors_language() {
     assert!(en.contains("The code “no-such-code” is not known here"), "{en}");
     assert!(en.contains("href=\"/en/\""), "links to the sites: {en}");
     // In the site's look (its style sheet and header), with every site listed in the visitor's language.
-    assert!(en.contains("<link rel=\"stylesheet\" href=\"/_/site."), "styled: {en}");
+    assert!(en.contains("<link rel=\"stylesheet\" href=\"/_/page."), "styled: {en}");
     let sites = en.matches("<li><a href=\"/en/").count();
     assert!(sites >= 1 && en.contains("<h1>Unknown code</h1>"), "{sites} sites listed: {en}");
     let (status, vi) = get("/q/no-such-code", "vi");

@@ -84,8 +84,12 @@ fn serves_the_built_site_over_http() {
     assert_eq!(status, 200);
     assert!(raw.to_ascii_lowercase().contains(&format!("content-length: {}", plain.len())), "{raw}");
     assert!(raw.ends_with("\r\n\r\n"), "HEAD has no body");
-    let css = page.split("href=\"/_/site.").nth(1).and_then(|s| s.split('"').next()).expect("css link");
-    let (_, h, _) = get(&agent, &format!("{b}/_/site.{css}"), &[]);
+    let css = page
+        .split("<link rel=\"stylesheet\" href=\"/_/tour.")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("css link");
+    let (_, h, _) = get(&agent, &format!("{b}/_/tour.{css}"), &[]);
     assert!(header(&h, "content-type").starts_with("text/css"));
 
     // Narration audio: ranges for seeking on phones.

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::assets;
 use super::hash::StableHash;
-use super::pages::{Meta, SiteMedia, common, pick, site_url};
+use super::pages::{Kind, Meta, SiteMedia, common, pick, site_url};
 use crate::site::Collection;
 
 /// Where the list of what each site needs offline is written, inside the output.
@@ -119,7 +119,7 @@ pub fn render_page(env: &Environment, c: &Collection, lang: &str) -> Result<Stri
     let tmpl = env.get_template("offline.html")?;
     // Not a page to list or share: no canonical address, no preview picture.
     let meta = Meta { title: pick(&c.title, lang), ..Meta::default() };
-    tmpl.render(context! { page => "offline", ..common(c, lang, offline_page_url, meta) })
+    tmpl.render(context! { page => "offline", ..common(c, lang, Kind::Small, offline_page_url, meta) })
         .with_context(|| format!("cannot render the offline page in {lang}"))
 }
 
@@ -149,7 +149,8 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia], words: &BTreeMap<St
     // Always kept once the service worker is installed: the pages' styles and scripts, and the friendly
     // offline page of every language.
     let mut boot = Vec::new();
-    for (name, _) in assets::ASSET_NAMES.iter().filter(|(n, _)| !PREVIEW_ONLY.contains(n)) {
+    let unused = super::pages::unused_stylesheets(c);
+    for (name, _) in assets::ASSET_NAMES.iter().filter(|(n, _)| !PREVIEW_ONLY.contains(n) && !unused.contains(n)) {
         if let Some(url) = assets::url(name) {
             boot.push(size(&url)?);
         }

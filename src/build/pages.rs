@@ -113,7 +113,46 @@ fn lang_script(c: &Collection, choices: &[Choice], sites: bool) -> Value {
     context! { langs => c.languages.join(" "), choices => pairs.join(" "), sites => slugs.join(" ") }
 }
 
-pub(super) fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> String, meta: Meta) -> Value {
+/// The kinds of page, each with its own style sheet holding only the rules that kind uses (the parts
+/// `build.rs` joins for it; `tests/stylesheets.rs` checks that no page misses a rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The home page of a language, and the language choice page (both a grid of cards).
+    Home,
+    /// A site's page with a tour: the page's rules and the viewer's.
+    Tour,
+    /// A site's page without a tour.
+    Site,
+    /// The small pages: not found, an unknown placard code, the offline page.
+    Small,
+}
+
+impl Kind {
+    /// The URL of this kind's style sheet.
+    pub fn stylesheet(self) -> Option<String> {
+        assets::url(match self {
+            Kind::Home => "home.css",
+            Kind::Tour => "tour.css",
+            Kind::Site => "site.css",
+            Kind::Small => "page.css",
+        })
+    }
+}
+
+/// Style sheets no page of `c` links (a site page's sheet when every site has a tour, or none has), so
+/// the service worker need not keep them.
+pub fn unused_stylesheets(c: &Collection) -> Vec<&'static str> {
+    let mut unused = Vec::new();
+    if c.sites.iter().all(|s| !s.scenes.is_empty()) {
+        unused.push("site.css");
+    }
+    if c.sites.iter().all(|s| s.scenes.is_empty()) {
+        unused.push("tour.css");
+    }
+    unused
+}
+
+pub(super) fn common(c: &Collection, lang: &str, kind: Kind, path_of: impl Fn(&str) -> String, meta: Meta) -> Value {
     let t = crate::words::for_language(lang);
     let langs: Vec<LangLink> = c
         .languages
@@ -129,7 +168,7 @@ pub(super) fn common(c: &Collection, lang: &str, path_of: impl Fn(&str) -> Strin
         organisation => pick(&c.organisation, lang),
         contact => c.contact.clone(),
         public_url => c.public_url.clone(),
-        css => assets::url("site.css"),
+        css => kind.stylesheet(),
         icon => assets::url("icon.svg"),
         home_url => format!("/{lang}/"),
         meta,
@@ -180,7 +219,7 @@ pub fn home(
     };
     let tmpl = env.get_template("home.html")?;
     let sponsors = super::relic::sponsors(c, logos, lang);
-    tmpl.render(context! { sites, sponsors, page => "home", ..common(c, lang, |l| format!("/{l}/"), meta) })
+    tmpl.render(context! { sites, sponsors, page => "home", ..common(c, lang, Kind::Home, |l| format!("/{l}/"), meta) })
         .context("cannot render the home page")
 }
 
@@ -304,13 +343,12 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         tour,
         page => "site",
         viewer_js => assets::url("viewer.js"),
-        viewer_css => assets::url("viewer.css"),
         narration_js => assets::url("narration.js"),
         slug => s.slug,
         print => super::print_page::bits(c, s, m, lang)?,
         directions_js => assets::url("directions.js"),
         json_ld => relic::json_ld(c, s, m, lang),
-        ..common(c, lang, |l| site_url(l, &s.slug), meta)
+        ..common(c, lang, if s.scenes.is_empty() { Kind::Site } else { Kind::Tour }, |l| site_url(l, &s.slug), meta)
     })
     .with_context(|| format!("cannot render the page of {} in {lang}", s.slug))
 }
@@ -339,7 +377,7 @@ fn missing(env: &Environment, c: &Collection, lang: &str, unknown_code: bool) ->
         page => "404",
         unknown_code,
         lang_script,
-        ..common(c, lang, |l| format!("/{l}/"), meta)
+        ..common(c, lang, Kind::Small, |l| format!("/{l}/"), meta)
     })
     .context("cannot render the 404 page")
 }
@@ -359,7 +397,7 @@ pub fn choose(env: &Environment, c: &Collection, choices: &[Choice], meta: Meta)
         heading => heading.join(" · "),
         page => "choose",
         lang_script => lang_script(c, choices, false),
-        ..common(c, lang, |l| format!("/{l}/"), meta)
+        ..common(c, lang, Kind::Home, |l| format!("/{l}/"), meta)
     })
     .context("cannot render a language choice page")
 }
