@@ -323,6 +323,21 @@ fn before_the_viewer_runs_the_box_shows_the_scenes_preview() {
         assert!(colours > 20, "{hash}: the box shows no picture ({colours} colours)");
     }
     screenshot(&b, "viewer-held-back-390");
+    // On a wide screen too the box has the tour's shape (16:10) before the viewer runs, not the preview
+    // image's own 64-pixel height, so nothing below it moves when the viewer starts.
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    open(&b, &format!("{}/vi/dinh/", server.base));
+    let size = b.wait_for(
+        "the preview image, wide",
+        "var i=document.querySelector('#tour .tour-preview'),r=i&&i.getBoundingClientRect();\
+         return !!i&&i.complete&&i.naturalWidth>0&&[r.width,r.height]",
+    );
+    let (w, h) = (size[0].as_f64().unwrap_or(0.0), size[1].as_f64().unwrap_or(0.0));
+    assert!(w > 600.0 && (h / w - 0.625).abs() < 0.02, "the box before the viewer runs is {w}×{h}");
+    screenshot(&b, "viewer-held-back-1280");
 }
 
 /// Without WebGL: the requested scene's flat panorama, scrolled to its view, with its hotspots as buttons
