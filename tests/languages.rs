@@ -20,6 +20,12 @@ fn get(base: &str, path: &str, accept: Option<&str>) -> (u16, String, Option<Str
     (status, res.body_mut().read_to_string().unwrap_or_default(), location)
 }
 
+/// The address of the words a site page's later scripts use (the narration section's `data-words`), the phone's
+/// speech language among them.
+fn words_src(page: &str) -> &str {
+    page.split("data-words=\"").nth(1).and_then(|r| r.split('"').next()).expect("the narration section names its words")
+}
+
 #[test]
 fn three_languages_check_without_warnings() {
     let dir = common::three_fixture();
@@ -72,7 +78,9 @@ fn a_language_without_interface_words_gets_one_warning() {
     let page = fs::read_to_string(dir.path().join("dist/de/den/index.html")).expect("German page");
     assert!(page.contains("lang=\"de\""), "the page says its language");
     assert!(page.contains("Drag to look around"), "English interface words");
-    assert!(page.contains("\"speech_lang\":\"de\""), "speech in the language's own code");
+    let data = fs::read_to_string(dir.path().join("dist").join(words_src(&page).trim_start_matches('/')))
+        .expect("the page's words");
+    assert!(data.contains("\"speech_lang\":\"de\""), "speech in the language's own code: {data}");
 }
 
 #[test]
@@ -126,7 +134,9 @@ fn three_languages_build_and_serve() {
     let (_, fr, _) = get(base, "/fr/den/", None);
     assert!(fr.contains("Monument national"), "recognition level in French");
     assert!(fr.contains("12\u{202F}500,75"), "numbers written the French way");
-    assert!(fr.contains("\"speech_lang\":\"fr-FR\""), "the phone's voice reads French");
+    let (status, data, _) = get(base, words_src(&fr), None);
+    assert_eq!(status, 200, "the French words");
+    assert!(data.contains("\"speech_lang\":\"fr-FR\""), "the phone's voice reads French: {data}");
     assert!(fr.contains("fr_FR"), "Open Graph locale");
     assert!(fr.contains("Chargement…"), "viewer labels in French");
 

@@ -79,10 +79,12 @@ function snap() {
   return out;
 }
 var mine = snap();
+// The page's own constructed sheets (the viewer's later controls bring theirs) stay, after the others.
+var kept = document.adoptedStyleSheets;
 own[0].disabled = true;
-document.adoptedStyleSheets = sheets.map(function (t) { var s = new CSSStyleSheet(); s.replaceSync(t); return s; });
+document.adoptedStyleSheets = sheets.map(function (t) { var s = new CSSStyleSheet(); s.replaceSync(t); return s; }).concat(kept);
 var theirs = snap();
-document.adoptedStyleSheets = [];
+document.adoptedStyleSheets = kept;
 own[0].disabled = false;
 var diffs = [], count = 0;
 for (var i = 0; i < mine.length; i++) {
