@@ -80,7 +80,7 @@ function snap() {
 }
 var mine = snap();
 // The page's own constructed sheets (the viewer's later controls bring theirs) stay, after the others.
-var kept = document.adoptedStyleSheets;
+var kept = [].slice.call(document.adoptedStyleSheets);
 own[0].disabled = true;
 document.adoptedStyleSheets = sheets.map(function (t) { var s = new CSSStyleSheet(); s.replaceSync(t); return s; }).concat(kept);
 var theirs = snap();
