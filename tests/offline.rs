@@ -384,6 +384,9 @@ fn a_printed_site_page_has_its_still_address_and_qr_code_but_no_controls() {
         "the still and the QR code",
         "return [].every.call(document.querySelectorAll('.print-tour img'),function(i){return i.complete&&i.naturalWidth>0})",
     );
+    // The code prints 35 mm wide, whatever sizes the still beside it.
+    let mm = b.js("return document.querySelector('.print-tour img.print-qr').getBoundingClientRect().width*25.4/96");
+    assert!(mm.as_f64().is_some_and(|w| (w - 35.0).abs() < 0.5), "the printed QR code is {mm} mm wide");
     let pdf = b.cdp("Page.printToPDF", json!({"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": false}));
     use base64::Engine as _;
     let bytes =
