@@ -51,6 +51,18 @@ fn click(b: &Browser, selector: &str) {
     b.call("POST", &format!("/element/{id}/click"), None);
 }
 
+/// Taps the play button of the page's own audio player (a real pointer tap, at its left end) and waits for
+/// the recording to play.
+fn tap_the_pages_player(b: &Browser) {
+    b.js("document.getElementById('narration').scrollIntoView();return 1");
+    b.next_frames();
+    let r =
+        b.js("var r=document.querySelector('#narration audio').getBoundingClientRect();return [r.left,r.top,r.height]");
+    let (x, y) = (r[0].as_f64().expect("x") + 22.0, r[1].as_f64().expect("y") + r[2].as_f64().expect("h") / 2.0);
+    b.click_at(x as i64, y as i64);
+    b.wait_for("the recording playing", "var a=document.querySelector('#narration audio');return !a.paused");
+}
+
 #[test]
 fn only_the_viewer_before_the_first_view_then_the_rest_when_settled() {
     let dir = common::fixture();
@@ -120,13 +132,7 @@ fn later_scripts_load_and_work_on_first_use() {
             .contains("Lời thuyết minh"),
         "the transcript is readable without the script"
     );
-    b.js("document.getElementById('narration').scrollIntoView();return 1");
-    b.next_frames();
-    let r =
-        b.js("var r=document.querySelector('#narration audio').getBoundingClientRect();return [r.left,r.top,r.height]");
-    let (x, y) = (r[0].as_f64().expect("x") + 22.0, r[1].as_f64().expect("y") + r[2].as_f64().expect("h") / 2.0);
-    b.click_at(x as i64, y as i64);
-    b.wait_for("the recording playing", "var a=document.querySelector('#narration audio');return !a.paused");
+    tap_the_pages_player(&b);
     b.wait_for("the narration script", "return window.disanNarration&&window.disanNarration.key()==='site'");
     b.wait_for("its play button in the tour", "var l=document.querySelector('.tour-listen');return l&&!l.hidden");
     assert_eq!(b.js("return document.querySelector('.tour-listen').getAttribute('aria-pressed')"), json!("true"));
@@ -196,13 +202,7 @@ fn on_a_slow_network_the_narration_data_comes_with_its_script_and_the_first_tap_
     b.goto(&format!("{}/vi/demo/", server.base));
     b.wait_for("the tour drawn", "return document.getElementById('tour').getAttribute('aria-busy')==='false'");
     assert_eq!(b.js(NARRATION_DATA), json!([]));
-    b.js("document.getElementById('narration').scrollIntoView();return 1");
-    b.next_frames();
-    let r =
-        b.js("var r=document.querySelector('#narration audio').getBoundingClientRect();return [r.left,r.top,r.height]");
-    let (x, y) = (r[0].as_f64().expect("x") + 22.0, r[1].as_f64().expect("y") + r[2].as_f64().expect("h") / 2.0);
-    b.click_at(x as i64, y as i64);
-    b.wait_for("the recording playing", "var a=document.querySelector('#narration audio');return !a.paused");
+    tap_the_pages_player(&b);
     b.wait_for("the narration script and data", "return window.disanNarration&&window.disanNarration.key()==='site'");
     b.wait_for(
         "its play button in the tour, pressed",

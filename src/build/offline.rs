@@ -203,7 +203,7 @@ fn manifest(out: &Path, c: &Collection, media: &[SiteMedia], words: &BTreeMap<St
             }
             // What the page fetches on use or for printing: the narration's data and the QR code.
             if let Some(f) = m.pages.get(lang) {
-                files.extend(f.narration.iter().map(|u| size(u)).collect::<Result<Vec<_>>>()?);
+                files.extend(f.narration.iter().map(|n| size(&n.url)).collect::<Result<Vec<_>>>()?);
                 files.push(size(&f.qr)?);
             }
             langs.insert(lang.clone(), files);

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::hash::StableHash;
 use super::media::MediaOut;
-use super::site_media::{PageFiles, SiteMedia};
+use super::site_media::{NarrationFile, PageFiles, SiteMedia};
 use crate::site::Collection;
 use crate::site::model::Site;
 
@@ -45,7 +45,8 @@ pub fn write(mo: &MediaOut, c: &Collection, s: &Site, m: &SiteMedia) -> Result<B
             Some(stories) => {
                 let text = serde_json::to_string(&stories.data).context("cannot serialise the narration data")?;
                 let key = StableHash::new().with("narration-data-v2").with(&text);
-                Some(mo.output("media/_narration", lang, "json", key, || Ok(text.into_bytes()))?)
+                let url = mo.output("media/_narration", lang, "json", key, || Ok(text.into_bytes()))?;
+                Some(NarrationFile { url, shown: stories.shown })
             }
             None => None,
         };

@@ -258,14 +258,11 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
     // The site's and every scene's narration: the page shows one (the site's, else the first scene's);
     // narration.js fetches the rest from the page's narration file and offers the story of the scene the
     // visitor is at.
-    let files = m.pages.get(lang);
-    let narration = super::narration::page_stories(s, m, lang).map(|stories| {
-        json!({
-            "shown": stories.shown,
-            "src": files.and_then(|f| f.narration.as_deref()),
-            "lang_name": crate::words::native_name(lang),
-        })
-    });
+    let narration = m
+        .pages
+        .get(lang)
+        .and_then(|f| f.narration.as_ref())
+        .map(|n| json!({ "shown": n.shown, "src": n.url, "lang_name": crate::words::native_name(lang) }));
     let scenes: Vec<_> = s
         .scenes
         .iter()

@@ -26,11 +26,20 @@ pub struct SiteMedia {
 /// (so hosts and browsers keep them for good) and listed for offline use with the page.
 #[derive(Debug, Default, Clone)]
 pub struct PageFiles {
-    /// `narration.js`'s data (every story's recording, captions and transcript, the voice's words), when
-    /// the site has narration in this language: fetched when the script loads.
-    pub narration: Option<String>,
+    /// The site's narration in this language, when it has any.
+    pub narration: Option<NarrationFile>,
     /// The QR code of the page's address (SVG), shown only in print.
     pub qr: String,
+}
+
+/// A site page's narration: the file `narration.js` fetches when it loads (every story's recording,
+/// captions and transcript), and the story the page's HTML shows, made from the same stories.
+#[derive(Debug, Clone)]
+pub struct NarrationFile {
+    /// URL of `narration.js`'s data.
+    pub url: String,
+    /// The story the page shows before any script runs (see [`super::narration::PageStories`]).
+    pub shown: serde_json::Value,
 }
 
 /// The narration files made for one site, beside [`SiteMedia::audio`] (the site's own
