@@ -276,15 +276,15 @@ fn back_returns_to_the_previous_scene_and_the_language_switch_keeps_the_place() 
     assert_eq!(b.js("return history.length").as_u64(), Some(entries + 1), "turning the view adds no entry");
     b.wait_for("the hash to follow the view", "return location.hash.indexOf('yaw=-18')>0");
 
-    // Back: the gate again, at the view it was left at; Back again: the page before.
-    b.js("history.back();return 1");
+    // The browser's Back: the gate again, at the view it was left at; Back again: the page before.
+    b.back();
     wait_drawn(&b, "cong", Instant::now(), "the gate after Back");
     assert_eq!(b.js("return location.pathname").as_str(), Some("/vi/dinh/"));
-    b.js("history.forward();return 1");
+    b.forward();
     wait_drawn(&b, "san", Instant::now(), "the yard after Forward");
-    b.js("history.back();return 1");
+    b.back();
     wait_drawn(&b, "cong", Instant::now(), "the gate after Back, again");
-    b.js("history.back();return 1");
+    b.back();
     b.wait_for("the page before the tour", "return location.pathname==='/vi/'");
 
     // The language switch opens the same scene and view in the other language.

@@ -114,9 +114,22 @@ impl Browser {
             if !v.is_null() && v != json!(false) {
                 return v;
             }
-            assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+            if started.elapsed() >= Duration::from_secs(20) {
+                let at = self.js("return [location.href, document.readyState, history.length, document.title]");
+                panic!("timed out waiting for {what} (the page: {at})");
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The browser's own Back, as the visitor's Back button (not the page's history.back()).
+    pub fn back(&self) {
+        self.call("POST", "/back", None);
+    }
+
+    /// The browser's own Forward.
+    pub fn forward(&self) {
+        self.call("POST", "/forward", None);
     }
 
     /// Returns once the page has drawn two more frames (what is on screen now includes every change made
