@@ -25,15 +25,16 @@ const SERVED: &[&str] = &[
 
 /// Style sheets, one per kind of page, each joined from the parts of `static/` it needs, in this order (a
 /// later part may override an earlier one): a page makes one request for its styles and gets only rules
-/// it can use. The parts' own headers say what they style.
+/// it can use. The parts' own headers say what they style. The rules of what a script builds (the save
+/// box, the narration's controls) are in none of them: the script adds them (see [`SCRIPT_STYLES`]).
 const STYLESHEETS: &[(&str, &[&str])] = &[
     // The home page, and the language choice page (a grid of cards too; its visitors go on to the home
     // page at once, which then has this file already).
-    ("home.css", &["css/base.css", "css/cards.css", "css/save.css", "css/home.css"]),
+    ("home.css", &["css/base.css", "css/cards.css", "css/home.css"]),
     // A site's page with a tour: its page rules and the viewer's in one file.
-    ("tour.css", &["css/base.css", "css/save.css", "css/site.css", "viewer.css"]),
+    ("tour.css", &["css/base.css", "css/site.css", "viewer.css"]),
     // A site's page without a tour.
-    ("site.css", &["css/base.css", "css/save.css", "css/site.css"]),
+    ("site.css", &["css/base.css", "css/site.css"]),
     // The small pages: not found, an unknown placard code, the offline page.
     ("page.css", &["css/base.css"]),
 ];
@@ -113,19 +114,41 @@ const MORE_MARK: &str = "__VIEWER_MORE__";
 /// (`static/viewer-more/controls.css`); replaced by them, as an array of strings.
 const MORE_CSS_MARK: &str = "__VIEWER_MORE_CSS__";
 
+/// Where a script takes the function that adds style rules to the page (`static/adopt-rules.js`).
+const ADOPT_MARK: &str = "__ADOPT_RULES__";
+/// Where a script that builds part of a page takes the rules of that part's style sheet (see
+/// [`SCRIPT_STYLES`]).
+const RULES_MARK: &str = "__STYLE_RULES__";
+/// Scripts that bring the look of what they build, as rules they add to the page (pages without the
+/// script, or without JavaScript, never show that part): the save-for-offline box and the narration's
+/// controls.
+const SCRIPT_STYLES: &[(&str, &str)] = &[("offline.js", "css/save.css"), ("narration.js", "css/narration.css")];
+
+/// A style sheet of `static/`, squeezed, as the rules a script adds (see [`css_rules`]).
+fn rules_of(dir: &Path, file: &str) -> String {
+    let path = dir.join(file);
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    css_rules(&squeeze_css(&text))
+}
+
+/// The function that adds style rules, as the scripts that name [`ADOPT_MARK`] take it.
+fn adopt_rules(dir: &Path) -> String {
+    let path = dir.join("adopt-rules.js");
+    println!("cargo:rerun-if-changed={}", path.display());
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
 /// The viewer: its core (`viewer.js`, what the first view needs) and its later controls
 /// (`viewer-more.js`, `static/viewer-more/`: a function that the core calls with its internals once the
 /// first view is drawn).
 fn bundle_viewer(dir: &Path) -> (String, String) {
-    let css = dir.join("viewer-more/controls.css");
-    println!("cargo:rerun-if-changed={}", css.display());
-    let text = fs::read_to_string(&css).unwrap_or_else(|e| panic!("cannot read {}: {e}", css.display()));
-    let rules = css_rules(&squeeze_css(&text));
+    let rules = rules_of(dir, "viewer-more/controls.css");
     let more = bundle(
         &dir.join("viewer-more"),
         "window.disanViewerMore=core=>{'use strict';\n",
         "};\n",
-        &[(MORE_CSS_MARK, &rules)],
+        &[(MORE_CSS_MARK, &rules), (ADOPT_MARK, &adopt_rules(dir))],
     );
     let name = fingerprinted("viewer-more.js", more.as_bytes());
     let core = bundle(&dir.join("viewer"), "(()=>{'use strict';\n", "})();\n", &[(MORE_MARK, &name)]);
@@ -339,6 +362,14 @@ fn main() {
             Some(viewer.clone())
         } else if *name == "viewer-more.js" {
             Some(viewer_more.clone())
+        } else if let Some((_, css)) = SCRIPT_STYLES.iter().find(|(script, _)| script == name) {
+            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            check_parses(name, &text, 0);
+            for mark in [ADOPT_MARK, RULES_MARK] {
+                assert_eq!(text.matches(mark).count(), 1, "{name} must name {mark} once");
+            }
+            let text = text.replacen(ADOPT_MARK, &adopt_rules(dir), 1).replacen(RULES_MARK, &rules_of(dir, css), 1);
+            Some(minify_js(name, &text))
         } else if name.ends_with(".js") {
             let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             Some(minify_js(name, &text))

@@ -4,7 +4,7 @@
    - when the visitor first touches, clicks or focuses something inside that element (so the
      narration's controls come at once for someone who goes straight to them), or
    - when the page has settled: loaded, the tour's first view drawn sharp (its `aria-busy` is no longer
-     "true"; at most 6 s after the load), and the main thread idle. Until then the first view has the
+     "true", looked at every 200 ms; at most 6 s after the load), and the main thread idle. Until then the first view has the
      network and the main thread to itself: the viewer's script is the only one the page asks for.
    Without this script the page still works: the transcript is in the page, a recording plays in its own
    player and the directions link opens the OpenStreetMap route planner. */
@@ -27,19 +27,18 @@
       if (el) load(el);
     }, true);
   });
-  function idle() {
+  // Settled: loaded, and the tour not busy (or busy for 6 s already); then when the main thread is idle.
+  var since;
+  function settled() {
+    var tour = d.getElementById('tour');
+    if (tour && tour.getAttribute('aria-busy') === 'true' && Date.now() - since < 6000) return setTimeout(settled, 200);
     if (window.requestIdleCallback) requestIdleCallback(all, { timeout: 2000 });
     else setTimeout(all, 200);
   }
-  function settled() {
-    var tour = d.getElementById('tour');
-    if (!tour || tour.getAttribute('aria-busy') !== 'true' || !window.MutationObserver) return idle();
-    var o = new MutationObserver(function () {
-      if (tour.getAttribute('aria-busy') !== 'true') { o.disconnect(); clearTimeout(t); idle(); }
-    });
-    var t = setTimeout(function () { o.disconnect(); idle(); }, 6000);
-    o.observe(tour, { attributes: true, attributeFilter: ['aria-busy'] });
+  function start() {
+    since = Date.now();
+    settled();
   }
-  if (d.readyState === 'complete') settled();
-  else addEventListener('load', settled);
+  if (d.readyState === 'complete') start();
+  else addEventListener('load', start);
 })();

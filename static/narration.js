@@ -13,6 +13,9 @@
   const box = document.getElementById('narration');
   const urls = box ? [box.getAttribute('data-src'), box.getAttribute('data-words')] : [];
   if (!urls[0] || !urls[1]) return;
+  // The controls' look (static/css/narration.css, whose rules build.rs writes here).
+  __ADOPT_RULES__;
+  adoptRules(__STYLE_RULES__);
   let asked = false;
   const get = url => fetch(url).then(r => (r.ok ? r.json() : Promise.reject(r.status)));
   function load() {

@@ -9,6 +9,10 @@
 (function () {
   'use strict';
   if (!('serviceWorker' in navigator) || !window.caches) return;
+  // The box's look (static/css/save.css, whose rules build.rs writes here): only pages that can show the
+  // box need it, so it is not in their style sheets.
+  __ADOPT_RULES__;
+  adoptRules(__STYLE_RULES__);
   var box = document.getElementById('offline');
   var keptList = document.getElementById('offline-kept');
   var lang = (box || keptList || document.documentElement).getAttribute('data-lang') || document.documentElement.lang;

@@ -1,8 +1,8 @@
 //! The files a site page fetches only when the visitor needs them, written beside the media: the
 //! narration's data (fetched by `narration.js` when it loads, on first use or once the first view is
 //! done), the print-only QR code of the page's address (loaded lazily, so only printing fetches it), and
-//! the words of the scripts loaded later (the narration's controls, the save-for-offline box), one file
-//! per language that every page shares. Keeping them out of the HTML makes every first visit and every
+//! the words of the scripts loaded later (the viewer's later part, the narration's controls, the
+//! save-for-offline box), one file per language that every page shares. Keeping them out of the HTML makes every first visit and every
 //! next page lighter; each is named by a hash of its bytes, so a host and a browser keep it for good, and
 //! pages with the same narration data share one file.
 
@@ -59,8 +59,13 @@ pub fn write(mo: &MediaOut, c: &Collection, s: &Site, m: &SiteMedia) -> Result<B
     Ok(out)
 }
 
+/// The viewer's words its core needs for the first view (the rest come in the words file, with its later
+/// part): by key without the `v_` prefix.
+pub const VIEWER_CORE_WORDS: &[&str] = &["loading", "drag_hint", "scene_link", "info"];
+
 /// Writes the later scripts' words of every language of the collection (`offline`: the save box's;
-/// `narration`: the narration's controls, with the language's own name and the voice's language tag);
+/// `narration`: the narration's controls, with the language's own name and the voice's language tag;
+/// `viewer`: the viewer's later part's, see [`VIEWER_CORE_WORDS`]);
 /// returns their URLs by language. Pages name theirs in `data-words`; the offline list keeps them all.
 pub fn write_words(mo: &MediaOut, c: &Collection) -> Result<BTreeMap<String, String>> {
     let mut urls = BTreeMap::new();
@@ -72,8 +77,12 @@ pub fn write_words(mo: &MediaOut, c: &Collection) -> Result<BTreeMap<String, Str
             .collect();
         let narration: serde_json::Map<String, Value> =
             t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
+        let viewer: serde_json::Map<String, Value> = t
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("v_").filter(|k| !VIEWER_CORE_WORDS.contains(k)).map(|k| (k.to_string(), json!(v))))
+            .collect();
         let words = json!({
-            "offline": offline, "narration": narration,
+            "offline": offline, "narration": narration, "viewer": viewer,
             "lang_name": crate::words::native_name(lang), "speech_lang": crate::words::speech_tag(lang),
         });
         let text = serde_json::to_string(&words).context("cannot serialise the later scripts' words")?;

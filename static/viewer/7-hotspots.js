@@ -1,43 +1,13 @@
 /* Hotspots as real buttons — links to other scenes and information points — placed over the canvas
-   (or listed under the flat image without WebGL), and the information panel they open. A hotspot outside
+   (or listed under the flat image without WebGL). A hotspot outside
    the view stays in the tab order, unseen; focusing it turns the view to it. */
 const Hotspots = (() => {
   const layer = el('div', 'tour-hs');   // over the canvas
   const list = el('ul', 'tour-list');   // without WebGL
   let spots = [];                       // [{b: button, h: hotspot, d: direction}] of the scene shown
 
-  const panel = el('div', 'tour-panel');
-  panel.setAttribute('role', 'dialog');
-  panel.setAttribute('aria-labelledby', 'tour-panel-h');
-  panel.hidden = true;
-  const panelH = el('h2', 'tour-panel-title');
-  panelH.id = 'tour-panel-h';
-  const panelBody = el('div', 'tour-panel-body');
-  const closeBtn = button('tour-close', lab('close'), '×');
-  panel.append(closeBtn, panelH, panelBody);
-  let returnFocus = null;
-
-  function open(h) {
-    panelH.textContent = h.title || '';
-    panelBody.textContent = '';
-    String(h.text || '').split(/\n\s*\n/).forEach(t => {
-      t = t.trim();
-      if (t) panelBody.append(el('p', '', t));
-    });
-    if (panel.hidden) returnFocus = document.activeElement;
-    panel.hidden = false;
-    panel.scrollTop = 0;
-    closeBtn.focus();
-  }
-  function close() {
-    if (panel.hidden) return false;
-    panel.hidden = true;
-    const r = returnFocus;
-    returnFocus = null;
-    (r && r.isConnected && r !== document.body ? r : tour).focus({ preventScroll: true });
-    return true;
-  }
-  closeBtn.onclick = close;
+  // The information panel is the later part's (viewer-more/5-panel.js): open asks for it.
+  const close = () => { const a = More.api(); return !!a && a.close(); };
 
   function make(h) {
     const sc = h.type === 'scene';
@@ -50,7 +20,7 @@ const Hotspots = (() => {
     if (sc) {
       b.dataset.target = h.target;
       b.onclick = () => Scenes.go(S.byId[h.target], null, 'user');
-    } else b.onclick = () => open(h);
+    } else b.onclick = () => More.need(a => a.open(h));
     return b;
   }
 
@@ -89,5 +59,5 @@ const Hotspots = (() => {
     }
   });
 
-  return { layer, list, panel, closeBtn, close, place };
+  return { layer, list, close, place };
 })();

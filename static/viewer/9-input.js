@@ -41,10 +41,11 @@ const Input = (() => {
 
   tour && tour.addEventListener('keydown', e => {
     if (e.key === 'Escape' || e.key === 'Esc') {
-      if (!Hotspots.close()) Ui.leaveFull();
+      const a = More.api();               // the panel and full screen are the later part's
+      if (a) a.escape();
       return;
     }
-    if (S.phase === 'static' || e.ctrlKey || e.metaKey || e.altKey || Hotspots.panel.contains(e.target)) return;
+    if (S.phase === 'static' || e.ctrlKey || e.metaKey || e.altKey || e.target.closest('.tour-panel')) return;
     const s = S.view.hfov / 10;
     const a = { ArrowLeft: [-s, 0], ArrowRight: [s, 0], ArrowUp: [0, s], ArrowDown: [0, -s] }[e.key];
     if (a) { changeView({ yaw: S.view.yaw + a[0], pitch: S.view.pitch + a[1] }); Ui.hideHint(); }
