@@ -3,7 +3,7 @@
    The core has taken its canvas away and shows the page's preview until this replaces it. */
 function flat(s, v, how, title) {
   if (tour.classList.contains('tour--static')) return;
-  [ctrl, bar].forEach(e => e.remove());
+  [ctrl, Ui.bar].forEach(e => e.remove());
   if (Ui.pageImage) Ui.pageImage.remove();
   tour.classList.add('tour--static');
   const scroller = el('div', 'tour-scroll');
