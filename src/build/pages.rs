@@ -286,8 +286,6 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
                     "ext": pano.tiles.1.format.extension(),
                 },
                 "yaw": sc.yaw, "pitch": sc.pitch, "hfov": sc.hfov, "north": sc.north, "hotspots": hotspots,
-                // The panorama's credit as one line of plain text, for the viewer's scene information.
-                "credit": sc.credit.as_ref().map(|c| relic::credit_text(&t, c, relic::Media::Panorama)),
             })
         })
         .collect();
