@@ -79,7 +79,9 @@ pub fn write_words(mo: &MediaOut, c: &Collection) -> Result<BTreeMap<String, Str
             t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
         let viewer: serde_json::Map<String, Value> = t
             .iter()
-            .filter_map(|(k, v)| k.strip_prefix("v_").filter(|k| !VIEWER_CORE_WORDS.contains(k)).map(|k| (k.to_string(), json!(v))))
+            .filter_map(|(k, v)| {
+                k.strip_prefix("v_").filter(|k| !VIEWER_CORE_WORDS.contains(k)).map(|k| (k.to_string(), json!(v)))
+            })
             .collect();
         let words = json!({
             "offline": offline, "narration": narration, "viewer": viewer,
