@@ -3,8 +3,9 @@
    as soon as that small image is decoded, the view the address asks for (its yaw, pitch and hfov, bounded
    as the viewer bounds them) is drawn from it onto a small canvas over the box, so the visitor sees the
    scene in perspective before the viewer's script has arrived. The canvas has one and a half times as many
-   pixels across as the preview shows across the view (it holds no more detail), and the viewer removes it once
-   its own first frame is on screen. It draws when the page is laid out anyway (a ResizeObserver's call), so
+   pixels across as the preview shows across the view (it holds no more detail); each takes the nearest of
+   the preview's pixels once the browser has drawn the preview four times larger (its smoothing does the
+   blending). The viewer removes it once its own first frame is on screen. It draws when the page is laid out anyway (a ResizeObserver's call), so
    reading the box's size forces no layout of the half-parsed page. build.rs leaves this comment out and puts the script's hash in the
    content policy. */
 (function(){try{
@@ -22,15 +23,13 @@ if(!W||!H||!pw||i.getAttribute('data-scene')!==s.id||document.querySelector('#to
 var h=M.min(M.max(30,M.min(120,2*M.atan(1.732*W/H)/D)),M.max(30,n(o.hfov,n(s.hfov,100)))),tx=M.tan(h*D/2),ty=tx*H/W,
 mp=M.max(0,90-M.atan(ty)/D),y=n(o.yaw,n(s.yaw,0))*D,e=M.min(mp,M.max(-mp,n(o.pitch,n(s.pitch,0))))*D,
 cy=M.cos(y),sy=M.sin(y),cp=M.cos(e),sp=M.sin(e),w=M.min(W,M.ceil(1.5*pw*tx/M.PI)),hh=M.round(w*H/W),
-a=document.createElement('canvas'),c=document.createElement('canvas'),g,P,I,O,r,j,q=0,X,Y,dx,dy,dz,u,v,u0,v0,fu,fv,A,B,C,E,z;
-a.width=pw;a.height=ph;g=a.getContext('2d');g.drawImage(i,0,0);P=g.getImageData(0,0,pw,ph).data;
+a=document.createElement('canvas'),c=document.createElement('canvas'),PW=pw*4,PH=ph*4,g,P,I,O,r,j,q=0,X,Y,dx,dy,dz,z;
+a.width=PW;a.height=PH;g=a.getContext('2d');g.drawImage(i,0,0,PW,PH);P=g.getImageData(0,0,PW,PH).data;
 c.width=w;c.height=hh;c.className='tour-first';c.setAttribute('aria-hidden','true');g=c.getContext('2d');I=g.createImageData(w,hh);O=I.data;
 for(r=0;r<hh;r++){Y=(1-2*(r+.5)/hh)*ty;for(j=0;j<w;j++,q+=4){X=(2*(j+.5)/w-1)*tx;
 dx=X*cy-Y*sy*sp+sy*cp;dy=Y*cp+sp;dz=-X*sy-Y*cy*sp+cy*cp;
-u=(M.atan2(dx,dz)/2/M.PI+.5)*pw-.5;v=(.5-M.atan2(dy,M.sqrt(dx*dx+dz*dz))/M.PI)*ph-.5;
-u0=M.floor(u);v0=M.floor(v);fu=u-u0;fv=v-v0;
-A=(M.max(0,v0)*pw+(u0+pw)%pw)*4;B=(M.max(0,v0)*pw+(u0+1)%pw)*4;C=(M.min(ph-1,v0+1)*pw+(u0+pw)%pw)*4;E=(M.min(ph-1,v0+1)*pw+(u0+1)%pw)*4;
-for(z=0;z<3;z++)O[q+z]=(P[A+z]*(1-fu)+P[B+z]*fu)*(1-fv)+(P[C+z]*(1-fu)+P[E+z]*fu)*fv;O[q+3]=255}}
+z=(M.min(PH-1,(.5-M.atan2(dy,M.sqrt(dx*dx+dz*dz))/M.PI)*PH|0)*PW+((M.atan2(dx,dz)/2/M.PI+.5)*PW|0)%PW)*4;
+O[q]=P[z];O[q+1]=P[z+1];O[q+2]=P[z+2];O[q+3]=255}}
 g.putImageData(I,0,0);i.parentNode.insertBefore(c,i.nextSibling)};
 go=function(){if(!window.ResizeObserver)return draw();var b=new ResizeObserver(function(){b.disconnect();draw()});b.observe(i)};
 if(i.complete&&i.naturalWidth)go();else i.addEventListener('load',go)
