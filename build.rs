@@ -368,7 +368,8 @@ fn main() {
             for mark in [ADOPT_MARK, RULES_MARK] {
                 assert_eq!(text.matches(mark).count(), 1, "{name} must name {mark} once");
             }
-            let text = text.replacen(ADOPT_MARK, &adopt_rules(dir), 1).replacen(RULES_MARK, &rules_of(dir, css), 1);
+            // The script's own rules first, then the function (whose text must not be searched for marks).
+            let text = text.replacen(RULES_MARK, &rules_of(dir, css), 1).replacen(ADOPT_MARK, &adopt_rules(dir), 1);
             Some(minify_js(name, &text))
         } else if name.ends_with(".js") {
             let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));

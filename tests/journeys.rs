@@ -367,6 +367,11 @@ fn without_webgl_the_requested_scene_is_shown_flat() {
     let buttons = b
         .js("return [].map.call(document.querySelectorAll('.tour-list button.hs'),function(b){return b.textContent;})");
     assert_eq!(buttons, json!(["Ra cổng", "Hậu cung", "Cây đa"]));
+    // Nothing drawn before the fallback is left over it: the flat panorama is what the box shows.
+    let top = b.js("var s=document.querySelector('.tour-scroll').getBoundingClientRect(),\
+         e=document.elementFromPoint(s.left+s.width/2,s.top+s.height/2);\
+         return [e&&e.className,document.querySelectorAll('#tour .tour-first,#tour .tour-preview').length]");
+    assert_eq!(top, json!(["tour-flat", 0]), "what covers the flat panorama");
     let text = tour_text(&b);
     assert!(!text.contains('<'), "markup shown as text: {text:?}");
     screenshot(&b, "no-webgl-390");

@@ -1,7 +1,7 @@
 //! The viewer in two scripts, in a real browser against the real host: the page loads the core alone
-//! (`viewer.js`), which draws the first view; the core then asks for its later controls (`viewer-more.js`:
-//! scene list, compass, share, motion), once the first view is on screen, or at once when the visitor
-//! touches the tour before that. Either way every control appears and works: the scene list opens a scene,
+//! (`viewer.js`), which draws the first view; the core then asks for its later part (`viewer-more.js`:
+//! scene list, compass, share, motion, zoom and full screen, the information panel), once the first view is
+//! on screen, or at once when the visitor touches the tour before that. Either way every control appears and works: the scene list opens a scene,
 //! the compass faces north, share copies the view's address, the motion button shows once the phone's
 //! sensor answers and then follows it. Skips with a reason when no browser is installed, unless
 //! DISAN_REQUIRE_TOOLS is set (CI).
@@ -196,4 +196,52 @@ fn a_tap_before_the_controls_arrive_brings_them_and_they_work() {
     b.js("window.disanTour.go('cong');return 1");
     b.wait_for("the gate", &shows("cong"));
     every_control_works(&b, &page);
+}
+
+/// The information panel is in the later script too: an information hotspot tapped before it has come
+/// opens its panel when it comes (focus on its close button, Escape closes it); one tapped at a scene the
+/// visitor has left by then opens nothing.
+#[test]
+fn an_information_hotspot_tapped_before_the_panel_came_opens_it_there() {
+    let dir = fixture();
+    let server = common::Server::start(dir.path());
+    let page = format!("{}/en/dinh/", server.base);
+    let Some(b) = phone(&server.base) else { return };
+    b.cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}));
+    // A slow link: the later script comes a round trip and a half after the first view asks for it.
+    network(&b, 1500, 200_000);
+    let at_the_banyan = format!("{page}#scene=san&yaw=90&pitch=0&hfov=90");
+    let ready = "var t=document.getElementById('tour');return !!window.disanTour&&disanTour.view().scene==='san'&&t.classList.contains('tour--ready')";
+    let no_panel = "return !document.querySelector('.tour-panel')";
+
+    b.goto(&at_the_banyan);
+    b.wait_for("the yard drawn", ready);
+    click(&b, "#tour .hs-info");
+    assert_eq!(b.js(no_panel), json!(true), "the tap came before the later script");
+    let shown = b.wait_for(
+        "the banyan's panel",
+        "var p=document.querySelector('.tour-panel');\
+         return !!p&&!p.hidden&&[p.querySelector('h2').textContent,p.textContent,document.activeElement.className]",
+    );
+    assert_eq!(shown[0], json!("Banyan"), "{shown}");
+    assert!(shown[1].as_str().is_some_and(|t| t.contains("A hundred-year-old banyan.")), "{shown}");
+    assert_eq!(shown[2], json!("tour-close"), "the close button has the focus: {shown}");
+    b.call(
+        "POST",
+        "/actions",
+        Some(json!({"actions": [{"type": "key", "id": "k", "actions": [
+        {"type": "keyDown", "value": "\u{E00C}"}, {"type": "keyUp", "value": "\u{E00C}"}]}]})),
+    );
+    b.wait_for("the panel closed by Escape", "return document.querySelector('.tour-panel').hidden");
+
+    // Tapped, then the visitor goes on to the gate before the script comes: no panel opens there.
+    b.goto("about:blank");
+    b.goto(&at_the_banyan);
+    b.wait_for("the yard drawn again", ready);
+    click(&b, "#tour .hs-info");
+    assert_eq!(b.js(no_panel), json!(true), "the tap came before the later script");
+    b.js("window.disanTour.go('cong');return 1");
+    b.wait_for("the later controls", CONTROLS);
+    b.wait_for("the gate", &shows("cong"));
+    assert_eq!(b.js("return document.querySelector('.tour-panel').hidden"), json!(true), "a panel opened at the gate");
 }

@@ -7,5 +7,5 @@
    listed here, so none of them has to be a global, and gets back what it calls in them (z-join.js). The
    bar's controls gather in `bar` and join the core's control group together, at the end (z-join.js,
    after their look: y-look.js). */
-const { S, on, changeView, setScene, Ui, Url, G, Scenes, Hotspots, tour, el, button, lab, num, clamp, D } = core;
+const { S, on, changeView, Ui, Url, G, Scenes, Hotspots, tour, el, button, lab, num, clamp, D } = core;
 const bar = document.createDocumentFragment();

@@ -6,7 +6,8 @@ const Hotspots = (() => {
   const list = el('ul', 'tour-list');   // without WebGL
   let spots = [];                       // [{b: button, h: hotspot, d: direction}] of the scene shown
 
-  // The information panel is the later part's (viewer-more/5-panel.js): open asks for it.
+  // The information panel is the later part's (viewer-more/6-panel.js): a tap asks for it, and opens the
+  // panel when it comes, if the visitor is still at that scene.
   const close = () => { const a = More.api(); return !!a && a.close(); };
 
   function make(h) {
@@ -20,7 +21,7 @@ const Hotspots = (() => {
     if (sc) {
       b.dataset.target = h.target;
       b.onclick = () => Scenes.go(S.byId[h.target], null, 'user');
-    } else b.onclick = () => More.need(a => a.open(h));
+    } else b.onclick = () => { const at = S.scene; More.need(a => { if (S.scene === at && b.isConnected) a.open(h); }); };
     return b;
   }
 

@@ -28,7 +28,7 @@ const Ui = (() => {
     if (S.phase !== 'static') tour.setAttribute('aria-busy', String(busy));
   });
 
-  // Before the first frame: the title bar and panel over the page's preview.
+  // Before the first frame: the title bar over the page's preview.
   function mount() {
     if (!tour.hasAttribute('tabindex')) tour.tabIndex = 0;
     tour.append(title);
@@ -52,15 +52,18 @@ const Ui = (() => {
     setTimeout(hideHint, 6000);
   }
 
-  // Without WebGL (or when the first panorama cannot be drawn): the drawn view goes, the page's preview
-  // stays until the later part puts the flat panorama in its place.
+  // Without WebGL (or when the first panorama cannot be drawn): the drawn view goes and the requested scene
+  // is set at once (title, address); the page's preview stays, no longer drawn over by the page's inline
+  // script, until the later part puts the flat panorama in its place.
   function toStatic(s, v, how) {
     setPhase('static');
     [G.canvas, Hotspots.layer, bar, hint, loading].forEach(e => e.remove());
+    if (pageImage) pageImage.removeAttribute('data-scene');
     firstView();
     tour.classList.remove('tour--gl', 'tour--ready');
     tour.removeAttribute('aria-busy');
-    More.need(a => a.flat(s, v, how, title));
+    setScene(s, v, how);
+    More.need(a => a.flat(title));
   }
 
   return { pageImage, bar, mount, gl, ready, toStatic, zoom, hideHint };

@@ -8,7 +8,8 @@
    window.disanViewerMore, which is called once with what it uses from the core (handed over, not made
    global) and returns what the core calls in it: {open, close, escape, flat}. Its words (labels of its
    buttons) are not in the page: they come from the later scripts' words file the tour box names in
-   `data-words`, fetched beside it. A failed request is tried again on the next touch or need. */
+   `data-words`, fetched beside it. A failed request for the script is tried again on the next touch or
+   need. */
 const More = (() => {
   const me = document.currentScript;
   let asked = false, api = null, waiting = [];
@@ -21,13 +22,14 @@ const More = (() => {
     s.src = new URL('__VIEWER_MORE__', me.src).href;
     document.head.append(s);
     const at = tour.getAttribute('data-words');
-    const words = at ? fetch(at).then(r => (r.ok ? r.json() : Promise.reject(r.status))) : null;
+    // Without its words the part still runs (its buttons keep their icons), rather than not at all.
+    const words = at ? fetch(at).then(r => (r.ok ? r.json() : null), () => null) : null;
     Promise.all([code, words]).then(([, w]) => {
       const f = window.disanViewerMore;
       delete window.disanViewerMore;
       if (typeof f !== 'function') return;
       Object.assign(S.data.labels || (S.data.labels = {}), w && w.viewer);
-      api = f({ S, on, changeView, setScene, Ui, Url, G, Scenes, Hotspots, tour, el, button, lab, num, clamp, D });
+      api = f({ S, on, changeView, Ui, Url, G, Scenes, Hotspots, tour, el, button, lab, num, clamp, D });
       const now = waiting;
       waiting = [];
       now.forEach(fn => fn(api));
