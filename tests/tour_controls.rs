@@ -261,6 +261,12 @@ fn every_hotspot_is_reachable_by_keyboard() {
     assert!(turn(f(&v, "yaw"), 90.0).abs() < 1.0, "{v}");
     key(&b, ENTER);
     b.wait_for("its panel opened from the keyboard", "return !document.querySelector('.tour-panel').hidden&&document.querySelector('.tour-panel-title').textContent==='Banyan'");
+    // On a dark phone the card is dark too, its text light.
+    let colours = "var s=getComputedStyle(document.querySelector('.tour-panel'));return [s.backgroundColor,s.color]";
+    assert_eq!(b.js(colours), json!(["rgb(255, 255, 255)", "rgb(27, 27, 27)"]));
+    b.cdp("Emulation.setEmulatedMedia", json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]}));
+    assert_eq!(b.js(colours), json!(["rgb(28, 31, 34)", "rgb(232, 230, 225)"]), "the card on a dark phone");
+    b.cdp("Emulation.setEmulatedMedia", json!({"features": []}));
     key(&b, "\u{E00C}");
     b.wait_for("the panel closed, focus back on the hotspot", "var a=document.activeElement;return document.querySelector('.tour-panel').hidden&&a.classList.contains('hs-info')");
 
