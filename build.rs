@@ -39,22 +39,26 @@ const STYLESHEETS: &[(&str, &[&str])] = &[
     ("page.css", &["css/base.css"]),
 ];
 
+/// A file's text, and Cargo told to build again when it changes.
+fn read_static(path: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
 /// One page kind's style sheet (see [`STYLESHEETS`]): its parts joined and squeezed.
 fn stylesheet(dir: &Path, parts: &[&str]) -> String {
     let mut text = String::new();
     for part in parts {
-        let path = dir.join(part);
-        println!("cargo:rerun-if-changed={}", path.display());
-        text.push_str(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())));
+        text.push_str(&read_static(&dir.join(part)));
         text.push('\n');
     }
     squeeze_css(&text)
 }
 
-/// The modules in `dir` (`*.js`, in name order) joined between `head` and `tail`, minified as a whole: one
-/// file for the browser (no module loader, no request per module), in one function scope so names shared
-/// between modules shrink too.
-fn bundle(dir: &Path, head: &str, tail: &str, marks: &[(&str, &str)]) -> String {
+/// The modules in `dir` (`*.js`, in name order) joined between `head` and `tail`, for [`minify_js`] to
+/// make one file for the browser (no module loader, no request per module), in one function scope so
+/// names shared between modules shrink too.
+fn join_modules(dir: &Path, head: &str, tail: &str) -> String {
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<_> = fs::read_dir(dir)
         .map(|d| {
@@ -64,8 +68,7 @@ fn bundle(dir: &Path, head: &str, tail: &str, marks: &[(&str, &str)]) -> String 
     names.sort();
     let mut out = String::from(head);
     for path in names {
-        println!("cargo:rerun-if-changed={}", path.display());
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let text = read_static(&path);
         // Each module on its own first (in a function, as in the bundle), so a mistake is reported at its
         // own file and line.
         check_parses(&path.display().to_string(), &format!("(()=>{{\n{text}\n}})"), 1);
@@ -73,11 +76,13 @@ fn bundle(dir: &Path, head: &str, tail: &str, marks: &[(&str, &str)]) -> String 
         out.push('\n');
     }
     out.push_str(tail);
-    for (mark, with) in marks {
-        assert_eq!(out.matches(mark).count(), 1, "{}/*.js must name {mark} once", dir.display());
-        out = out.replace(mark, with);
-    }
-    minify_js(&format!("{}/*.js (joined)", dir.display()), &out)
+    out
+}
+
+/// `text` (a script named `name`) with `mark` replaced by `with`; it must name `mark` once.
+fn put(name: &str, text: &str, mark: &str, with: &str) -> String {
+    assert_eq!(text.matches(mark).count(), 1, "{name} must name {mark} once");
+    text.replacen(mark, with, 1)
 }
 
 /// The rules of a squeezed style sheet, one string each (an `@media` block is one rule), as a JavaScript
@@ -107,51 +112,36 @@ fn css_rules(squeezed: &str) -> String {
     format!("[{}]", rules.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(","))
 }
 
-/// Where the viewer's core (`static/viewer/m-more.js`) names the file of its later controls; replaced by
-/// that file's fingerprinted name, so a new version of the controls also makes a new core.
+/// Where the viewer's core (`static/viewer/m-more.js`) names the file of its later part; replaced by
+/// that file's fingerprinted name, so a new version of the later part also makes a new core.
 const MORE_MARK: &str = "__VIEWER_MORE__";
-/// Where the later controls (`static/viewer-more/y-look.js`) take the rules of their style sheet
-/// (`static/viewer-more/controls.css`); replaced by them, as an array of strings.
-const MORE_CSS_MARK: &str = "__VIEWER_MORE_CSS__";
-
-/// Where a script takes the function that adds style rules to the page (`static/adopt-rules.js`).
-const ADOPT_MARK: &str = "__ADOPT_RULES__";
-/// Where a script that builds part of a page takes the rules of that part's style sheet (see
-/// [`SCRIPT_STYLES`]).
+/// Where a script that builds part of a page takes the rules of that part's style sheet, as an array of
+/// strings (see [`SCRIPT_STYLES`]).
 const RULES_MARK: &str = "__STYLE_RULES__";
+/// Where such a script takes the function that adds them to the page (`static/adopt-rules.js`).
+const ADOPT_MARK: &str = "__ADOPT_RULES__";
 /// Scripts that bring the look of what they build, as rules they add to the page (pages without the
 /// script, or without JavaScript, never show that part): the save-for-offline box and the narration's
-/// controls.
+/// controls (the viewer's later part takes `static/viewer-more/controls.css` the same way).
 const SCRIPT_STYLES: &[(&str, &str)] = &[("offline.js", "css/save.css"), ("narration.js", "css/narration.css")];
 
-/// A style sheet of `static/`, squeezed, as the rules a script adds (see [`css_rules`]).
-fn rules_of(dir: &Path, file: &str) -> String {
-    let path = dir.join(file);
-    println!("cargo:rerun-if-changed={}", path.display());
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    css_rules(&squeeze_css(&text))
+/// Script `text` (named `name`) with the rules of style sheet `css` (under `dir`) and the function that
+/// adds them: the rules first, so the function's text is never searched for a mark.
+fn with_rules(dir: &Path, name: &str, text: &str, css: &str) -> String {
+    let rules = css_rules(&squeeze_css(&read_static(&dir.join(css))));
+    put(name, &put(name, text, RULES_MARK, &rules), ADOPT_MARK, &read_static(&dir.join("adopt-rules.js")))
 }
 
-/// The function that adds style rules, as the scripts that name [`ADOPT_MARK`] take it.
-fn adopt_rules(dir: &Path) -> String {
-    let path = dir.join("adopt-rules.js");
-    println!("cargo:rerun-if-changed={}", path.display());
-    fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// The viewer: its core (`viewer.js`, what the first view needs) and its later controls
-/// (`viewer-more.js`, `static/viewer-more/`: a function that the core calls with its internals once the
-/// first view is drawn).
+/// The viewer: its core (`viewer.js`, what the first view needs) and its later part (`viewer-more.js`,
+/// `static/viewer-more/`: a function that the core calls with its internals once the first view is drawn,
+/// or sooner when it needs a piece of it).
 fn bundle_viewer(dir: &Path) -> (String, String) {
-    let rules = rules_of(dir, "viewer-more/controls.css");
-    let more = bundle(
-        &dir.join("viewer-more"),
-        "window.disanViewerMore=core=>{'use strict';\n",
-        "};\n",
-        &[(MORE_CSS_MARK, &rules), (ADOPT_MARK, &adopt_rules(dir))],
-    );
-    let name = fingerprinted("viewer-more.js", more.as_bytes());
-    let core = bundle(&dir.join("viewer"), "(()=>{'use strict';\n", "})();\n", &[(MORE_MARK, &name)]);
+    let name = "static/viewer-more/*.js (joined)";
+    let more = join_modules(&dir.join("viewer-more"), "window.disanViewerMore=core=>{'use strict';\n", "};\n");
+    let more = minify_js(name, &with_rules(dir, name, &more, "viewer-more/controls.css"));
+    let name = "static/viewer/*.js (joined)";
+    let core = join_modules(&dir.join("viewer"), "(()=>{'use strict';\n", "})();\n");
+    let core = minify_js(name, &put(name, &core, MORE_MARK, &fingerprinted("viewer-more.js", more.as_bytes())));
     (core, more)
 }
 
@@ -337,10 +327,7 @@ fn main() {
         ("tour-start.js", "TOUR_START", "The tour page's inline script"),
         ("later.js", "LATER", "The inline script that loads the scripts a page needs only later"),
     ] {
-        let path = dir.join(file);
-        println!("cargo:rerun-if-changed={}", path.display());
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let js = minify_js(file, &text);
+        let js = minify_js(file, &read_static(&dir.join(file)));
         let js = js.trim_end();
         assert!(!js.contains("</"), "{file}: an inline script may not contain `</`");
         writeln!(
@@ -363,20 +350,14 @@ fn main() {
         } else if *name == "viewer-more.js" {
             Some(viewer_more.clone())
         } else if let Some((_, css)) = SCRIPT_STYLES.iter().find(|(script, _)| script == name) {
-            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let text = read_static(&path);
+            // The script as written first, so a mistake is reported at its own line.
             check_parses(name, &text, 0);
-            for mark in [ADOPT_MARK, RULES_MARK] {
-                assert_eq!(text.matches(mark).count(), 1, "{name} must name {mark} once");
-            }
-            // The script's own rules first, then the function (whose text must not be searched for marks).
-            let text = text.replacen(RULES_MARK, &rules_of(dir, css), 1).replacen(ADOPT_MARK, &adopt_rules(dir), 1);
-            Some(minify_js(name, &text))
+            Some(minify_js(name, &with_rules(dir, name, &text, css)))
         } else if name.ends_with(".js") {
-            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-            Some(minify_js(name, &text))
+            Some(minify_js(name, &read_static(&path)))
         } else if name.ends_with(".css") {
-            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-            Some(squeeze_css(&text))
+            Some(squeeze_css(&read_static(&path)))
         } else {
             None
         };

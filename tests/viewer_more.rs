@@ -60,6 +60,14 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
+/// The fixture served by the real host, and the address of its site's English page.
+fn host() -> (tempfile::TempDir, common::Server, String) {
+    let dir = fixture();
+    let server = common::Server::start(dir.path());
+    let page = format!("{}/en/dinh/", server.base);
+    (dir, server, page)
+}
+
 /// Network conditions for the page: latency in ms and downloads in bytes per second.
 fn network(b: &Browser, latency: u32, down: u32) {
     b.cdp("Network.enable", json!({}));
@@ -128,9 +136,7 @@ fn phone(origin: &str) -> Option<Browser> {
 
 #[test]
 fn the_core_draws_the_first_view_alone_then_the_controls_come_and_work() {
-    let dir = fixture();
-    let server = common::Server::start(dir.path());
-    let page = format!("{}/en/dinh/", server.base);
+    let (_dir, server, page) = host();
 
     // The page names the core only; the core carries no control, only the name of their script.
     let http = common::client();
@@ -163,9 +169,7 @@ fn the_core_draws_the_first_view_alone_then_the_controls_come_and_work() {
 
 #[test]
 fn a_tap_before_the_controls_arrive_brings_them_and_they_work() {
-    let dir = fixture();
-    let server = common::Server::start(dir.path());
-    let page = format!("{}/en/dinh/", server.base);
+    let (_dir, server, page) = host();
     let Some(b) = phone(&server.base) else { return };
     // A slow link: a second and a half per round trip, 1.6 Mbit/s. A deep link to the yard: its preview is
     // a file (not the page's inline one), so the first view waits a round trip after the core runs, and
@@ -203,9 +207,7 @@ fn a_tap_before_the_controls_arrive_brings_them_and_they_work() {
 /// visitor has left by then opens nothing.
 #[test]
 fn an_information_hotspot_tapped_before_the_panel_came_opens_it_there() {
-    let dir = fixture();
-    let server = common::Server::start(dir.path());
-    let page = format!("{}/en/dinh/", server.base);
+    let (_dir, server, page) = host();
     let Some(b) = phone(&server.base) else { return };
     b.cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}));
     // A slow link: the later script comes a round trip and a half after the first view asks for it.

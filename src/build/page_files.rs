@@ -63,6 +63,13 @@ pub fn write(mo: &MediaOut, c: &Collection, s: &Site, m: &SiteMedia) -> Result<B
 /// part): by key without the `v_` prefix.
 pub const VIEWER_CORE_WORDS: &[&str] = &["loading", "drag_hint", "scene_link", "info"];
 
+/// The words of `t` whose key starts with `prefix` and that `keep` accepts, by key without the prefix.
+pub fn prefixed(t: &BTreeMap<&str, &str>, prefix: &str, keep: impl Fn(&str) -> bool) -> serde_json::Map<String, Value> {
+    t.iter()
+        .filter_map(|(k, v)| k.strip_prefix(prefix).filter(|k| keep(k)).map(|k| (k.to_string(), json!(v))))
+        .collect()
+}
+
 /// Writes the later scripts' words of every language of the collection (`offline`: the save box's;
 /// `narration`: the narration's controls, with the language's own name and the voice's language tag;
 /// `viewer`: the viewer's later part's, see [`VIEWER_CORE_WORDS`]);
@@ -75,14 +82,8 @@ pub fn write_words(mo: &MediaOut, c: &Collection) -> Result<BTreeMap<String, Str
             .iter()
             .map(|k| (k.to_string(), json!(t.get(format!("off_{k}").as_str()).copied().unwrap_or_default())))
             .collect();
-        let narration: serde_json::Map<String, Value> =
-            t.iter().filter_map(|(k, v)| k.strip_prefix("n_").map(|k| (k.to_string(), json!(v)))).collect();
-        let viewer: serde_json::Map<String, Value> = t
-            .iter()
-            .filter_map(|(k, v)| {
-                k.strip_prefix("v_").filter(|k| !VIEWER_CORE_WORDS.contains(k)).map(|k| (k.to_string(), json!(v)))
-            })
-            .collect();
+        let narration = prefixed(&t, "n_", |_| true);
+        let viewer = prefixed(&t, "v_", |k| !VIEWER_CORE_WORDS.contains(&k));
         let words = json!({
             "offline": offline, "narration": narration, "viewer": viewer,
             "lang_name": crate::words::native_name(lang), "speech_lang": crate::words::speech_tag(lang),

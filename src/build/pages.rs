@@ -290,14 +290,8 @@ pub fn site(env: &Environment, c: &Collection, s: &Site, m: &SiteMedia, lang: &s
         })
         .collect();
     let tour = (!scenes.is_empty()).then(|| {
-        let labels: serde_json::Map<String, serde_json::Value> = t
-            .iter()
-            .filter_map(|(k, v)| {
-                k.strip_prefix("v_")
-                    .filter(|k| super::page_files::VIEWER_CORE_WORDS.contains(k))
-                    .map(|k| (k.to_string(), json!(v)))
-            })
-            .collect();
+        use super::page_files::{VIEWER_CORE_WORDS, prefixed};
+        let labels = prefixed(&t, "v_", |k| VIEWER_CORE_WORDS.contains(&k));
         script_json(&json!({ "lang": lang, "first": s.scenes[0].id, "scenes": scenes, "labels": labels }))
     });
     let recognition = s.recognition.as_ref().map(|r| {

@@ -2,4 +2,4 @@
    added just before the controls join the page, so the first view never waits for it and the controls
    never show unstyled. */
 __ADOPT_RULES__;
-adoptRules(__VIEWER_MORE_CSS__);
+adoptRules(__STYLE_RULES__);
